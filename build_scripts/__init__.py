@@ -1,0 +1,1 @@
+"""Build scripts of the archive of Chinese government information-disclosure annual reports."""

@@ -1,0 +1,59 @@
+"""Assemble a Report from numbered lines: title, cover notice, sections, region and format."""
+
+from __future__ import annotations
+
+from .model import Block, Report, SourceFile
+from .parsing import (
+    Line,
+    build_section,
+    detect_format,
+    find_date,
+    find_title,
+    lines_to_blocks,
+    lines_to_cover_notice,
+    lines_to_sections,
+)
+from .regions import resolve_region
+from .validate import validate_report
+
+CONTEXT_LINES = 80
+
+
+def context_text(lines: list[Line]) -> str:
+    """The text that names a report's place besides the agency: cover notice, title, preamble."""
+    return "\n".join(line.stripped for line in lines[:CONTEXT_LINES])
+
+
+def signature_date(blocks: list[Block]) -> str | None:
+    """The date in the signature line at the end of the report, if it has one."""
+    for block in reversed(blocks[-2:]):
+        if block.kind == "paragraph" and len(block.text) < 60:
+            return find_date(block.text)
+    return None
+
+
+def report_from_lines(lines: list[Line], source: SourceFile) -> Report | None:
+    """A Report from the lines of a source, or None when no report title can be found."""
+    title = find_title(lines)
+    if title is None:
+        return None
+    cover = lines_to_cover_notice(lines[: title.index])
+    preamble_lines, section_parts = lines_to_sections(lines[title.index + 1 :])
+    sections = [build_section(number, heading, body) for number, heading, body in section_parts]
+    tables = [block.table for section in sections for block in section.blocks if block.table]
+    region, region_findings = resolve_region(title.agency, context_text(lines))
+    last_blocks = sections[-1].blocks if sections else []
+    report = Report(
+        source=source,
+        title=title.title,
+        agency=title.agency,
+        year=title.year,
+        format=detect_format(tables),
+        region=region,
+        publication_date=(cover.date if cover else None) or signature_date(last_blocks),
+        cover_notice=cover,
+        preamble=lines_to_blocks(preamble_lines, None),
+        sections=sections,
+    )
+    report.findings = region_findings + validate_report(report)
+    return report

@@ -1,0 +1,102 @@
+"""Command line: `python -m build_scripts {build,convert,serve}`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .build import BuildError, BuildOptions, build, build_report_text
+from .convert import convert
+from .serve import make_server, normalize_base_path
+
+log = logging.getLogger("build_scripts")
+
+EPILOG = """\
+examples:
+  python -m build_scripts build                      # reports/ -> content/ -> site/ (+ Pagefind index)
+  python -m build_scripts build --strict             # fail (exit 1) if any source failed or has findings
+  python -m build_scripts build --source my-reports --site /tmp/site
+  python -m build_scripts convert reports/*.txt --out /tmp/converted
+  python -m build_scripts serve --base-path /archive/  # preview site/ at http://127.0.0.1:8000/archive/
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="python -m build_scripts",
+        description="Build the archive of 政府信息公开工作年度报告 as a static, searchable site.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    root.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build_cmd = commands.add_parser("build", help="convert every source, build the site and its search index")
+    build_cmd.add_argument("--source", type=Path, default=BuildOptions.source_dir, help="folder of source reports")
+    build_cmd.add_argument("--content", type=Path, default=BuildOptions.content_dir, help="generated Markdown")
+    build_cmd.add_argument("--site", type=Path, default=BuildOptions.site_dir, help="built site")
+    build_cmd.add_argument("--config", type=Path, default=BuildOptions.config_file, help="MkDocs configuration")
+    build_cmd.add_argument("--strict", action="store_true", help="exit 1 when any source failed or has findings")
+    build_cmd.add_argument("--no-index", action="store_true", help="skip the Pagefind search index")
+
+    convert_cmd = commands.add_parser("convert", help="convert source files to Markdown pages and JSON")
+    convert_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    convert_cmd.add_argument("--out", type=Path, required=True, help="folder for the pages and JSON")
+
+    serve_cmd = commands.add_parser("serve", help="serve the built site locally")
+    serve_cmd.add_argument("--site", type=Path, default=BuildOptions.site_dir)
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--base-path", default="/", help="serve under a sub-path, as GitHub Pages does")
+    return root
+
+
+def run_build(args: argparse.Namespace) -> int:
+    options = BuildOptions(
+        source_dir=args.source,
+        content_dir=args.content,
+        site_dir=args.site,
+        config_file=args.config,
+        strict=args.strict,
+        index=not args.no_index,
+    )
+    result = build(options)
+    log.info("build report (also in %s):\n%s", options.site_dir / "build-report.json", build_report_text(result))
+    return result.exit_code(options.strict)
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    outcomes = convert(args.files, args.out)
+    for outcome in outcomes:
+        if outcome.status == "published":
+            log.info("ok      %s -> %s", outcome.source, args.out / (outcome.page or ""))
+        else:
+            log.error("FAILED  %s: %s", outcome.source, outcome.reason)
+    return 1 if any(outcome.status == "failed" for outcome in outcomes) else 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    server = make_server(args.site, port=args.port, base_path=args.base_path)
+    log.info("serving %s at http://127.0.0.1:%d%s (Ctrl-C stops)", args.site, args.port, normalize_base_path(args.base_path))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s")
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    commands = {"build": run_build, "convert": run_convert, "serve": run_serve}
+    try:
+        return commands[args.command](args)
+    except BuildError as error:
+        log.error("build stopped: %s", error)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

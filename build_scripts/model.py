@@ -1,0 +1,127 @@
+"""The typed model that every stage of the build passes along.
+
+A reader turns one source file into a `Report`; validation adds `Finding`s; writers render a
+`Report` (and the `Archive` of all of them) without ever going back to the source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How bad a finding is. `ERROR` and `WARNING` fail a `--strict` build."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem or remark about a source, in a form both people and tests can read."""
+
+    code: str
+    severity: Severity
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """The published file a report came from, identified by its content hash."""
+
+    path: str
+    sha256: str
+    size: int
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Region:
+    """Where an agency sits: province → city → county, with the division code of the lowest level.
+
+    `resolved` is False when the agency name could not be placed with confidence; such reports
+    are filed under an explicit "unresolved" group instead of being guessed.
+    """
+
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    code: str | None = None
+    resolved: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A statistical table as printed: rows of cell texts, before any interpretation.
+
+    `number` is the section that holds it ("二", "三" or "四"); `layout` says how the source laid
+    the cells out ("tab-grid" or "cell-per-line"); `line` is the 1-based line where it starts.
+    """
+
+    number: str
+    rows: list[list[str]]
+    layout: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a section's body: a paragraph, a sub-heading or a table."""
+
+    kind: str  # "paragraph" | "heading" | "table"
+    text: str = ""
+    table: Table | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Section:
+    """One of the six numbered sections of the official format (number 1–6)."""
+
+    number: int
+    title: str
+    blocks: list[Block]
+    line: int
+
+
+@dataclass(frozen=True)
+class CoverNotice:
+    """The 关于印发…的通知 some agencies wrap around the report."""
+
+    lines: list[str]
+    date: str | None
+
+
+@dataclass
+class Report:
+    """Everything the archive knows about one report."""
+
+    source: SourceFile
+    title: str
+    agency: str
+    year: int | None
+    format: str | None
+    region: Region
+    publication_date: str | None
+    cover_notice: CoverNotice | None
+    preamble: list[Block]
+    sections: list[Section]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [block.table for section in self.sections for block in section.blocks if block.table]
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    """What happened to one source file in a build: published (with its page) or failed (why)."""
+
+    source: str
+    status: str  # "published" | "failed"
+    page: str | None
+    reason: str | None
+    findings: list[Finding]

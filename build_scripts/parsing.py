@@ -1,0 +1,270 @@
+"""Small pure functions that turn the lines of a report into the parts of the model.
+
+They know the official format (see the project's domain notes) but nothing about files: every
+reader produces lines and hands them to this chain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Block, CoverNotice, Section, Table
+
+FULLWIDTH_SPACE = "\u3000"
+SECTION_NUMERALS = "一二三四五六"
+TABLE_SECTIONS = {2: "二", 3: "三", 4: "四"}
+
+# Words each section title contains, so that a table row such as "四、结转下年度继续办理" is never
+# taken for the heading of section 四.
+SECTION_KEYWORDS: dict[int, tuple[str, ...]] = {
+    1: ("总体情况",),
+    2: ("主动公开",),
+    3: ("申请",),
+    4: ("复议", "诉讼"),
+    5: ("问题", "改进", "整改"),
+    6: ("其他",),
+}
+
+SECTION_HEADING = re.compile(r"^([一二三四五六])\s*[、.．]\s*(\S.{0,40})$")
+SUBHEADING = re.compile(r"^[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]\s*\S.{0,30}$")
+TITLE = re.compile(r"^(?P<agency>.*?)(?P<year>(?:19|20)\d{2})年度?政府信息公开.*?报告$")
+DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
+ENDS_OPEN = re.compile(rf"[{CJK}A-Za-z0-9、，,]$")
+STARTS_TEXT = re.compile(rf"^[{CJK}A-Za-z0-9“《]")
+TITLE_SEARCH_LINES = 60
+MIN_LENGTH_TO_CONTINUE = 20
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a source, with its 1-based number so that every part can say where it came from."""
+
+    number: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip().strip(FULLWIDTH_SPACE).strip()
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.stripped
+
+    @property
+    def has_cells(self) -> bool:
+        return "\t" in self.text
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    index: int
+    title: str
+    agency: str
+    year: int
+
+
+def text_to_lines(text: str) -> list[Line]:
+    """Split decoded text into numbered lines, whatever the line ends."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [Line(number, raw) for number, raw in enumerate(text.split("\n"), start=1)]
+
+
+def remove_spaces_next_to_cjk(text: str) -> str:
+    """Drop the stray spaces that PDF extraction leaves between Chinese characters."""
+    return SPACE_NEXT_TO_CJK.sub("", text).strip()
+
+
+def collapse_spaces(text: str) -> str:
+    return re.sub(r"[\s\u3000]+", " ", text).strip()
+
+
+def find_title(lines: list[Line]) -> TitleMatch | None:
+    """The first line that reads like "<agency><year>年政府信息公开工作年度报告"."""
+    for index, line in enumerate(lines[:TITLE_SEARCH_LINES]):
+        if line.has_cells or line.is_blank:
+            continue
+        title = remove_spaces_next_to_cjk(line.stripped)
+        match = TITLE.match(title)
+        if match and "通知" not in title:
+            return TitleMatch(index, title, match["agency"].strip(), int(match["year"]))
+    return None
+
+
+def find_date(text: str) -> str | None:
+    """The last printed date in a text, as ISO yyyy-mm-dd (the signature date comes last)."""
+    dates = DATE.findall(text)
+    if not dates:
+        return None
+    year, month, day = dates[-1]
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def lines_to_cover_notice(lines: list[Line]) -> CoverNotice | None:
+    """What stands before the report title: the 印发 notice, kept as printed, and its date."""
+    kept = [collapse_spaces(line.stripped) for line in lines if not line.is_blank]
+    if not kept:
+        return None
+    return CoverNotice(lines=kept, date=find_date("\n".join(kept)))
+
+
+def section_number(line: Line, after: int) -> int | None:
+    """The section a heading line opens, if it is the heading of a later section than `after`."""
+    if line.has_cells:
+        return None
+    match = SECTION_HEADING.match(line.stripped)
+    if not match:
+        return None
+    number = SECTION_NUMERALS.index(match[1]) + 1
+    title = match[2]
+    if number <= after or "。" in title:
+        return None
+    if not any(word in title for word in SECTION_KEYWORDS[number]):
+        return None
+    return number
+
+
+def lines_to_sections(lines: list[Line]) -> tuple[list[Line], list[tuple[int, Line, list[Line]]]]:
+    """Split the body into the preamble and the numbered sections, each with its own lines."""
+    preamble: list[Line] = []
+    sections: list[tuple[int, Line, list[Line]]] = []
+    current = 0
+    for line in lines:
+        number = section_number(line, current)
+        if number is not None:
+            sections.append((number, line, []))
+            current = number
+        elif sections:
+            sections[-1][2].append(line)
+        else:
+            preamble.append(line)
+    return preamble, sections
+
+
+def is_subheading(line: Line) -> bool:
+    text = line.stripped
+    return not line.has_cells and bool(SUBHEADING.match(text)) and "。" not in text
+
+
+def continues_paragraph(previous: str, line: Line) -> bool:
+    """Whether a line carries on a paragraph that a page or line break cut in the middle."""
+    text = line.stripped
+    if len(previous) < MIN_LENGTH_TO_CONTINUE or not ENDS_OPEN.search(previous):
+        return False
+    if not STARTS_TEXT.match(text) or DATE.search(text) or re.search(r"\s{4,}", line.text.strip()):
+        return False
+    return True
+
+
+def table_lines_to_rows(lines: list[Line]) -> tuple[list[list[str]], str]:
+    """Cells of a table block, and which layout the source used for them."""
+    one_cell_per_line = all(
+        line.text.startswith("\t") and line.text.count("\t") == 1 for line in lines if line.text.strip()
+    )
+    if one_cell_per_line:
+        return _cell_per_line_rows(lines), "cell-per-line"
+    rows = [[_clean_cell(cell) for cell in line.text.split("\t")] for line in lines if not line.is_blank]
+    return _tidy_rows(rows), "tab-grid"
+
+
+def _cell_per_line_rows(lines: list[Line]) -> list[list[str]]:
+    rows: list[list[str]] = [[]]
+    for line in lines:
+        if line.text.startswith("\t"):
+            rows[-1].append(_clean_cell(line.text[1:]))
+        elif rows[-1]:
+            rows.append([])
+    return _tidy_rows(rows)
+
+
+def _clean_cell(cell: str) -> str:
+    return collapse_spaces(cell)
+
+
+def _tidy_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Drop trailing empty cells and rows with nothing in them."""
+    tidy = []
+    for row in rows:
+        while row and not row[-1]:
+            row = row[:-1]
+        if any(row):
+            tidy.append(row)
+    return tidy
+
+
+def take_table_lines(lines: list[Line], start: int) -> int:
+    """Index just past the table block that starts at `start` (cells, and blank lines between them)."""
+    end = start
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        if line.has_cells:
+            end = index + 1
+        elif not line.is_blank:
+            break
+        index += 1
+    return end
+
+
+def lines_to_blocks(lines: list[Line], table_number: str | None) -> list[Block]:
+    """Paragraphs, sub-headings and tables of one section, in order."""
+    blocks: list[Block] = []
+    paragraph: list[str] = []
+    paragraph_line = 0
+    index = 0
+
+    def flush() -> None:
+        nonlocal paragraph
+        if paragraph:
+            blocks.append(Block(kind="paragraph", text=collapse_spaces("".join(paragraph)), line=paragraph_line))
+            paragraph = []
+
+    while index < len(lines):
+        line = lines[index]
+        if line.has_cells:
+            flush()
+            end = take_table_lines(lines, index)
+            rows, layout = table_lines_to_rows(lines[index:end])
+            if rows:
+                table = Table(number=table_number or "", rows=rows, layout=layout, line=line.number)
+                blocks.append(Block(kind="table", table=table, line=line.number))
+            index = end
+            continue
+        if line.is_blank:
+            index += 1
+            continue
+        if is_subheading(line):
+            flush()
+            blocks.append(Block(kind="heading", text=collapse_spaces(line.stripped), line=line.number))
+        elif paragraph and continues_paragraph("".join(paragraph), line):
+            paragraph.append(line.stripped)
+        else:
+            flush()
+            paragraph = [line.stripped]
+            paragraph_line = line.number
+        index += 1
+    flush()
+    return blocks
+
+
+def build_section(number: int, heading: Line, lines: list[Line]) -> Section:
+    title = collapse_spaces(heading.stripped)
+    return Section(number=number, title=title, blocks=lines_to_blocks(lines, TABLE_SECTIONS.get(number)), line=heading.number)
+
+
+FORMAT_2021_LABELS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
+FORMAT_2019_LABELS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量")
+
+
+def detect_format(tables: list[Table]) -> str | None:
+    """The official format ("2019" or "2021") that table 二's column labels belong to."""
+    labels = " ".join(cell for table in tables if table.number == "二" for row in table.rows for cell in row)
+    is_2021 = any(label in labels for label in FORMAT_2021_LABELS)
+    is_2019 = any(label in labels for label in FORMAT_2019_LABELS)
+    if is_2021 and not is_2019:
+        return "2021"
+    if is_2019 and not is_2021:
+        return "2019"
+    return None

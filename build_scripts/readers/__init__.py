@@ -1,0 +1,37 @@
+"""One reader per input format, chosen by the file's type; each returns the same `Report`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..model import Report
+from .common import ReportError
+from .text import read_text_report
+
+Reader = Callable[[Path, str], Report]
+
+READERS: dict[str, Reader] = {
+    ".txt": read_text_report,
+}
+
+# Formats that later readers will handle; until then they are reported, never silently skipped.
+PLANNED = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".html": "web page", ".htm": "web page"}
+
+
+def reader_for(path: Path) -> Reader:
+    """The reader for a source file, or a ReportError that says why there is none."""
+    suffix = path.suffix.lower()
+    if suffix in READERS:
+        return READERS[suffix]
+    if suffix in PLANNED:
+        raise ReportError(f"{PLANNED[suffix]} files are not supported yet (no reader for {suffix})")
+    raise ReportError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(READERS))}")
+
+
+def read_report(path: Path, display_path: str) -> Report:
+    """Read one source file into a Report, or raise ReportError with the reason it cannot be read."""
+    return reader_for(path)(path, display_path)
+
+
+__all__ = ["READERS", "ReportError", "read_report", "reader_for"]

@@ -1,0 +1,15 @@
+"""Reader for reports published, or already extracted, as plain text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Report, SourceFile
+from ..parsing import text_to_lines
+from .common import decode_report_bytes, lines_to_report, sha256_of
+
+
+def read_text_report(path: Path, display_path: str) -> Report:
+    data = path.read_bytes()
+    source = SourceFile(path=display_path, sha256=sha256_of(data), size=len(data), media_type="text/plain")
+    return lines_to_report(text_to_lines(decode_report_bytes(data)), source)

@@ -1,0 +1,124 @@
+"""Place an agency in China's administrative divisions, from its name and the report's own text.
+
+The rule is the one in the domain notes: match the longest full division name the agency name
+starts with, descend through nested names (泉州市泉港区…), and settle names that occur more than
+once (鼓楼区 ×4) only from context. What cannot be placed with confidence stays unresolved and is
+reported; it is never guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .model import Finding, Region, Severity
+
+# Rows of the division list that stand for "no city level" rather than a real city.
+PLACEHOLDER_NAMES = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name: str
+    level: str  # "province" | "city" | "county"
+    parent: str
+
+
+@dataclass(frozen=True)
+class Divisions:
+    by_code: dict[str, Division]
+    by_name: dict[str, tuple[Division, ...]]
+    longest_name: int
+
+    def ancestors(self, division: Division) -> list[Division]:
+        """The division and every division above it, lowest first."""
+        chain = [division]
+        while chain[-1].parent:
+            chain.append(self.by_code[chain[-1].parent])
+        return chain
+
+    def is_within(self, division: Division, ancestor: Division) -> bool:
+        return ancestor in self.ancestors(division)[1:]
+
+
+@lru_cache(maxsize=1)
+def load_divisions() -> Divisions:
+    """The division list shipped in build_scripts/data (see its README for source and licence)."""
+    text = resources.files("build_scripts").joinpath("data/divisions.csv").read_text(encoding="utf-8")
+    by_code: dict[str, Division] = {}
+    by_name: dict[str, list[Division]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        division = Division(row["code"], row["name"], row["level"], row["parent"])
+        by_code[division.code] = division
+        if division.name not in PLACEHOLDER_NAMES:
+            by_name.setdefault(division.name, []).append(division)
+    return Divisions(
+        by_code=by_code,
+        by_name={name: tuple(found) for name, found in by_name.items()},
+        longest_name=max(len(name) for name in by_name),
+    )
+
+
+def names_at_start(text: str, divisions: Divisions) -> list[str]:
+    """Division names the text starts with, longest first."""
+    limit = min(len(text) - 1, divisions.longest_name)
+    return [text[:size] for size in range(limit, 1, -1) if text[:size] in divisions.by_name]
+
+
+def division_to_region(division: Division, divisions: Divisions) -> Region:
+    found = {level.level: level.name for level in divisions.ancestors(division) if level.name not in PLACEHOLDER_NAMES}
+    return Region(
+        province=found.get("province"),
+        city=found.get("city"),
+        county=found.get("county"),
+        code=division.code,
+        resolved=True,
+    )
+
+
+def candidates_for(agency: str, divisions: Divisions) -> list[Division]:
+    """The divisions an agency name can belong to, following nested names as far as they go."""
+    for name in names_at_start(agency, divisions):
+        candidates = list(divisions.by_name[name])
+        rest = agency[len(name) :]
+        deeper = [
+            inner
+            for inner_name in names_at_start(rest, divisions)
+            for inner in divisions.by_name[inner_name]
+            if any(divisions.is_within(inner, outer) for outer in candidates)
+        ]
+        return deeper or candidates
+    return []
+
+
+def narrow_by_context(candidates: list[Division], context: str, divisions: Divisions) -> list[Division]:
+    """Keep the candidates whose enclosing city or province the report's text names."""
+    named = [
+        candidate
+        for candidate in candidates
+        if any(
+            outer.name in context
+            for outer in divisions.ancestors(candidate)[1:]
+            if outer.name not in PLACEHOLDER_NAMES
+        )
+    ]
+    return named if named else candidates
+
+
+def resolve_region(agency: str, context: str) -> tuple[Region, list[Finding]]:
+    """The region of an agency, or an unresolved region with a finding that says why."""
+    divisions = load_divisions()
+    candidates = candidates_for(agency, divisions)
+    if len(candidates) > 1:
+        candidates = narrow_by_context(candidates, context, divisions)
+    if len(candidates) == 1:
+        return division_to_region(candidates[0], divisions), []
+    if not candidates:
+        message = f"no division name at the start of the agency name {agency!r}"
+        return Region(), [Finding("region-unknown", Severity.WARNING, message)]
+    codes = ", ".join(f"{c.code} {'/'.join(d.name for d in reversed(divisions.ancestors(c)))}" for c in candidates)
+    message = f"agency name {agency!r} fits several divisions and the text does not say which: {codes}"
+    return Region(), [Finding("region-ambiguous", Severity.WARNING, message)]

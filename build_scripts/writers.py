@@ -1,0 +1,284 @@
+"""Render the archive into the content folder: report pages, their JSON, and the browse pages.
+
+Everything is rendered into memory first (`render_content`) and written afterwards, so a failure
+while rendering leaves the previous content untouched. Templates live in the repository's
+`templates/` folder and run with StrictUndefined: a missing value is an error, not a blank.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from .archive import UNRESOLVED, AgencyEntry, Archive, RegionEntry, ReportPage, region_chain, relative_link
+from .escape import html_text, markdown_text
+from .model import Region, Report, Table
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+NUMBER = re.compile(r"^[+\-]?\d[\d,]*(\.\d+)?$")
+TABLE_CAPTIONS = {
+    "二": "表二 主动公开政府信息情况（按原文排列）",
+    "三": "表三 收到和处理政府信息公开申请情况（按原文排列）",
+    "四": "表四 政府信息公开行政复议、行政诉讼情况（按原文排列）",
+}
+FORMAT_LABELS = {"2019": "2019 年版（国办公开办函〔2019〕60号）", "2021": "2021 年版（国办公开办函〔2021〕30号）"}
+LATEST_ON_HOME = 10
+LEVEL_CHILDREN_HEADING = {"province": "下辖市", "city": "下辖县（市、区）", "county": "", "unresolved": ""}
+
+
+def is_number(text: str) -> bool:
+    return bool(NUMBER.match(text.strip()))
+
+
+def padded(rows: list[list[str]]) -> list[list[str]]:
+    """Rows filled out with blank cells to the width of the widest, so the grid stays a grid."""
+    width = max((len(row) for row in rows), default=0)
+    return [row + [""] * (width - len(row)) for row in rows]
+
+
+def template_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # output is Markdown; escaping is explicit through `md` and `h`
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(md=markdown_text, h=html_text, is_number=is_number, padded=padded)
+    return env
+
+
+def front_matter(data: dict[str, Any]) -> str:
+    """YAML front matter, always through safe_dump so no report text can break out of it."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
+
+
+def to_plain(value: Any) -> Any:
+    """Dataclasses and enums as plain JSON/YAML values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [to_plain(item) for item in value]
+    return value
+
+
+def report_json(report: Report) -> str:
+    """Everything parsed from one report, as stable, sorted JSON."""
+    return json.dumps(to_plain(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def region_label(region: Region) -> str:
+    if not region.resolved:
+        return "未确定"
+    return " ".join(name for name in (region.province, region.city, region.county) if name)
+
+
+def report_front_matter(page: ReportPage) -> dict[str, Any]:
+    report = page.report
+    return {
+        "title": report.title,
+        "kind": "report",
+        "agency": report.agency,
+        "agency_id": page.agency_id,
+        "year": report.year,
+        "format": report.format,
+        "publication_date": report.publication_date,
+        "region": to_plain(report.region),
+        "source": to_plain(report.source),
+        "sections": [{"number": s.number, "title": s.title} for s in report.sections],
+        "findings": [{"code": f.code, "severity": f.severity.value} for f in report.findings],
+    }
+
+
+def region_crumbs(from_page: str, region: Region) -> list[dict[str, str]]:
+    crumbs = [{"label": "地区", "link": relative_link(from_page, "regions/index.md")}]
+    for code, name, _level in region_chain(region):
+        crumbs.append({"label": name, "link": relative_link(from_page, f"regions/{code}.md")})
+    return crumbs
+
+
+def render_report_page(env: jinja2.Environment, page: ReportPage) -> str:
+    report = page.report
+    data_name = page.data_path.rsplit("/", 1)[-1]
+    agency_page = f"agencies/{page.agency_id}.md"
+    crumbs = region_crumbs(page.path, report.region)
+    crumbs.append({"label": report.agency, "link": relative_link(page.path, agency_page)})
+    return env.get_template("report.md.j2").render(
+        front_matter=front_matter(report_front_matter(page)),
+        report=report,
+        crumbs=crumbs,
+        region_label=region_label(report.region),
+        format_label=FORMAT_LABELS.get(report.format or "", "未能识别"),
+        table_captions=TABLE_CAPTIONS,
+        links={
+            "agency": relative_link(page.path, agency_page),
+            "year": relative_link(page.path, f"years/{report.year}.md"),
+            "data": data_name,
+            "data_name": data_name,
+        },
+    )
+
+
+def report_label(page: ReportPage) -> str:
+    return f"{page.report.year} 年：{page.report.title}"
+
+
+def render_region_page(env: jinja2.Environment, archive: Archive, entry: RegionEntry) -> str:
+    path = entry.path
+    chain = []
+    parent = entry.parent
+    while parent:
+        chain.insert(0, archive.regions[parent])
+        parent = archive.regions[parent].parent
+    crumbs = [{"label": "地区", "link": relative_link(path, "regions/index.md")}]
+    crumbs += [{"label": up.name, "link": relative_link(path, up.path)} for up in chain]
+    children = [archive.regions[code] for code in entry.children]
+    agencies = [archive.agencies[agency_id] for agency_id in entry.agency_ids]
+    return env.get_template("regions.md.j2").render(
+        front_matter=front_matter({"title": entry.name, "kind": "region", "code": entry.code}),
+        crumbs=crumbs,
+        heading=entry.name,
+        summary=f"共 {entry.report_count} 份报告。",
+        children_heading=LEVEL_CHILDREN_HEADING[entry.level] or "下级地区",
+        children=[{"label": c.name, "link": relative_link(path, c.path), "count": c.report_count} for c in children],
+        agencies=[agency_item(path, agency) for agency in agencies],
+    )
+
+
+def agency_item(from_page: str, agency: AgencyEntry) -> dict[str, Any]:
+    return {
+        "label": agency.name,
+        "link": relative_link(from_page, agency.path),
+        "count": len(agency.pages),
+        "reports": [
+            {"label": f"{p.report.year} 年", "link": relative_link(from_page, p.path)} for p in agency.pages
+        ],
+    }
+
+
+def render_regions_index(env: jinja2.Environment, archive: Archive) -> str:
+    path = "regions/index.md"
+    provinces = sorted(archive.provinces, key=lambda entry: (entry.code == UNRESOLVED, entry.code))
+    return env.get_template("regions.md.j2").render(
+        front_matter=front_matter({"title": "按地区浏览", "kind": "index"}),
+        crumbs=[],
+        heading="按地区浏览",
+        summary=f"共 {len(archive.pages)} 份报告，分布在 {len(archive.regions)} 个地区。",
+        children_heading="省、自治区、直辖市",
+        children=[{"label": p.name, "link": relative_link(path, p.path), "count": p.report_count} for p in provinces],
+        agencies=[],
+    )
+
+
+def render_agency_page(env: jinja2.Environment, agency: AgencyEntry) -> str:
+    path = agency.path
+    return env.get_template("agency.md.j2").render(
+        front_matter=front_matter({"title": agency.name, "kind": "agency", "agency_id": agency.id}),
+        crumbs=region_crumbs(path, agency.region),
+        agency=agency,
+        reports=[{"label": report_label(p), "link": relative_link(path, p.path)} for p in agency.pages],
+    )
+
+
+def province_name(region: Region) -> str:
+    return region.province if region.resolved and region.province else "地区未确定"
+
+
+def render_agencies_index(env: jinja2.Environment, archive: Archive) -> str:
+    path = "agencies/index.md"
+    groups: dict[str, list[AgencyEntry]] = {}
+    for agency in sorted(archive.agencies.values(), key=lambda a: (a.id.startswith(UNRESOLVED), a.id)):
+        groups.setdefault(province_name(agency.region), []).append(agency)
+    return env.get_template("agencies.md.j2").render(
+        front_matter=front_matter({"title": "按机构浏览", "kind": "index"}),
+        total=len(archive.agencies),
+        groups=[{"label": label, "agencies": [agency_item(path, a) for a in items]} for label, items in groups.items()],
+    )
+
+
+def render_year_page(env: jinja2.Environment, year: int, pages: list[ReportPage]) -> str:
+    path = f"years/{year}.md"
+    groups: dict[str, list[ReportPage]] = {}
+    for page in pages:
+        groups.setdefault(province_name(page.report.region), []).append(page)
+    return env.get_template("year.md.j2").render(
+        front_matter=front_matter({"title": f"{year} 年度报告", "kind": "year", "year": year}),
+        index_link=relative_link(path, "years/index.md"),
+        year=year,
+        count=len(pages),
+        groups=[
+            {"label": label, "reports": [{"label": p.report.title, "link": relative_link(path, p.path)} for p in items]}
+            for label, items in groups.items()
+        ],
+    )
+
+
+def render_years_index(env: jinja2.Environment, archive: Archive) -> str:
+    path = "years/index.md"
+    return env.get_template("years.md.j2").render(
+        front_matter=front_matter({"title": "按年度浏览", "kind": "index"}),
+        years=[
+            {"label": f"{year} 年", "link": relative_link(path, f"years/{year}.md"), "count": len(pages)}
+            for year, pages in archive.years.items()
+        ],
+    )
+
+
+def render_home(env: jinja2.Environment, archive: Archive) -> str:
+    newest = sorted(archive.pages, key=lambda p: (-(p.report.year or 0), p.path))[:LATEST_ON_HOME]
+    return env.get_template("home.md.j2").render(
+        front_matter=front_matter({"title": "首页", "kind": "home", "hide": ["toc"]}),
+        counts={
+            "reports": len(archive.pages),
+            "agencies": len(archive.agencies),
+            "regions": len(archive.regions),
+            "years": len(archive.years),
+        },
+        latest=[{"title": report_label(p), "link": p.path} for p in newest],
+    )
+
+
+def render_report_files(env: jinja2.Environment, pages: list[ReportPage]) -> dict[str, str]:
+    """Each report's Markdown page and JSON data, keyed by content-relative path."""
+    files: dict[str, str] = {}
+    for page in pages:
+        files[page.path] = render_report_page(env, page)
+        files[page.data_path] = report_json(page.report)
+    return files
+
+
+def render_content(archive: Archive, env: jinja2.Environment | None = None) -> dict[str, str]:
+    """Every file of the content folder, keyed by relative path, in a stable order."""
+    env = env or template_environment()
+    files = render_report_files(env, archive.pages)
+    files["index.md"] = render_home(env, archive)
+    files["search.md"] = env.get_template("search.md.j2").render(
+        front_matter=front_matter({"title": "搜索", "kind": "search", "hide": ["toc"]})
+    )
+    files["regions/index.md"] = render_regions_index(env, archive)
+    for entry in archive.regions.values():
+        files[entry.path] = render_region_page(env, archive, entry)
+    files["agencies/index.md"] = render_agencies_index(env, archive)
+    for agency in archive.agencies.values():
+        files[agency.path] = render_agency_page(env, agency)
+    files["years/index.md"] = render_years_index(env, archive)
+    for year, pages in archive.years.items():
+        files[f"years/{year}.md"] = render_year_page(env, year, pages)
+    return dict(sorted(files.items()))
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    for relative, text in files.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", newline="\n")
