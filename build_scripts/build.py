@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .archive import Archive, build_archive
@@ -115,7 +115,7 @@ def build_epoch(reports: list[Report]) -> int:
     """A fixed build date for MkDocs (sitemap), from the inputs: the day after the newest report year."""
     years = [report.year for report in reports if report.year]
     day = date(max(years) + 1, 1, 1) if years else date(2000, 1, 1)
-    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
 class WarningCollector(logging.Handler):
@@ -155,6 +155,29 @@ def run_mkdocs(options: BuildOptions, epoch: int) -> list[str]:
             else:
                 os.environ[name] = value
     return collector.messages
+
+
+# Files the theme and Pagefind ship that no page of this site loads. Material's bundle is not used
+# (see templates/theme/main.html) and fetches polyfills from a CDN; Pagefind's ready-made UIs are
+# replaced by the archive's own search page.
+UNUSED_ASSETS = (
+    "assets/javascripts",
+    "pagefind/pagefind-ui.js",
+    "pagefind/pagefind-ui.css",
+    "pagefind/pagefind-modular-ui.js",
+    "pagefind/pagefind-modular-ui.css",
+    "pagefind/pagefind-component-ui.js",
+    "pagefind/pagefind-component-ui.css",
+)
+
+
+def prune_unused_assets(site_dir: Path) -> None:
+    for relative in UNUSED_ASSETS:
+        path = site_dir / relative
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
 
 
 def run_pagefind(site_dir: Path) -> str | None:
@@ -230,5 +253,6 @@ def build(options: BuildOptions) -> BuildResult:
     result.site_warnings = run_mkdocs(options, build_epoch(reports))
     if options.index:
         result.index_error = run_pagefind(options.site_dir)
+    prune_unused_assets(options.site_dir)
     write_build_report(result, options.site_dir)
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -78,11 +79,10 @@ def run_convert(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     server = make_server(args.site, port=args.port, base_path=args.base_path)
-    log.info("serving %s at http://127.0.0.1:%d%s (Ctrl-C stops)", args.site, args.port, normalize_base_path(args.base_path))
-    try:
+    address = f"http://127.0.0.1:{args.port}{normalize_base_path(args.base_path)}"
+    log.info("serving %s at %s (Ctrl-C stops)", args.site, address)
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -11,7 +11,7 @@ import re
 
 # The characters Python-Markdown accepts a backslash escape for (markdown.Markdown.ESCAPED_CHARS,
 # plus those of the extensions this site enables). `<`, `>` and `&` are written as entities.
-MARKDOWN_ESCAPABLE = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+MARKDOWN_ESCAPABLE = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 
 
 def markdown_text(text: str) -> str:

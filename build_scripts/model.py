@@ -7,10 +7,10 @@ A reader turns one source file into a `Report`; validation adds `Finding`s; writ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is. `ERROR` and `WARNING` fail a `--strict` build."""
 
     ERROR = "error"

@@ -88,7 +88,7 @@ def find_title(lines: list[Line]) -> TitleMatch | None:
             continue
         title = remove_spaces_next_to_cjk(line.stripped)
         match = TITLE.match(title)
-        if match and "通知" not in title:
+        if match and "关于印发" not in title:
             return TitleMatch(index, title, match["agency"].strip(), int(match["year"]))
     return None
 
@@ -153,9 +153,8 @@ def continues_paragraph(previous: str, line: Line) -> bool:
     text = line.stripped
     if len(previous) < MIN_LENGTH_TO_CONTINUE or not ENDS_OPEN.search(previous):
         return False
-    if not STARTS_TEXT.match(text) or DATE.search(text) or re.search(r"\s{4,}", line.text.strip()):
-        return False
-    return True
+    looks_like_signature = DATE.search(text) or re.search(r"\s{4,}", line.text.strip())
+    return bool(STARTS_TEXT.match(text)) and not looks_like_signature
 
 
 def table_lines_to_rows(lines: list[Line]) -> tuple[list[list[str]], str]:
@@ -251,7 +250,8 @@ def lines_to_blocks(lines: list[Line], table_number: str | None) -> list[Block]:
 
 def build_section(number: int, heading: Line, lines: list[Line]) -> Section:
     title = collapse_spaces(heading.stripped)
-    return Section(number=number, title=title, blocks=lines_to_blocks(lines, TABLE_SECTIONS.get(number)), line=heading.number)
+    blocks = lines_to_blocks(lines, TABLE_SECTIONS.get(number))
+    return Section(number=number, title=title, blocks=blocks, line=heading.number)
 
 
 FORMAT_2021_LABELS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")

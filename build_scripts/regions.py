@@ -100,9 +100,7 @@ def narrow_by_context(candidates: list[Division], context: str, divisions: Divis
         candidate
         for candidate in candidates
         if any(
-            outer.name in context
-            for outer in divisions.ancestors(candidate)[1:]
-            if outer.name not in PLACEHOLDER_NAMES
+            outer.name in context for outer in divisions.ancestors(candidate)[1:] if outer.name not in PLACEHOLDER_NAMES
         )
     ]
     return named if named else candidates

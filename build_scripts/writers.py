@@ -19,7 +19,7 @@ import yaml
 
 from .archive import UNRESOLVED, AgencyEntry, Archive, RegionEntry, ReportPage, region_chain, relative_link
 from .escape import html_text, markdown_text
-from .model import Region, Report, Table
+from .model import Region, Report
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 NUMBER = re.compile(r"^[+\-]?\d[\d,]*(\.\d+)?$")
@@ -160,9 +160,7 @@ def agency_item(from_page: str, agency: AgencyEntry) -> dict[str, Any]:
         "label": agency.name,
         "link": relative_link(from_page, agency.path),
         "count": len(agency.pages),
-        "reports": [
-            {"label": f"{p.report.year} 年", "link": relative_link(from_page, p.path)} for p in agency.pages
-        ],
+        "reports": [{"label": f"{p.report.year} 年", "link": relative_link(from_page, p.path)} for p in agency.pages],
     }
 
 

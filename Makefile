@@ -1,0 +1,53 @@
+# One-command entry points. `make site` and `make test` work from a fresh clone on Debian/Ubuntu
+# with Python 3.11+; they create .venv/ and install what they need.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SITE_STAMP := $(VENV)/.site-installed
+TEST_STAMP := $(VENV)/.test-installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PORT ?= 8000
+BASE_PATH ?= /
+
+.PHONY: site serve test lint golden browser-deps clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(SITE_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(SITE_STAMP)
+
+## site: convert reports/ into content/, build site/ with MkDocs and index it with Pagefind
+site: $(SITE_STAMP)
+	$(PY) -m build_scripts build
+
+## serve: build, then serve site/ at http://127.0.0.1:$(PORT)$(BASE_PATH)
+serve: site
+	$(PY) -m build_scripts serve --port $(PORT) --base-path $(BASE_PATH)
+
+## browser-deps: Debian's Chromium for the real-browser tests (Playwright's own download is not used)
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+## lint: ruff over the code and tests
+lint: $(TEST_STAMP)
+	$(PY) -m ruff check build_scripts tests
+
+## test: install everything the tests need, lint, and run the whole suite
+test: $(TEST_STAMP) browser-deps lint
+	$(PY) -m pytest
+
+## golden: regenerate the expected pages and data of the sample reports (tests/golden/)
+golden: $(SITE_STAMP)
+	rm -rf tests/golden
+	$(PY) -m build_scripts convert reports/*.txt --out tests/golden
+
+clean:
+	rm -rf content site .pytest_cache

@@ -1,0 +1,32 @@
+"""Shared fixtures: the repository's paths and one real build of the default corpus per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from build_scripts.build import BuildOptions, BuildResult, build
+
+REPO = Path(__file__).resolve().parent.parent
+REPORTS = REPO / "reports"
+SAMPLES = sorted(REPORTS.glob("*.txt"))
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def build_into(folder: Path, source: Path = REPORTS, strict: bool = False) -> tuple[BuildOptions, BuildResult]:
+    options = BuildOptions(
+        source_dir=source,
+        content_dir=folder / "content",
+        site_dir=folder / "site",
+        config_file=REPO / "mkdocs.yml",
+        strict=strict,
+    )
+    return options, build(options)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildOptions, BuildResult]:
+    """The default corpus built once, end to end, into a temporary folder."""
+    return build_into(tmp_path_factory.mktemp("build"))

@@ -1,0 +1,56 @@
+"""Golden tests: every sample report converts to exactly the stored page and data.
+
+After an intended change to parsing or templates, regenerate with `make golden` and review the
+diff of tests/golden/ before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import REPO, SAMPLES
+
+GOLDEN = REPO / "tests" / "golden"
+
+
+def files_below(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("converted")
+    command = [sys.executable, "-m", "build_scripts", "convert", *map(str, SAMPLES), "--out", str(out)]
+    subprocess.run(command, check=True, cwd=REPO, capture_output=True)
+    return files_below(out)
+
+
+def test_every_sample_has_a_golden_page_and_data(converted: dict[str, bytes]) -> None:
+    pages = [name for name in converted if name.endswith(".md")]
+    data = [name for name in converted if name.endswith(".json")]
+    assert len(pages) == len(SAMPLES) == len(data)
+    assert sorted(converted) == sorted(files_below(GOLDEN)), "run `make golden` and review the diff"
+
+
+@pytest.mark.parametrize("name", sorted(files_below(GOLDEN)))
+def test_converted_file_matches_golden(name: str, converted: dict[str, bytes]) -> None:
+    expected = (GOLDEN / name).read_text(encoding="utf-8")
+    actual = converted.get(name, b"").decode("utf-8")
+    assert actual == expected, f"{name} differs from tests/golden; run `make golden` if the change is intended"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in files_below(GOLDEN) if n.endswith(".md")))
+def test_golden_front_matter_names_its_source(name: str) -> None:
+    text = (GOLDEN / name).read_text(encoding="utf-8")
+    meta = yaml.safe_load(text.split("---\n")[1])
+    data = json.loads((GOLDEN / name.replace(".md", ".json")).read_text(encoding="utf-8"))
+    assert (REPO / "reports" / meta["source"]["path"]).exists()
+    assert meta["source"]["sha256"] == data["source"]["sha256"]
+    assert [s["title"] for s in meta["sections"]] == [s["title"] for s in data["sections"]]
+    assert {"title", "agency", "year", "region", "format", "source", "sections"} <= set(meta)

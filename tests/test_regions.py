@@ -1,0 +1,56 @@
+"""Region resolution: longest full division name, nested names, and no silent guesses."""
+
+from __future__ import annotations
+
+import pytest
+
+from build_scripts.regions import load_divisions, resolve_region
+
+
+@pytest.mark.parametrize(
+    ("agency", "context", "expected"),
+    [
+        ("伊川县城市管理局", "", ("河南省", "洛阳市", "伊川县", "410329")),
+        ("泉州市泉港区科学技术局", "", ("福建省", "泉州市", "泉港区", "350505")),
+        ("淮安市洪泽区人民政府", "", ("江苏省", "淮安市", "洪泽区", "320813")),
+        ("淮安市人民政府", "", ("江苏省", "淮安市", None, "320800")),
+        ("河南省生态环境厅", "", ("河南省", None, None, "410000")),
+        ("北京市朝阳区民政局", "", ("北京市", None, "朝阳区", "110105")),
+        ("鼓楼区教育局", "福州市鼓楼区教育局2022年政府信息公开工作年度报告", ("福建省", "福州市", "鼓楼区", "350102")),
+    ],
+)
+def test_resolves(agency: str, context: str, expected: tuple) -> None:
+    region, findings = resolve_region(agency, context)
+    assert findings == []
+    assert (region.province, region.city, region.county, region.code) == expected
+    assert region.resolved
+
+
+@pytest.mark.parametrize(
+    ("agency", "code"),
+    [
+        ("鼓楼区教育局", "region-ambiguous"),  # four 鼓楼区, nothing says which
+        ("朝阳区民政局", "region-ambiguous"),  # 北京 and 长春
+        ("市科学技术局", "region-unknown"),  # no place in the name
+        ("洪泽政府", "region-unknown"),  # short forms are not guessed
+    ],
+)
+def test_never_guesses(agency: str, code: str) -> None:
+    region, findings = resolve_region(agency, "")
+    assert not region.resolved and region.code is None
+    assert [finding.code for finding in findings] == [code]
+
+
+def test_ambiguous_finding_lists_the_candidates() -> None:
+    _, findings = resolve_region("鼓楼区教育局", "")
+    message = findings[0].message
+    for city in ("南京市", "徐州市", "福州市", "开封市"):
+        assert city in message
+
+
+def test_division_data_is_complete_enough() -> None:
+    divisions = load_divisions()
+    levels = [d.level for d in divisions.by_code.values()]
+    assert levels.count("province") == 31
+    assert levels.count("county") > 2800
+    assert len(divisions.by_name["鼓楼区"]) == 4

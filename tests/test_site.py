@@ -1,0 +1,169 @@
+"""End to end: the real build of the default corpus, the build report, and determinism."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from build_scripts.build import BuildOptions, BuildResult
+
+from .conftest import REPORTS, SAMPLES, build_into
+
+pytestmark = pytest.mark.slow
+
+# Absolute URLs that appear in shipped files without ever being requested: XML namespaces in SVG,
+# the dummy base Pagefind parses relative URLs against, and licence comments.
+NOT_LOADED = {
+    "www.w3.org": "SVG/XML namespace identifiers",
+    "example.com": "Pagefind's dummy base for new URL() when rewriting result links",
+    "fontawesome.com": "licence comment inside an inline SVG icon in Material's CSS",
+    "markjs.io": "licence comment in pagefind-highlight.js",
+    "git.io": "licence comment in pagefind-highlight.js",
+}
+URL = re.compile(r"""(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})""", re.IGNORECASE)
+
+
+class CodeOfPage(HTMLParser):
+    """Everything in an HTML page that a browser may act on: attribute values, scripts and styles.
+    Text from the reports themselves (which may mention web sites) is left out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.in_code = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.parts.extend(value for _, value in attrs if value)
+        self.in_code = tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_code = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_code:
+            self.parts.append(data)
+
+
+def loadable_text(path: Path) -> str:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix != ".html":
+        return text
+    parser = CodeOfPage()
+    parser.feed(text)
+    return "\n".join(parser.parts)
+
+
+def site_files(site: Path, *suffixes: str) -> list[Path]:
+    return sorted(path for path in site.rglob("*") if path.suffix in suffixes)
+
+
+def test_one_page_per_sample(built_site: tuple[BuildOptions, BuildResult]) -> None:
+    options, result = built_site
+    published = [outcome for outcome in result.outcomes if outcome.status == "published"]
+    assert sorted(o.source for o in published) == sorted(path.name for path in SAMPLES)
+    for outcome in published:
+        page_dir = options.site_dir / Path(outcome.page or "").with_suffix("")
+        html = (page_dir / "index.html").read_text(encoding="utf-8")
+        assert "data-pagefind-body" in html
+        assert (options.site_dir / Path(outcome.page or "").with_suffix(".json")).exists()
+
+
+def test_index_pages_exist_for_regions_agencies_and_years(built_site: tuple[BuildOptions, BuildResult]) -> None:
+    site = built_site[0].site_dir
+    for page in ("index.html", "regions/index.html", "agencies/index.html", "years/index.html", "search/index.html"):
+        assert (site / page).exists(), page
+    for code in ("410000", "410300", "410329", "350500", "350505", "640221", "410781"):
+        assert (site / "regions" / code / "index.html").exists(), code
+    for year in (2020, 2021, 2023):
+        assert (site / "years" / str(year) / "index.html").exists()
+    agency = (site / "agencies" / "410329-chengshiguanliju" / "index.html").read_text(encoding="utf-8")
+    assert "伊川县城市管理局2020年政府信息公开工作年度报告" in agency
+    county = (site / "regions" / "410329" / "index.html").read_text(encoding="utf-8")
+    assert "伊川县科技和工信局" in county and "伊川县城市管理局" in county
+
+
+def test_navigation_does_not_list_reports(built_site: tuple[BuildOptions, BuildResult]) -> None:
+    site = built_site[0].site_dir
+    report_page = next((site / "reports").rglob("index.html")).read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', report_page, re.S)
+    assert nav is not None
+    assert "政府信息公开工作年度报告" not in nav.group(0)
+
+
+def test_no_third_party_host_is_referenced(built_site: tuple[BuildOptions, BuildResult]) -> None:
+    site = built_site[0].site_dir
+    offenders = []
+    files = site_files(site, ".html", ".css", ".js", ".svg", ".webmanifest")
+    assert len(files) > 20
+    for path in files:
+        for host in URL.findall(loadable_text(path)):
+            if host.lower() not in NOT_LOADED:
+                offenders.append(f"{path.relative_to(site)}: {host}")
+    assert offenders == []
+
+
+def test_pagefind_bundle_is_present(built_site: tuple[BuildOptions, BuildResult]) -> None:
+    site = built_site[0].site_dir
+    assert (site / "pagefind" / "pagefind.js").exists()
+    assert (site / "pagefind" / "pagefind-entry.json").exists()
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert "zh" in entry["languages"]
+    assert entry["languages"]["zh"]["page_count"] == len(SAMPLES)  # reports only, not browse pages
+
+
+def test_build_report_accounts_for_every_source(built_site: tuple[BuildOptions, BuildResult]) -> None:
+    site = built_site[0].site_dir
+    data = json.loads((site / "build-report.json").read_text(encoding="utf-8"))
+    assert data["summary"]["sources"] == len(SAMPLES) == data["summary"]["published"]
+    assert [entry["source"] for entry in data["sources"]] == sorted(path.name for path in SAMPLES)
+    missing_six = next(entry for entry in data["sources"] if entry["source"].startswith("001"))
+    assert [finding["code"] for finding in missing_six["findings"]] == ["section-missing"]
+
+
+def test_bad_sources_are_reported_and_the_rest_is_built(tmp_path: Path) -> None:
+    source = tmp_path / "reports"
+    source.mkdir()
+    for sample in SAMPLES[:2]:
+        (source / sample.name).write_bytes(sample.read_bytes())
+    (source / "broken.txt").write_bytes(b"\xff\xfe\x00garbage" * 10)
+    (source / "later.pdf").write_bytes(b"%PDF-1.4\n")
+    options, result = build_into(tmp_path, source=source)
+    failed = {outcome.source: outcome.reason for outcome in result.failed}
+    assert set(failed) == {"broken.txt", "later.pdf"}
+    assert all(failed.values())
+    assert len([o for o in result.outcomes if o.status == "published"]) == 2
+    assert result.exit_code(strict=False) == 0 and result.exit_code(strict=True) == 1
+    data = json.loads((options.site_dir / "build-report.json").read_text(encoding="utf-8"))
+    assert data["summary"]["failed"] == 2
+
+
+def test_report_text_is_shown_exactly_never_run(tmp_path: Path) -> None:
+    source = tmp_path / "reports"
+    source.mkdir()
+    sample = (REPORTS / "004_f3bbfa1004ed2dd6.txt").read_text(encoding="utf-8")
+    hostile = "<script>alert(1)</script> {{ config }} **粗体** [链接](javascript:alert(1))"
+    title = "伊川县城市管理局2020年政府信息公开工作年度报告"
+    text = sample.replace("无。", hostile).replace(title, title.replace("城市管理局", "<b>城管</b>局"))
+    (source / "hostile.txt").write_text(text, encoding="utf-8")
+    options, _ = build_into(tmp_path, source=source)
+    page = next((options.site_dir / "reports").rglob("index.html")).read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<b>城管</b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ config }} **粗体** [链接](javascript:alert(1))" in page
+    assert "<title>伊川县&lt;b&gt;城管&lt;/b&gt;局2020年" in page
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical(built_site: tuple[BuildOptions, BuildResult], tmp_path: Path) -> None:
+    first, _ = built_site
+    second, _ = build_into(tmp_path)
+    for folder in ("content_dir", "site_dir"):
+        a, b = tree(getattr(first, folder)), tree(getattr(second, folder))
+        assert sorted(a) == sorted(b)
+        assert [name for name in a if a[name] != b[name]] == []
