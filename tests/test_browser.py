@@ -1,0 +1,101 @@
+"""The built site in a real browser: Debian's headless Chromium, driven by Playwright, with the site
+served under a sub-path as on a GitHub Pages project site."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from build_scripts.build import BuildOptions, BuildResult
+from build_scripts.serve import serve_in_thread
+
+from .conftest import CHROMIUM
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SUB_PATH = "/foia-archive/preview/"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs Debian's chromium")
+        pytest.skip(f"Chromium not found at {CHROMIUM}; run `make test` to install it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: tuple[BuildOptions, BuildResult]) -> Iterator[str]:
+    server, url = serve_in_thread(built_site[0].site_dir, base_path=SUB_PATH)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser, site_url: str):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.requested_hosts = set()
+    page.failed_requests = []
+    page.on("request", lambda request: page.requested_hosts.add(urlsplit(request.url).netloc))
+    page.on("requestfailed", lambda request: page.failed_requests.append(request.url))
+    page.on("response", lambda response: response.status >= 400 and page.failed_requests.append(response.url))
+    yield page
+    context.close()
+
+
+def test_search_from_the_header_finds_the_report_and_opens_it(page, site_url: str) -> None:
+    page.goto(site_url)
+    page.fill(".archive-search-input", "城市管理")
+    page.press(".archive-search-input", "Enter")
+    page.wait_for_selector(".archive-search-result", timeout=15_000)
+    titles = page.locator(".archive-search-result-title").all_inner_texts()
+    assert any("伊川县城市管理局" in title for title in titles), titles
+    assert "共找到" in page.inner_text(".archive-search-status")
+    page.locator(".archive-search-result-title", has_text="伊川县城市管理局").first.click()
+    page.wait_for_load_state()
+    assert page.url.startswith(site_url + "reports/410329/chengshiguanliju/2020/")
+    assert "伊川县城市管理局2020年政府信息公开工作年度报告" in page.inner_text("h1")
+    assert page.failed_requests == []
+    assert page.requested_hosts == {urlsplit(site_url).netloc}
+
+
+def test_search_for_an_absent_word_says_so(page, site_url: str) -> None:
+    page.goto(site_url + "search/?q=xylophone")
+    page.wait_for_function("document.querySelector('.archive-search-status').textContent.includes('没有找到')")
+    assert page.locator(".archive-search-result").count() == 0
+
+
+def test_browse_from_home_to_a_report_by_region(page, site_url: str) -> None:
+    page.goto(site_url)
+    page.get_by_role("link", name="按地区浏览").click()
+    page.get_by_role("link", name="河南省").first.click()
+    page.get_by_role("link", name="洛阳市").first.click()
+    page.get_by_role("link", name="伊川县").first.click()
+    page.get_by_role("link", name="伊川县科技和工信局").first.click()
+    page.get_by_role("link", name="2020 年：伊川县科技和工信局2020年政府信息公开工作年度报告").click()
+    assert "伊川县科技和工信局" in page.inner_text("h1")
+    table_box = page.locator(".report-table").nth(1).bounding_box()
+    assert table_box is not None and table_box["width"] <= 390  # the table scrolls, the page does not
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.failed_requests == []
+    assert page.requested_hosts == {urlsplit(site_url).netloc}
