@@ -12,8 +12,10 @@ BASE_PATH ?= /
 
 .PHONY: site serve test lint golden browser-deps clean
 
+# Debian's Python needs its python3-venv package before it can create a virtual environment.
 $(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV) && $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
 
 $(SITE_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e .

@@ -236,7 +236,7 @@ def build_report_text(result: BuildResult) -> str:
     published = len(result.outcomes) - len(result.failed)
     lines.append(
         f"{len(result.outcomes)} sources: {published} published, {len(result.failed)} failed, "
-        f"{result.problem_count} problems"
+        f"problems: {result.problem_count}"
     )
     return "\n".join(lines)
 
