@@ -58,11 +58,13 @@ class Table:
     """A statistical table as printed: rows of cell texts, before any interpretation.
 
     `number` is the section that holds it ("二", "三" or "四"); `layout` says how the source laid
-    the cells out ("tab-grid" or "cell-per-line"); `line` is the 1-based line where it starts.
+    the cells out ("tab-grid", "cell-per-line" or "space-separated"); `row_lines` gives the 1-based
+    source line of each row and `line` the line where the table starts.
     """
 
     number: str
     rows: list[list[str]]
+    row_lines: list[int]
     layout: str
     line: int
 

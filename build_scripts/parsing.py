@@ -157,24 +157,51 @@ def continues_paragraph(previous: str, line: Line) -> bool:
     return bool(STARTS_TEXT.match(text)) and not looks_like_signature
 
 
-def table_lines_to_rows(lines: list[Line]) -> tuple[list[list[str]], str]:
-    """Cells of a table block, and which layout the source used for them."""
+Row = tuple[int, list[str]]  # (line number, cells)
+PAGE_FURNITURE = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?)$")
+PROSE_LENGTH = 40
+
+
+def is_page_furniture(line: Line) -> bool:
+    """Page numbers left in the text by PDF extraction ("- 3 -", "第 3 页")."""
+    return bool(PAGE_FURNITURE.match(line.stripped))
+
+
+def is_spaced_table_line(line: Line) -> bool:
+    """In a table section without tabs (text of a PDF), whether a line is part of the table, not prose."""
+    text = line.stripped
+    return bool(text) and not (len(text) > PROSE_LENGTH and "。" in text)
+
+
+def table_lines_to_rows(lines: list[Line]) -> tuple[list[Row], str]:
+    """Cells of a table block with the line of each row, and which layout the source used."""
+    lines = [line for line in lines if not is_page_furniture(line)]
+    if not any(line.has_cells for line in lines):
+        rows = [(line.number, [_clean_cell(cell) for cell in line.stripped.split()]) for line in lines]
+        return _tidy_rows(rows), "space-separated"
     one_cell_per_line = all(
         line.text.startswith("\t") and line.text.count("\t") == 1 for line in lines if line.text.strip()
     )
     if one_cell_per_line:
         return _cell_per_line_rows(lines), "cell-per-line"
-    rows = [[_clean_cell(cell) for cell in line.text.split("\t")] for line in lines if not line.is_blank]
+    rows = [(line.number, [_clean_cell(cell) for cell in line.text.split("\t")]) for line in lines if not line.is_blank]
     return _tidy_rows(rows), "tab-grid"
 
 
-def _cell_per_line_rows(lines: list[Line]) -> list[list[str]]:
-    rows: list[list[str]] = [[]]
+def _cell_per_line_rows(lines: list[Line]) -> list[Row]:
+    rows: list[Row] = []
+    current: list[str] = []
+    first_line = 0
     for line in lines:
         if line.text.startswith("\t"):
-            rows[-1].append(_clean_cell(line.text[1:]))
-        elif rows[-1]:
-            rows.append([])
+            if not current:
+                first_line = line.number
+            current.append(_clean_cell(line.text[1:]))
+        elif current:
+            rows.append((first_line, current))
+            current = []
+    if current:
+        rows.append((first_line, current))
     return _tidy_rows(rows)
 
 
@@ -182,24 +209,24 @@ def _clean_cell(cell: str) -> str:
     return collapse_spaces(cell)
 
 
-def _tidy_rows(rows: list[list[str]]) -> list[list[str]]:
+def _tidy_rows(rows: list[Row]) -> list[Row]:
     """Drop trailing empty cells and rows with nothing in them."""
     tidy = []
-    for row in rows:
-        while row and not row[-1]:
-            row = row[:-1]
-        if any(row):
-            tidy.append(row)
+    for number, cells in rows:
+        while cells and not cells[-1]:
+            cells = cells[:-1]
+        if any(cells):
+            tidy.append((number, cells))
     return tidy
 
 
-def take_table_lines(lines: list[Line], start: int) -> int:
+def take_table_lines(lines: list[Line], start: int, spaced: bool) -> int:
     """Index just past the table block that starts at `start` (cells, and blank lines between them)."""
     end = start
     index = start
     while index < len(lines):
         line = lines[index]
-        if line.has_cells:
+        if line.has_cells or (spaced and is_spaced_table_line(line)):
             end = index + 1
         elif not line.is_blank:
             break
@@ -207,12 +234,23 @@ def take_table_lines(lines: list[Line], start: int) -> int:
     return end
 
 
+def starts_table(line: Line, table_number: str | None, section_has_tabs: bool) -> bool:
+    if line.has_cells:
+        return True
+    return bool(table_number) and not section_has_tabs and is_spaced_table_line(line)
+
+
 def lines_to_blocks(lines: list[Line], table_number: str | None) -> list[Block]:
-    """Paragraphs, sub-headings and tables of one section, in order."""
+    """Paragraphs, sub-headings and tables of one section, in order.
+
+    Tables are found by their tab characters; in the table sections (二, 三, 四) of a text without
+    any tabs (as extracted from a PDF), the short lines are the table's rows split at spaces."""
     blocks: list[Block] = []
     paragraph: list[str] = []
     paragraph_line = 0
     index = 0
+    section_has_tabs = any(line.has_cells for line in lines)
+    spaced = bool(table_number) and not section_has_tabs
 
     def flush() -> None:
         nonlocal paragraph
@@ -222,16 +260,22 @@ def lines_to_blocks(lines: list[Line], table_number: str | None) -> list[Block]:
 
     while index < len(lines):
         line = lines[index]
-        if line.has_cells:
+        if starts_table(line, table_number, section_has_tabs):
             flush()
-            end = take_table_lines(lines, index)
+            end = take_table_lines(lines, index, spaced)
             rows, layout = table_lines_to_rows(lines[index:end])
             if rows:
-                table = Table(number=table_number or "", rows=rows, layout=layout, line=line.number)
+                table = Table(
+                    number=table_number or "",
+                    rows=[cells for _, cells in rows],
+                    row_lines=[number for number, _ in rows],
+                    layout=layout,
+                    line=line.number,
+                )
                 blocks.append(Block(kind="table", table=table, line=line.number))
             index = end
             continue
-        if line.is_blank:
+        if line.is_blank or is_page_furniture(line):
             index += 1
             continue
         if is_subheading(line):
