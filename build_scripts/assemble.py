@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .model import Block, Report, SourceFile
+from .checks import check_statistics
+from .model import Block, Report, SourceFile, StatTable
 from .parsing import (
     Line,
     build_section,
-    detect_format,
     find_date,
     find_title,
     lines_to_blocks,
@@ -14,6 +14,7 @@ from .parsing import (
     lines_to_sections,
 )
 from .regions import resolve_region
+from .tables import tables_to_statistics
 from .validate import validate_report
 
 CONTEXT_LINES = 80
@@ -32,6 +33,12 @@ def signature_date(blocks: list[Block]) -> str | None:
     return None
 
 
+def report_format(statistics: list[StatTable]) -> str | None:
+    """The report's format: that of table 二, whose columns differ most between the two forms."""
+    formats = {table.number: table.format for table in statistics if table.format}
+    return formats.get("二") or formats.get("三")
+
+
 def report_from_lines(lines: list[Line], source: SourceFile) -> Report | None:
     """A Report from the lines of a source, or None when no report title can be found."""
     title = find_title(lines)
@@ -41,6 +48,7 @@ def report_from_lines(lines: list[Line], source: SourceFile) -> Report | None:
     preamble_lines, section_parts = lines_to_sections(lines[title.index + 1 :])
     sections = [build_section(number, heading, body) for number, heading, body in section_parts]
     tables = [block.table for section in sections for block in section.blocks if block.table]
+    statistics, table_findings = tables_to_statistics(tables)
     region, region_findings = resolve_region(title.agency, context_text(lines))
     last_blocks = sections[-1].blocks if sections else []
     report = Report(
@@ -48,12 +56,13 @@ def report_from_lines(lines: list[Line], source: SourceFile) -> Report | None:
         title=title.title,
         agency=title.agency,
         year=title.year,
-        format=detect_format(tables),
+        format=report_format(statistics),
         region=region,
         publication_date=(cover.date if cover else None) or signature_date(last_blocks),
         cover_notice=cover,
         preamble=lines_to_blocks(preamble_lines, None),
         sections=sections,
+        statistics=statistics,
     )
-    report.findings = region_findings + validate_report(report)
+    report.findings = region_findings + validate_report(report) + table_findings + check_statistics(statistics)
     return report

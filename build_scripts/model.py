@@ -20,12 +20,20 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem or remark about a source, in a form both people and tests can read."""
+    """One problem or remark about a source, in a form both people and tests can read.
+
+    Findings of the consistency checks also name the table, row and column, the value as printed
+    and the value the rule expects."""
 
     code: str
     severity: Severity
     message: str
     line: int | None = None
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    printed: int | float | None = None
+    expected: int | float | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,59 @@ class Table:
     row_lines: list[int]
     layout: str
     line: int
+
+
+class CellStatus(StrEnum):
+    """What a cell of a statistical table holds. Blank ("not reported") is never the same as 0."""
+
+    NUMBER = "number"
+    BLANK = "blank"
+    UNCERTAIN = "uncertain"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One number of a statistical table, keyed by its canonical row and column.
+
+    `printed` is the text as it stood in the source; `value` the number read from it (None when
+    blank, or when the cell is uncertain and nothing could be placed); `note` says why a cell is
+    uncertain; `line` is the source line the number came from."""
+
+    row: str
+    column: str
+    printed: str
+    value: int | float | None
+    status: CellStatus
+    note: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class StatTable:
+    """Table 二, 三 or 四 as data: every cell of the official form that the report prints.
+
+    `format` is told from this table's own labels ("2019" or "2021"); `method` says how its
+    values were placed ("rows": label and numbers on one line; "order": numbers and labels on
+    separate lines, paired in the order of the form)."""
+
+    number: str
+    format: str | None
+    rows: list[str]
+    cells: list[Cell]
+    method: str
+
+    def cell(self, row: str, column: str) -> Cell | None:
+        for cell in self.cells:
+            if cell.row == row and cell.column == column:
+                return cell
+        return None
+
+    def value(self, row: str, column: str) -> int | float | None:
+        found = self.cell(row, column)
+        return found.value if found and found.status == CellStatus.NUMBER else None
+
+    def columns_of(self, row: str) -> list[str]:
+        return [cell.column for cell in self.cells if cell.row == row]
 
 
 @dataclass(frozen=True)
@@ -111,11 +172,15 @@ class Report:
     cover_notice: CoverNotice | None
     preamble: list[Block]
     sections: list[Section]
+    statistics: list[StatTable] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
     @property
     def tables(self) -> list[Table]:
         return [block.table for section in self.sections for block in section.blocks if block.table]
+
+    def statistic(self, number: str) -> StatTable | None:
+        return next((table for table in self.statistics if table.number == number), None)
 
 
 @dataclass(frozen=True)

@@ -83,13 +83,18 @@ def collapse_spaces(text: str) -> str:
 
 def find_title(lines: list[Line]) -> TitleMatch | None:
     """The first line that reads like "<agency><year>年政府信息公开工作年度报告"."""
+    previous = ""
     for index, line in enumerate(lines[:TITLE_SEARCH_LINES]):
         if line.has_cells or line.is_blank:
             continue
         title = remove_spaces_next_to_cjk(line.stripped)
         match = TITLE.match(title)
         if match and "关于印发" not in title:
-            return TitleMatch(index, title, match["agency"].strip(), int(match["year"]))
+            agency = match["agency"].strip()
+            if not agency and previous:  # the agency on a line of its own above "2024年…报告"
+                agency, title = previous, previous + title
+            return TitleMatch(index, title, agency, int(match["year"]))
+        previous = title
     return None
 
 
@@ -296,19 +301,3 @@ def build_section(number: int, heading: Line, lines: list[Line]) -> Section:
     title = collapse_spaces(heading.stripped)
     blocks = lines_to_blocks(lines, TABLE_SECTIONS.get(number))
     return Section(number=number, title=title, blocks=blocks, line=heading.number)
-
-
-FORMAT_2021_LABELS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
-FORMAT_2019_LABELS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量")
-
-
-def detect_format(tables: list[Table]) -> str | None:
-    """The official format ("2019" or "2021") that table 二's column labels belong to."""
-    labels = " ".join(cell for table in tables if table.number == "二" for row in table.rows for cell in row)
-    is_2021 = any(label in labels for label in FORMAT_2021_LABELS)
-    is_2019 = any(label in labels for label in FORMAT_2019_LABELS)
-    if is_2021 and not is_2019:
-        return "2021"
-    if is_2019 and not is_2021:
-        return "2019"
-    return None

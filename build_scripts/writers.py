@@ -19,7 +19,8 @@ import yaml
 
 from .archive import UNRESOLVED, AgencyEntry, Archive, RegionEntry, ReportPage, region_chain, relative_link
 from .escape import html_text, markdown_text
-from .model import Region, Report
+from .model import CellStatus, Finding, Region, Report, StatTable
+from .table_views import table_view
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 NUMBER = re.compile(r"^[+\-]?\d[\d,]*(\.\d+)?$")
@@ -83,6 +84,23 @@ def region_label(region: Region) -> str:
     return " ".join(name for name in (region.province, region.city, region.county) if name)
 
 
+TABLE_KEYS = {"二": "table_2", "三": "table_3", "四": "table_4"}
+
+
+def statistics_front_matter(table: StatTable) -> dict[str, Any]:
+    """A table's numbers as row → column → value; blank and uncertain cells are null, and the
+    uncertain ones are listed, so that no reader mistakes a guess for a printed number."""
+    values: dict[str, dict[str, int | float | None]] = {}
+    for cell in table.cells:
+        values.setdefault(cell.row, {})[cell.column] = cell.value if cell.status == CellStatus.NUMBER else None
+    uncertain = [f"{cell.row}.{cell.column}" for cell in table.cells if cell.status == CellStatus.UNCERTAIN]
+    return {"format": table.format, "values": values, "uncertain": uncertain}
+
+
+def is_check(finding: Finding) -> bool:
+    return finding.code.startswith("check-")
+
+
 def report_front_matter(page: ReportPage) -> dict[str, Any]:
     report = page.report
     return {
@@ -96,6 +114,8 @@ def report_front_matter(page: ReportPage) -> dict[str, Any]:
         "region": to_plain(report.region),
         "source": to_plain(report.source),
         "sections": [{"number": s.number, "title": s.title} for s in report.sections],
+        "statistics": {TABLE_KEYS[t.number]: statistics_front_matter(t) for t in report.statistics},
+        "checks_failed": [f.code for f in report.findings if is_check(f)],
         "findings": [{"code": f.code, "severity": f.severity.value} for f in report.findings],
     }
 
@@ -120,6 +140,9 @@ def render_report_page(env: jinja2.Environment, page: ReportPage) -> str:
         region_label=region_label(report.region),
         format_label=FORMAT_LABELS.get(report.format or "", "未能识别"),
         table_captions=TABLE_CAPTIONS,
+        views={table.number: table_view(table, report.findings) for table in report.statistics},
+        check_findings=[f for f in report.findings if is_check(f)],
+        other_findings=[f for f in report.findings if not is_check(f)],
         links={
             "agency": relative_link(page.path, agency_page),
             "year": relative_link(page.path, f"years/{report.year}.md"),

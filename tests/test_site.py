@@ -121,7 +121,7 @@ def test_build_report_accounts_for_every_source(built_site: tuple[BuildOptions, 
     assert data["summary"]["sources"] == len(SAMPLES) == data["summary"]["published"]
     assert [entry["source"] for entry in data["sources"]] == sorted(path.name for path in SAMPLES)
     missing_six = next(entry for entry in data["sources"] if entry["source"].startswith("001"))
-    assert [finding["code"] for finding in missing_six["findings"]] == ["section-missing"]
+    assert [finding["code"] for finding in missing_six["findings"]] == ["section-missing", "cell-uncertain"]
 
 
 def test_bad_sources_are_reported_and_the_rest_is_built(tmp_path: Path) -> None:

@@ -1,0 +1,125 @@
+"""The four consistency rules (勾稽关系) of the official form, run on the parsed tables.
+
+A rule is checked only where the report gives the numbers it needs: a column or row with no
+printed number at all is "not reported" and is skipped, and a sum treats a blank item as 0 only
+when its total and at least one of its items are printed. Uncertain cells are never checked.
+A broken rule is a finding; the numbers stay as printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .forms import (
+    APPLICANT_COLUMNS,
+    OUTCOME_ITEMS,
+    TABLE3_COLUMN_KEYS,
+    TABLE3_ROW_KEYS,
+    TABLE4_COLUMN_KEYS,
+    TABLE4_ROW_KEYS,
+    column_spec,
+    row_spec,
+)
+from .model import CellStatus, Finding, Severity, StatTable
+
+RULE_NAMES = {
+    "check-1": "勾稽关系一（一＋二＝三（七）总计＋四）",
+    "check-2": "勾稽关系二（三（七）总计＝（一）至（六）各项之和）",
+    "check-3": "勾稽关系三（每行总计＝六类申请人之和）",
+    "check-4": "勾稽关系四（复议、诉讼总计＝维持＋纠正＋其他＋尚未审结）",
+}
+
+Number = int | float
+
+
+def statuses(table: StatTable, keys: Iterable[tuple[str, str]]) -> list[CellStatus | None]:
+    return [cell.status if (cell := table.cell(row, column)) else None for row, column in keys]
+
+
+def checkable_sum(table: StatTable, keys: list[tuple[str, str]]) -> Number | None:
+    """The sum of printed items, blanks as 0; None when any is uncertain or none is printed."""
+    found = statuses(table, keys)
+    if CellStatus.UNCERTAIN in found or CellStatus.NUMBER not in found:
+        return None
+    return sum(table.value(row, column) or 0 for row, column in keys)
+
+
+def same(a: Number, b: Number) -> bool:
+    return abs(a - b) < 1e-6
+
+
+def finding(rule: str, table: str, row: str, column: str, printed: Number, expected: Number, text: str) -> Finding:
+    message = f"{RULE_NAMES[rule]}未通过：{text}"
+    return Finding(rule, Severity.WARNING, message, None, table, row, column, printed, expected)
+
+
+def check_rule_1(table: StatTable) -> list[Finding]:
+    """For every applicant column: 一 + 二 = 三（七）总计 + 四."""
+    findings = []
+    for column in TABLE3_COLUMN_KEYS:
+        values = [table.value(row, column) for row in ("received", "carried_over", "outcomes_total", "carried_forward")]
+        if any(value is None for value in values):
+            continue
+        received, carried_over, total, carried_forward = values
+        if not same(received + carried_over, total + carried_forward):
+            label = column_spec("三", column).label
+            text = f"{label}列 一＋二＝{received + carried_over}，三（七）总计＋四＝{total + carried_forward}"
+            findings.append(
+                finding(
+                    "check-1", "三", "outcomes_total", column, total + carried_forward, received + carried_over, text
+                )
+            )
+    return findings
+
+
+def check_rule_2(table: StatTable) -> list[Finding]:
+    """（七）总计 = the sum of every item of （一）–（六）, per column."""
+    findings = []
+    items = [row for row in OUTCOME_ITEMS if row in table.rows]
+    for column in TABLE3_COLUMN_KEYS:
+        total = table.value("outcomes_total", column)
+        expected = checkable_sum(table, [(row, column) for row in items])
+        if total is None or expected is None or same(total, expected):
+            continue
+        label = column_spec("三", column).label
+        text = f"{label}列（七）总计印为 {total}，（一）至（六）各项之和为 {expected}"
+        findings.append(finding("check-2", "三", "outcomes_total", column, total, expected, text))
+    return findings
+
+
+def check_rule_3(table: StatTable) -> list[Finding]:
+    """In every row of table 三, 总计 = the sum of the six applicant columns."""
+    findings = []
+    for row in [key for key in TABLE3_ROW_KEYS if key in table.rows]:
+        total = table.value(row, "total")
+        expected = checkable_sum(table, [(row, column) for column in APPLICANT_COLUMNS])
+        if total is None or expected is None or same(total, expected):
+            continue
+        text = f"“{row_spec('三', row).label}”一行总计印为 {total}，六类申请人之和为 {expected}"
+        findings.append(finding("check-3", "三", row, "total", total, expected, text))
+    return findings
+
+
+def check_rule_4(table: StatTable) -> list[Finding]:
+    """In table 四, each 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
+    findings = []
+    for row in TABLE4_ROW_KEYS:
+        total = table.value(row, "total")
+        expected = checkable_sum(table, [(row, column) for column in TABLE4_COLUMN_KEYS[:-1]])
+        if total is None or expected is None or same(total, expected):
+            continue
+        text = f"{row_spec('四', row).label}总计印为 {total}，四项之和为 {expected}"
+        findings.append(finding("check-4", "四", row, "total", total, expected, text))
+    return findings
+
+
+def check_statistics(statistics: list[StatTable]) -> list[Finding]:
+    """Every rule on every table it applies to, in rule order."""
+    findings: list[Finding] = []
+    by_number = {table.number: table for table in statistics}
+    if "三" in by_number:
+        table = by_number["三"]
+        findings += check_rule_1(table) + check_rule_2(table) + check_rule_3(table)
+    if "四" in by_number:
+        findings += check_rule_4(by_number["四"])
+    return findings

@@ -1,0 +1,189 @@
+"""Lay out a parsed table as the official form shows it: merged header cells, row groups, and the
+printed values, so that the template only has to write the cells out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .forms import (
+    OTHER_HANDLING_2021,
+    TABLE2_FORM,
+    TABLE2_ITEMS,
+    TABLE2_ROWS,
+    TABLE3_COLUMNS,
+    TABLE3_GROUPS,
+    TABLE3_ROWS,
+    TABLE4_COLUMNS,
+    TABLE4_ROW_KEYS,
+    TABLE_TITLES,
+    table2_column_label,
+)
+from .model import Cell, CellStatus, Finding, StatTable
+
+# Rows of table 二 that only the 2019 form has.
+TABLE2_ONLY_2019_ROWS = {"2019": frozenset(), "2021": frozenset({"other_services", "procurement"})}
+FIRST_COLUMN_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+FORMAT_NAMES = {"2019": "2019 年版格式", "2021": "2021 年版格式"}
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    scope: str = "col"
+
+
+@dataclass(frozen=True)
+class ValueCell:
+    text: str
+    classes: str
+    note: str | None
+    colspan: int = 1
+
+
+@dataclass
+class ViewRow:
+    headers: list[HeaderCell] = field(default_factory=list)
+    values: list[ValueCell] = field(default_factory=list)
+    css: str = ""
+
+
+@dataclass
+class TableView:
+    number: str
+    caption: str
+    format_label: str
+    head: list[list[HeaderCell]]
+    body: list[ViewRow]
+
+
+def value_cell(cell: Cell | None, failed: set[tuple[str, str]], colspan: int = 1) -> ValueCell:
+    """A cell as printed: blank stays blank, an uncertain one is marked and says why."""
+    if cell is None:
+        return ValueCell("", "blank", "本报告未印此格", colspan)
+    classes = [cell.status.value]
+    if cell.status != CellStatus.BLANK:
+        classes.append("num")
+    if (cell.row, cell.column) in failed:
+        classes.append("check-failed")
+    return ValueCell(cell.printed, " ".join(classes), cell.note, colspan)
+
+
+def failed_cells(findings: list[Finding], number: str) -> set[tuple[str, str]]:
+    return {
+        (f.row, f.column) for f in findings if f.code.startswith("check-") and f.table == number and f.row and f.column
+    }
+
+
+def caption(number: str, table_format: str | None) -> tuple[str, str]:
+    """The table's title and which form it follows (table 四 is the same in both forms)."""
+    if number == "四":
+        return f"表{number} {TABLE_TITLES[number]}", ""
+    return f"表{number} {TABLE_TITLES[number]}", FORMAT_NAMES.get(table_format or "", "格式未能识别")
+
+
+def table2_view(table: StatTable, findings: list[Finding]) -> TableView:
+    table_format = table.format or "2021"
+    failed = failed_cells(findings, "二")
+    width = 3
+    body: list[ViewRow] = []
+    for item, columns in TABLE2_FORM[table_format].items():
+        rows = [
+            spec for spec in TABLE2_ROWS if spec.group == item and spec.key not in TABLE2_ONLY_2019_ROWS[table_format]
+        ]
+        body.append(ViewRow(headers=[HeaderCell(TABLE2_ITEMS[item], colspan=width + 1, scope="colgroup")], css="item"))
+        labels = [HeaderCell("信息内容")] + [HeaderCell(table2_column_label(table_format, c)) for c in columns]
+        if len(columns) < width:
+            labels[-1] = HeaderCell(labels[-1].text, colspan=width - len(columns) + 1)
+        body.append(ViewRow(headers=labels, css="labels"))
+        for spec in rows:
+            label = "行政规范性文件" if spec.key == "normative_documents" and table_format == "2021" else spec.label
+            values = [value_cell(table.cell(spec.key, column), failed) for column in columns]
+            if len(columns) < width:
+                last = values[-1]
+                values[-1] = ValueCell(last.text, last.classes, last.note, width - len(columns) + 1)
+            body.append(ViewRow(headers=[HeaderCell(label, scope="row")], values=values))
+    title, format_label = caption("二", table.format)
+    return TableView("二", title, format_label, [], body)
+
+
+def table3_row_keys(table: StatTable) -> list[str]:
+    """The rows of the form this table follows: three （六） sub-rows (2021) or one (2019)."""
+    three_rows = table.format == "2021"
+    return [
+        spec.key
+        for spec in TABLE3_ROWS
+        if (spec.key not in OTHER_HANDLING_2021 or three_rows) and (spec.key != "other_handling" or not three_rows)
+    ]
+
+
+TABLE3_SPECS = {spec.key: spec for spec in TABLE3_ROWS}
+
+
+def table3_headers(key: str, keys: list[str], shown: set[str]) -> list[HeaderCell]:
+    """Row headers of one row of table 三, opening each merged group on its first row."""
+    spec = TABLE3_SPECS[key]
+    if spec.group is None:
+        return [HeaderCell(spec.label, colspan=3, scope="row")]
+    headers: list[HeaderCell] = []
+    if "outcomes" not in shown:  # 三、本年度办理结果 spans every row that has a group
+        shown.add("outcomes")
+        size = sum(1 for k in keys if TABLE3_SPECS[k].group is not None)
+        headers.append(HeaderCell(TABLE3_GROUPS["outcomes"], rowspan=size, scope="rowgroup"))
+    if spec.group == "outcomes":
+        return [*headers, HeaderCell(spec.label, colspan=2, scope="row")]
+    if spec.group not in shown:
+        shown.add(spec.group)
+        size = sum(1 for k in keys if TABLE3_SPECS[k].group == spec.group)
+        headers.append(HeaderCell(TABLE3_GROUPS[spec.group], rowspan=size, scope="rowgroup"))
+    return [*headers, HeaderCell(spec.label, scope="row")]
+
+
+def table3_view(table: StatTable, findings: list[Finding]) -> TableView:
+    failed = failed_cells(findings, "三")
+    head = [
+        [HeaderCell(FIRST_COLUMN_NOTE, rowspan=3, colspan=3), HeaderCell("申请人情况", colspan=7, scope="colgroup")],
+        [
+            HeaderCell("自然人", rowspan=2),
+            HeaderCell("法人或其他组织", colspan=5, scope="colgroup"),
+            HeaderCell("总计", rowspan=2),
+        ],
+        [HeaderCell(spec.label) for spec in TABLE3_COLUMNS if spec.group == "legal_person"],
+    ]
+    keys = table3_row_keys(table)
+    shown: set[str] = set()
+    body = [
+        ViewRow(
+            headers=table3_headers(key, keys, shown),
+            values=[value_cell(table.cell(key, spec.key), failed) for spec in TABLE3_COLUMNS],
+        )
+        for key in keys
+    ]
+    title, format_label = caption("三", table.format)
+    return TableView("三", title, format_label, head, body)
+
+
+def table4_view(table: StatTable, findings: list[Finding]) -> TableView:
+    failed = failed_cells(findings, "四")
+    labels = [HeaderCell(spec.label) for spec in TABLE4_COLUMNS]
+    head = [
+        [HeaderCell("行政复议", colspan=5, scope="colgroup"), HeaderCell("行政诉讼", colspan=10, scope="colgroup")],
+        [HeaderCell(label.text, rowspan=2) for label in labels]
+        + [
+            HeaderCell("未经复议直接起诉", colspan=5, scope="colgroup"),
+            HeaderCell("复议后起诉", colspan=5, scope="colgroup"),
+        ],
+        labels + labels,
+    ]
+    values = [value_cell(table.cell(row, spec.key), failed) for row in TABLE4_ROW_KEYS for spec in TABLE4_COLUMNS]
+    title, format_label = caption("四", table.format)
+    return TableView("四", title, format_label, head, [ViewRow(values=values)])
+
+
+VIEWS = {"二": table2_view, "三": table3_view, "四": table4_view}
+
+
+def table_view(table: StatTable, findings: list[Finding]) -> TableView:
+    return VIEWS[table.number](table, findings)

@@ -1,0 +1,383 @@
+"""Tables 二, 三 and 四 as data: rows of printed cells → cells keyed by canonical row and column.
+
+A chain of small functions, as the tables come: `read_number` for one printed cell, `split_row`
+for the label and the value positions of a row, `align_slots` to place a row's values in the
+form's columns, then one `cells_to_table*` per table. Where values cannot be placed with
+confidence, the cells keep what was printed and are marked uncertain with the reason; nothing is
+ever made up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .forms import (
+    OTHER_HANDLING_2021,
+    TABLE2_2019_COLUMNS,
+    TABLE2_2021_COLUMNS,
+    TABLE2_COLUMNS,
+    TABLE2_ROWS,
+    TABLE3_COLUMN_KEYS,
+    TABLE3_ROW_KEYS,
+    TABLE3_ROWS,
+    TABLE4_COLUMN_KEYS,
+    TABLE4_ROW_KEYS,
+    Spec,
+    row_spec,
+)
+from .model import Cell, CellStatus, Finding, Severity, StatTable, Table
+
+FULLWIDTH = str.maketrans("０１２３４５６７８９．，＋－", "0123456789.,+-")
+NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# Marks that stand for "nothing printed here": kept as printed, read as blank, never as 0.
+BLANK_MARKS = frozenset({"-", "—", "——", "–", "/", "／", "\\", "、"})
+ITEM_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,2}[)）]?[.、．]?")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one printed cell says: a number, nothing, or something that is not a number."""
+
+    printed: str
+    value: int | float | None
+    status: CellStatus
+
+
+@dataclass(frozen=True)
+class RowParts:
+    """A printed row split into its label (the text cells, joined) and its value positions."""
+
+    line: int
+    label: str
+    slots: list[str]
+
+    @property
+    def has_numbers(self) -> bool:
+        return any(read_number(slot).status == CellStatus.NUMBER for slot in self.slots)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A row's values placed in the form's columns, with a note when the placement is a guess."""
+
+    readings: list[Reading]
+    uncertain_note: str | None = None
+    note: str | None = None
+
+
+def read_number(printed: str) -> Reading:
+    """Read a printed cell: "1,234", "+2", "-3", "232.4586", full-width digits; blank stays blank."""
+    text = printed.translate(FULLWIDTH).replace(" ", "").strip()
+    if not text or text in BLANK_MARKS:
+        return Reading(printed, None, CellStatus.BLANK)
+    if not NUMBER.match(text):
+        return Reading(printed, None, CellStatus.UNCERTAIN)
+    plain = text.replace(",", "").lstrip("+")
+    value: int | float = float(plain) if "." in plain else int(plain)
+    return Reading(printed, value, CellStatus.NUMBER)
+
+
+def is_label_cell(cell: str) -> bool:
+    return bool(cell) and read_number(cell).status == CellStatus.UNCERTAIN
+
+
+def split_row(cells: list[str], line: int) -> RowParts:
+    """The label is every cell up to the last text cell; the value positions are the cells after it."""
+    last_label = max((index for index, cell in enumerate(cells) if is_label_cell(cell)), default=-1)
+    label = re.sub(r"\s+", "", "".join(cells[: last_label + 1]))
+    return RowParts(line=line, label=label, slots=cells[last_label + 1 :])
+
+
+def table_rows(table: Table) -> list[RowParts]:
+    return [split_row(cells, line) for cells, line in zip(table.rows, table.row_lines, strict=True)]
+
+
+def all_equal_numbers(slots: list[str], width: int) -> Reading | None:
+    """The one value of a row that prints it more often than the form has columns (sample 004)."""
+    readings = [read_number(slot) for slot in slots if slot]
+    if len(readings) < width or any(r.status != CellStatus.NUMBER for r in readings):
+        return None
+    values = {r.value for r in readings}
+    return readings[0] if len(values) == 1 else None
+
+
+def align_slots(slots: list[str], width: int, *, merged_label_columns: bool, positional: bool) -> Placement:
+    """Place a row's printed values in `width` columns.
+
+    - exactly `width` positions: one value per column;
+    - more: first drop blank positions left of the values that come from merged label columns;
+      a row that prints the same number in every position (extra or repeated columns) gives that
+      number to every column; otherwise the placement is uncertain;
+    - fewer: in a tab grid the cells count from the left and the missing ones are blank; in text
+      split at spaces the blanks have vanished, so the placement is uncertain.
+    """
+    slots = list(slots)
+    if merged_label_columns:
+        while len(slots) > width and not slots[0]:
+            slots.pop(0)
+    readings = [read_number(slot) for slot in slots]
+    if len(slots) == width:
+        return Placement(readings)
+    if len(slots) > width:
+        repeated = all_equal_numbers(slots, width)
+        if repeated is not None:
+            note = f"此行印有 {len([s for s in slots if s])} 个数值，多于 {width} 列，且数值全部相同"
+            return Placement([repeated] * width, note=note)
+        why = f"此行印有 {len(slots)} 个数值位置，而表格只有 {width} 列，无法确定对应关系（原文：{' | '.join(slots)}）"
+        return Placement(readings[:width], uncertain_note=why)
+    padded = readings + [Reading("", None, CellStatus.BLANK)] * (width - len(slots))
+    if positional and (not slots or slots[0]):
+        return Placement(padded)
+    why = f"此行只印有 {len(slots)} 个数值位置，而表格有 {width} 列，无法确定对应关系（原文：{' | '.join(slots)}）"
+    return Placement(padded, uncertain_note=why)
+
+
+def placed_cells(keys: list[tuple[str, str]], placement: Placement, line: int) -> list[Cell]:
+    """Cells for (row, column) keys from a placement; an uncertain placement marks every cell."""
+    cells = []
+    for (row, column), reading in zip(keys, placement.readings, strict=True):
+        status = reading.status
+        value = reading.value
+        note = placement.uncertain_note
+        if note:
+            status = CellStatus.UNCERTAIN
+        elif status == CellStatus.UNCERTAIN:
+            note = f"不是数字：“{reading.printed}”"
+        else:
+            note = placement.note
+        cells.append(Cell(row, column, reading.printed, value, status, note, line))
+    return cells
+
+
+def row_keys(row: str, columns: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
+    return [(row, column) for column in columns]
+
+
+def blank_cells(row: str, columns: tuple[str, ...] | list[str], line: int) -> list[Cell]:
+    return [Cell(row, column, "", None, CellStatus.BLANK, None, line) for column in columns]
+
+
+def uncertain_findings(number: str, cells: list[Cell]) -> list[Finding]:
+    """One finding per reason for uncertain cells; it names the row when only one row has it."""
+    rows_by_note: dict[str, list[Cell]] = {}
+    for cell in cells:
+        if cell.status == CellStatus.UNCERTAIN and cell.note:
+            rows_by_note.setdefault(cell.note, []).append(cell)
+    findings = []
+    for note, found in rows_by_note.items():
+        rows = list(dict.fromkeys(cell.row for cell in found))
+        where = f"表{number}“{row_spec(number, rows[0]).label}”" if len(rows) == 1 else f"表{number}"
+        row = rows[0] if len(rows) == 1 else None
+        findings.append(Finding("cell-uncertain", Severity.WARNING, f"{where}：{note}", found[0].line, number, row))
+    return findings
+
+
+# ---- Table 三 -------------------------------------------------------------------------------
+
+
+def match_table3_row(label: str, previous: str | None) -> str | None:
+    """The row of table 三 a label names, by meaning rather than exact wording."""
+    if not label:
+        return None
+    for spec in TABLE3_ROWS:
+        if spec.matches(label):
+            return spec.key
+    # "3.其他" is the third sub-row of （六） in the 2021 form: known only by where it stands.
+    if ITEM_NUMBER.sub("", label) == "其他" and previous in ("other_no_correction", "other_unpaid_fee"):
+        return "other_other"
+    return None
+
+
+def pair_rows_with_values(parts: list[RowParts]) -> tuple[list[tuple[str, RowParts | None]], list[Finding]]:
+    """Each row key with the printed row that holds its values.
+
+    Most layouts print a row's label and numbers on one line. Text taken from a PDF may print
+    the numbers on the line before or after a (wrapped) label; those are paired in the order of
+    the form, which never changes. When the counts disagree nothing is paired by guesswork."""
+    direct: list[tuple[str, RowParts | None]] = []
+    pending_keys: list[str] = []
+    pending_values: list[RowParts] = []
+    previous: str | None = None
+    order: list[str] = []
+    for part in parts:
+        key = match_table3_row(part.label, previous)
+        if key in order:
+            key = None  # a repeated label (a header repeated after a page break) adds nothing
+        if key and part.has_numbers:
+            direct.append((key, part))
+        elif key:
+            pending_keys.append(key)
+        elif part.has_numbers:
+            pending_values.append(part)
+        if key:
+            order.append(key)
+            previous = key
+    findings: list[Finding] = []
+    if len(pending_keys) == len(pending_values):
+        paired = list(zip(pending_keys, pending_values, strict=True))
+        direct.extend((key, part) for key, part in paired)
+    elif not pending_values:
+        direct.extend((key, None) for key in pending_keys)  # rows printed with no numbers at all
+    else:
+        message = f"表三：{len(pending_keys)} 个行名与 {len(pending_values)} 行数字分开印刷，数量不符，未作配对"
+        findings.append(Finding("rows-unpaired", Severity.WARNING, message, pending_values[0].line, "三"))
+        direct.extend((key, None) for key in pending_keys)
+    rank = {key: index for index, key in enumerate(order)}
+    return sorted(direct, key=lambda pair: rank[pair[0]]), findings
+
+
+def table3_format(keys: list[str]) -> str | None:
+    if any(key in OTHER_HANDLING_2021 for key in keys):
+        return "2021"
+    if "other_handling" in keys:
+        return "2019"
+    return None
+
+
+def cells_to_table3(table: Table) -> tuple[StatTable | None, list[Finding]]:
+    parts = table_rows(table)
+    start = next((i for i, part in enumerate(parts) if match_table3_row(part.label, None) == "received"), None)
+    if start is None:
+        return None, [
+            Finding(
+                "table-unread", Severity.WARNING, "表三：未找到“一、本年新收政府信息公开申请数量”一行", table.line, "三"
+            )
+        ]
+    pairs, findings = pair_rows_with_values(parts[start:])
+    positional = table.layout != "space-separated"
+    cells: list[Cell] = []
+    for key, part in pairs:
+        if part is None:
+            cells += blank_cells(key, TABLE3_COLUMN_KEYS, table.line)
+            continue
+        placement = align_slots(part.slots, len(TABLE3_COLUMN_KEYS), merged_label_columns=True, positional=positional)
+        cells += placed_cells(row_keys(key, TABLE3_COLUMN_KEYS), placement, part.line)
+    keys = [key for key, _ in pairs]
+    table_format = table3_format(keys)
+    findings += missing_rows("三", keys, expected_table3_rows(table_format))
+    method = "order" if any(part and not part.label for _, part in pairs) else "rows"
+    rows = [key for key in TABLE3_ROW_KEYS if key in keys]
+    return StatTable("三", table_format, rows, cells, method), findings + uncertain_findings("三", cells)
+
+
+def expected_table3_rows(table_format: str | None) -> list[str]:
+    single = table_format != "2021"
+    return [
+        key
+        for key in TABLE3_ROW_KEYS
+        if not (single and key in OTHER_HANDLING_2021) and not (not single and key == "other_handling")
+    ]
+
+
+def missing_rows(number: str, present: list[str], expected: list[str]) -> list[Finding]:
+    missing = [key for key in expected if key not in present]
+    if not missing:
+        return []
+    return [
+        Finding(
+            "rows-missing",
+            Severity.WARNING,
+            f"表{number}：未找到以下各行：{'、'.join(row_spec(number, key).label for key in missing)}",
+            None,
+            number,
+        )
+    ]
+
+
+# ---- Table 四 -------------------------------------------------------------------------------
+
+
+def cells_to_table4(table: Table) -> tuple[StatTable | None, list[Finding]]:
+    """The one data row of 15 numbers: 行政复议, then the two kinds of 行政诉讼, five numbers each."""
+    parts = table_rows(table)
+    data = [part for part in parts if not part.label and part.has_numbers]
+    if not data:
+        return None, [Finding("table-unread", Severity.WARNING, "表四：未找到数据行", table.line, "四")]
+    slots = [slot for part in data for slot in part.slots]
+    keys = [(row, column) for row in TABLE4_ROW_KEYS for column in TABLE4_COLUMN_KEYS]
+    positional = table.layout != "space-separated"
+    placement = align_slots(slots, len(keys), merged_label_columns=False, positional=positional)
+    cells = placed_cells(keys, placement, data[0].line)
+    return StatTable("四", None, list(TABLE4_ROW_KEYS), cells, "rows"), uncertain_findings("四", cells)
+
+
+# ---- Table 二 -------------------------------------------------------------------------------
+
+
+def match_spec(specs: tuple[Spec, ...], text: str) -> str | None:
+    return next((spec.key for spec in specs if spec.matches(text)), None)
+
+
+def label_cells(cells: list[str]) -> list[str]:
+    return [cell for cell in cells if is_label_cell(cell)]
+
+
+def table2_format(columns: set[str], labels: str) -> str | None:
+    is_2021 = bool(columns & TABLE2_2021_COLUMNS) or "本年处理决定" in labels or "本年收费金额" in labels
+    is_2019 = bool(columns & TABLE2_2019_COLUMNS)
+    if is_2021 != is_2019:
+        return "2021" if is_2021 else "2019"
+    return None
+
+
+def cells_to_table2(table: Table) -> tuple[StatTable | None, list[Finding]]:
+    """Rows under header rows of column labels (tab grid, text), or one row per number in the
+    three-column 信息内容 / 统计项目 / 数量 layout (sample 002)."""
+    positional = table.layout != "space-separated"
+    columns: list[str] = []
+    current_row: str | None = None
+    cells: list[Cell] = []
+    labels_seen: list[str] = []
+    for raw, line in zip(table.rows, table.row_lines, strict=True):
+        part = split_row(raw, line)
+        texts = label_cells(raw)
+        labels_seen += texts
+        column_keys = [key for key in (match_spec(TABLE2_COLUMNS, text) for text in texts) if key]
+        row_key = next((key for key in (match_spec(TABLE2_ROWS, text) for text in texts) if key), None)
+        if row_key:
+            current_row = row_key
+        if column_keys and not part.has_numbers:
+            columns = column_keys
+        elif row_key and part.has_numbers and not column_keys and columns:
+            placement = align_slots(part.slots, len(columns), merged_label_columns=False, positional=positional)
+            cells += placed_cells(row_keys(row_key, columns), placement, line)
+        elif len(column_keys) == 1 and part.has_numbers and current_row:
+            placement = align_slots(part.slots, 1, merged_label_columns=False, positional=True)
+            cells += placed_cells(row_keys(current_row, column_keys), placement, line)
+    if not cells:
+        return None, [Finding("table-unread", Severity.WARNING, "表二：未找到数据行", table.line, "二")]
+    table_format = table2_format({cell.column for cell in cells}, " ".join(labels_seen))
+    rows = [spec.key for spec in TABLE2_ROWS if any(cell.row == spec.key for cell in cells)]
+    ordered = sorted(cells, key=lambda c: (rows.index(c.row), [s.key for s in TABLE2_COLUMNS].index(c.column)))
+    return StatTable("二", table_format, rows, ordered, "rows"), uncertain_findings("二", ordered)
+
+
+PARSERS = {"二": cells_to_table2, "三": cells_to_table3, "四": cells_to_table4}
+
+
+def merge_tables(tables: list[Table]) -> Table:
+    """The blocks of one section as one table (a table can be cut by a blank line or a page)."""
+    first = tables[0]
+    return Table(
+        number=first.number,
+        rows=[row for table in tables for row in table.rows],
+        row_lines=[line for table in tables for line in table.row_lines],
+        layout=first.layout,
+        line=first.line,
+    )
+
+
+def tables_to_statistics(tables: list[Table]) -> tuple[list[StatTable], list[Finding]]:
+    """Every statistical table of a report, parsed; and the findings made on the way."""
+    statistics: list[StatTable] = []
+    findings: list[Finding] = []
+    for number, parser in PARSERS.items():
+        blocks = [table for table in tables if table.number == number]
+        if not blocks:
+            continue
+        parsed, found = parser(merge_tables(blocks))
+        findings += found
+        if parsed is not None:
+            statistics.append(parsed)
+    return statistics, findings
