@@ -46,10 +46,10 @@ lint: $(TEST_STAMP)
 test: $(TEST_STAMP) browser-deps lint
 	$(PY) -m pytest
 
-## golden: regenerate the expected pages and data of the sample reports (tests/golden/)
+## golden: regenerate the expected pages and data of the sample reports and fixtures (tests/golden/)
 golden: $(SITE_STAMP)
 	rm -rf tests/golden
-	$(PY) -m build_scripts convert reports/*.txt --out tests/golden
+	$(PY) -m build_scripts convert reports/*.txt tests/fixtures/*.txt --out tests/golden
 
 clean:
 	rm -rf content site .pytest_cache

@@ -11,6 +11,7 @@ from pathlib import Path
 from .build import BuildError, BuildOptions, build, build_report_text
 from .convert import convert
 from .serve import make_server, normalize_base_path
+from .stats import stats_table
 
 log = logging.getLogger("build_scripts")
 
@@ -20,6 +21,7 @@ examples:
   python -m build_scripts build --strict             # fail (exit 1) if any source failed or has findings
   python -m build_scripts build --source my-reports --site /tmp/site
   python -m build_scripts convert reports/*.txt --out /tmp/converted
+  python -m build_scripts stats reports/*            # cells read, blank, uncertain; failed checks
   python -m build_scripts serve --base-path /archive/  # preview site/ at http://127.0.0.1:8000/archive/
 """
 
@@ -45,6 +47,9 @@ def parser() -> argparse.ArgumentParser:
     convert_cmd = commands.add_parser("convert", help="convert source files to Markdown pages and JSON")
     convert_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
     convert_cmd.add_argument("--out", type=Path, required=True, help="folder for the pages and JSON")
+
+    stats_cmd = commands.add_parser("stats", help="print how much of each report's tables was read")
+    stats_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     serve_cmd = commands.add_parser("serve", help="serve the built site locally")
     serve_cmd.add_argument("--site", type=Path, default=BuildOptions.site_dir)
@@ -77,6 +82,12 @@ def run_convert(args: argparse.Namespace) -> int:
     return 1 if any(outcome.status == "failed" for outcome in outcomes) else 0
 
 
+def run_stats(args: argparse.Namespace) -> int:
+    text, all_read = stats_table(args.files)
+    print(text)  # the command's output itself, not a log message
+    return 0 if all_read else 1
+
+
 def run_serve(args: argparse.Namespace) -> int:
     server = make_server(args.site, port=args.port, base_path=args.base_path)
     address = f"http://127.0.0.1:{args.port}{normalize_base_path(args.base_path)}"
@@ -90,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s")
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    commands = {"build": run_build, "convert": run_convert, "serve": run_serve}
+    commands = {"build": run_build, "convert": run_convert, "stats": run_stats, "serve": run_serve}
     try:
         return commands[args.command](args)
     except BuildError as error:

@@ -127,7 +127,7 @@ def align_slots(slots: list[str], width: int, *, merged_label_columns: bool, pos
         why = f"此行印有 {len(slots)} 个数值位置，而表格只有 {width} 列，无法确定对应关系（原文：{' | '.join(slots)}）"
         return Placement(readings[:width], uncertain_note=why)
     padded = readings + [Reading("", None, CellStatus.BLANK)] * (width - len(slots))
-    if positional and (not slots or slots[0]):
+    if positional:
         return Placement(padded)
     why = f"此行只印有 {len(slots)} 个数值位置，而表格有 {width} 列，无法确定对应关系（原文：{' | '.join(slots)}）"
     return Placement(padded, uncertain_note=why)
@@ -235,6 +235,39 @@ def table3_format(keys: list[str]) -> str | None:
     return None
 
 
+def is_total_only(slots: list[str], width: int) -> bool:
+    """A row that prints one number, in its last position, and nothing else (only 总计 filled)."""
+    filled = [slot for slot in slots if slot]
+    return len(slots) >= width and len(filled) == 1 and slots[-1] == filled[0]
+
+
+def table3_placer(parts: list[RowParts], *, positional: bool):
+    """How the rows of this table 三 place their values, judged from all of its rows at once.
+
+    - Every row prints only its last cell (sample 001): that number is the 总计.
+    - Some rows show a blank position from merged label columns before their values (samples 000,
+      003): then a row of exactly seven positions that starts blank could be that merged column
+      followed by six values, or a blank 自然人 followed by seven: it is marked uncertain.
+    """
+    width = len(TABLE3_COLUMN_KEYS)
+    blank = Reading("", None, CellStatus.BLANK)
+    if positional and parts and all(is_total_only(part.slots, width) for part in parts):
+        return lambda slots: Placement([blank] * (width - 1) + [read_number(slots[-1])])
+    merged_column = positional and any(len(part.slots) > width and not part.slots[0] for part in parts)
+
+    def place(slots: list[str]) -> Placement:
+        placement = align_slots(slots, width, merged_label_columns=True, positional=positional)
+        if merged_column and len(slots) <= width and slots and not slots[0] and not placement.uncertain_note:
+            why = (
+                "此行首格空白，可能是合并的标签列，也可能是未填报的第一列，"
+                f"无法确定对应关系（原文：{' | '.join(slots)}）"
+            )
+            return Placement(placement.readings, uncertain_note=why)
+        return placement
+
+    return place
+
+
 def cells_to_table3(table: Table) -> tuple[StatTable | None, list[Finding]]:
     parts = table_rows(table)
     start = next((i for i, part in enumerate(parts) if match_table3_row(part.label, None) == "received"), None)
@@ -245,14 +278,13 @@ def cells_to_table3(table: Table) -> tuple[StatTable | None, list[Finding]]:
             )
         ]
     pairs, findings = pair_rows_with_values(parts[start:])
-    positional = table.layout != "space-separated"
+    place = table3_placer([part for _, part in pairs if part], positional=table.layout != "space-separated")
     cells: list[Cell] = []
     for key, part in pairs:
         if part is None:
             cells += blank_cells(key, TABLE3_COLUMN_KEYS, table.line)
-            continue
-        placement = align_slots(part.slots, len(TABLE3_COLUMN_KEYS), merged_label_columns=True, positional=positional)
-        cells += placed_cells(row_keys(key, TABLE3_COLUMN_KEYS), placement, part.line)
+        else:
+            cells += placed_cells(row_keys(key, TABLE3_COLUMN_KEYS), place(part.slots), part.line)
     keys = [key for key, _ in pairs]
     table_format = table3_format(keys)
     findings += missing_rows("三", keys, expected_table3_rows(table_format))

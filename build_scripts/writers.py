@@ -18,9 +18,24 @@ import jinja2
 import yaml
 
 from .archive import UNRESOLVED, AgencyEntry, Archive, RegionEntry, ReportPage, region_chain, relative_link
+from .checks import RULE_NAMES
 from .escape import html_text, markdown_text
+from .forms import (
+    TABLE2_2019_COLUMNS,
+    TABLE2_2021_COLUMNS,
+    TABLE2_COLUMNS,
+    TABLE2_ITEMS,
+    TABLE2_ROWS,
+    TABLE3_COLUMNS,
+    TABLE3_GROUPS,
+    TABLE3_ROWS,
+    TABLE4_COLUMNS,
+    TABLE4_ROWS,
+    TABLE_TITLES,
+    Spec,
+)
 from .model import CellStatus, Finding, Region, Report, StatTable
-from .table_views import table_view
+from .table_views import TABLE2_ONLY_2019_ROWS, table_view
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 NUMBER = re.compile(r"^[+\-]?\d[\d,]*(\.\d+)?$")
@@ -269,6 +284,72 @@ def render_home(env: jinja2.Environment, archive: Archive) -> str:
     )
 
 
+def spec_formats(number: str, spec: Spec, kind: str) -> str:
+    """Which forms a row or column exists in, for the data dictionary."""
+    only_2019 = {"other_handling"} | TABLE2_ONLY_2019_ROWS["2021"] | TABLE2_2019_COLUMNS
+    only_2021 = {"other_no_correction", "other_unpaid_fee", "other_other"} | TABLE2_2021_COLUMNS
+    if number == "四" or (kind == "column" and number == "三"):
+        return "2019、2021"
+    if spec.key in only_2019:
+        return "2019（2021 年后仍有报告沿用）" if spec.key == "other_handling" else "2019"
+    return "2021" if spec.key in only_2021 else "2019、2021"
+
+
+def dictionary_table(number: str, rows: tuple[Spec, ...], columns: tuple[Spec, ...], groups: dict) -> dict:
+    return {
+        "number": number,
+        "title": TABLE_TITLES[number],
+        "rows": [
+            {
+                "key": s.key,
+                "label": s.label,
+                "group": groups.get(s.group or "", ""),
+                "formats": spec_formats(number, s, "row"),
+            }
+            for s in rows
+        ],
+        "columns": [{"key": s.key, "label": s.label, "formats": spec_formats(number, s, "column")} for s in columns],
+    }
+
+
+def render_dictionary(env: jinja2.Environment) -> str:
+    return env.get_template("dictionary.md.j2").render(
+        front_matter=front_matter({"title": "数据说明", "kind": "index"}),
+        rules=list(RULE_NAMES.values()),
+        tables=[
+            dictionary_table("二", TABLE2_ROWS, TABLE2_COLUMNS, TABLE2_ITEMS),
+            dictionary_table("三", TABLE3_ROWS, TABLE3_COLUMNS, TABLE3_GROUPS),
+            dictionary_table("四", TABLE4_ROWS, TABLE4_COLUMNS, {}),
+        ],
+    )
+
+
+def render_quality(env: jinja2.Environment, archive: Archive) -> str:
+    """Every report with failed checks or uncertain cells, with what is wrong."""
+    entries = []
+    failed_count = uncertain_count = 0
+    for page in sorted(archive.pages, key=lambda p: p.path):
+        problems = [f for f in page.report.findings if is_check(f) or f.code == "cell-uncertain"]
+        if not problems:
+            continue
+        failed_count += any(is_check(f) for f in problems)
+        uncertain_count += any(f.code == "cell-uncertain" for f in problems)
+        entries.append(
+            {
+                "title": page.report.title,
+                "link": relative_link("quality.md", page.path),
+                "messages": [f.message for f in problems],
+            }
+        )
+    return env.get_template("quality.md.j2").render(
+        front_matter=front_matter({"title": "数据质量", "kind": "index"}),
+        total=len(archive.pages),
+        failed_count=failed_count,
+        uncertain_count=uncertain_count,
+        entries=entries,
+    )
+
+
 def render_report_files(env: jinja2.Environment, pages: list[ReportPage]) -> dict[str, str]:
     """Each report's Markdown page and JSON data, keyed by content-relative path."""
     files: dict[str, str] = {}
@@ -286,6 +367,8 @@ def render_content(archive: Archive, env: jinja2.Environment | None = None) -> d
     files["search.md"] = env.get_template("search.md.j2").render(
         front_matter=front_matter({"title": "搜索", "kind": "search", "hide": ["toc"]})
     )
+    files["data-dictionary.md"] = render_dictionary(env)
+    files["quality.md"] = render_quality(env, archive)
     files["regions/index.md"] = render_regions_index(env, archive)
     for entry in archive.regions.values():
         files[entry.path] = render_region_page(env, archive, entry)

@@ -12,6 +12,7 @@ from build_scripts.build import BuildOptions, BuildResult, build
 REPO = Path(__file__).resolve().parent.parent
 REPORTS = REPO / "reports"
 SAMPLES = sorted(REPORTS.glob("*.txt"))
+FIXTURES = sorted((REPO / "tests" / "fixtures").glob("*.txt"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 

@@ -167,3 +167,46 @@ def test_two_builds_are_byte_identical(built_site: tuple[BuildOptions, BuildResu
         a, b = tree(getattr(first, folder)), tree(getattr(second, folder))
         assert sorted(a) == sorted(b)
         assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_tables_are_rendered_as_the_official_form(built_site: tuple[BuildOptions, BuildResult]) -> None:
+    site = built_site[0].site_dir
+    page = (site / "reports/410329/chengshiguanliju/2020/index.html").read_text(encoding="utf-8")
+    three = re.search(r'<div class="report-table stat-table" data-table="三">.*?</table>', page, re.S).group(0)
+    assert "<caption>表三 收到和处理政府信息公开申请情况" in three
+    assert '<th scope="rowgroup" rowspan="20">三、本年度办理结果</th>' in three  # 2019 form: 20 outcome rows
+    assert '<th scope="rowgroup" rowspan="8">（三）不予公开</th>' in three
+    assert '<th scope="colgroup" colspan="5">法人或其他组织</th>' in three
+    assert three.count('<th scope="row"') == 23
+    two = re.search(r'data-table="二">.*?</table>', page, re.S).group(0)
+    assert '<th scope="row">行政许可</th><td class="number num">15</td><td class="number num">2</td>' in two
+    assert '<td class="number num" colspan="2">232.4586</td>' in two
+    assert 'class="raw-table" data-pagefind-ignore="all"' in page
+
+
+def test_broken_rule_is_published_and_explained_in_chinese(tmp_path: Path) -> None:
+    source = tmp_path / "reports"
+    source.mkdir()
+    text = (REPORTS / "004_f3bbfa1004ed2dd6.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    data_row = max(i for i, line in enumerate(lines) if line.startswith("0\t0\t0\t0\t0\t0"))
+    lines[data_row] = "\t".join(["10", "1", "0", "0", "0"] + ["0"] * 10)  # as a real 2023 report printed it
+    (source / "broken-rule.txt").write_text("\n".join(lines), encoding="utf-8")
+    options, result = build_into(tmp_path, source=source, strict=True)
+    assert result.exit_code(strict=True) == 1
+    page = next((options.site_dir / "reports").rglob("index.html")).read_text(encoding="utf-8")
+    assert "数据核对未通过（1 项）" in page
+    assert "勾稽关系四（复议、诉讼总计＝维持＋纠正＋其他＋尚未审结）未通过：行政复议总计印为 0，四项之和为 11" in page
+    assert '<td class="number num check-failed">0</td>' in page
+    assert '<td class="number num">10</td>' in page  # the printed numbers stay as printed
+    quality = (options.site_dir / "quality" / "index.html").read_text(encoding="utf-8")
+    assert "1 份有未通过的勾稽关系核对" in quality and "伊川县城市管理局2020年" in quality
+    data = json.loads(next((options.site_dir / "reports").rglob("2020.json")).read_text(encoding="utf-8"))
+    check = next(f for f in data["findings"] if f["code"] == "check-4")
+    assert (check["table"], check["row"], check["column"], check["printed"], check["expected"]) == (
+        "四",
+        "review",
+        "total",
+        0,
+        11,
+    )
