@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .archive import build_archive
-from .build import read_sources
+from .build import published_outcomes, read_sources
 from .model import SourceOutcome
 from .writers import render_report_files, template_environment, write_files
 
@@ -15,8 +15,4 @@ def convert(paths: list[Path], out_dir: Path) -> list[SourceOutcome]:
     reports, failures = read_sources(paths, root=None)
     archive = build_archive(reports)
     write_files(out_dir, render_report_files(template_environment(), archive.pages))
-    published = [
-        SourceOutcome(page.report.source.path, "published", page.path, None, list(page.report.findings))
-        for page in archive.pages
-    ]
-    return sorted(published + failures, key=lambda outcome: outcome.source)
+    return sorted(published_outcomes(archive) + failures, key=lambda outcome: outcome.source)
