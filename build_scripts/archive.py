@@ -31,6 +31,11 @@ class ReportPage:
     def data_path(self) -> str:
         return posixpath.splitext(self.path)[0] + ".json"
 
+    @property
+    def original_path(self) -> str:
+        """Where the published source file is copied, beside the page (…/2024.pdf)."""
+        return posixpath.splitext(self.path)[0] + posixpath.splitext(self.report.source.path)[1].lower()
+
 
 @dataclass
 class AgencyEntry:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .checks import check_statistics
 from .model import Block, Report, SourceFile, StatTable
 from .parsing import (
@@ -39,16 +41,26 @@ def report_format(statistics: list[StatTable]) -> str | None:
     return formats.get("二") or formats.get("三")
 
 
+def with_pages(table: StatTable, pages: dict[int, int]) -> StatTable:
+    """The table with each cell's PDF page, looked up from the line it came from."""
+    if not pages:
+        return table
+    cells = [replace(cell, page=pages.get(cell.line or 0)) for cell in table.cells]
+    return replace(table, cells=cells)
+
+
 def report_from_lines(lines: list[Line], source: SourceFile) -> Report | None:
     """A Report from the lines of a source, or None when no report title can be found."""
     title = find_title(lines)
     if title is None:
         return None
-    cover = lines_to_cover_notice(lines[: title.index])
+    cover = lines_to_cover_notice(lines[: title.first])
     preamble_lines, section_parts = lines_to_sections(lines[title.index + 1 :])
     sections = [build_section(number, heading, body) for number, heading, body in section_parts]
     tables = [block.table for section in sections for block in section.blocks if block.table]
     statistics, table_findings = tables_to_statistics(tables)
+    pages = {line.number: line.page for line in lines if line.page}
+    statistics = [with_pages(table, pages) for table in statistics]
     region, region_findings = resolve_region(title.agency, context_text(lines))
     last_blocks = sections[-1].blocks if sections else []
     report = Report(

@@ -44,6 +44,7 @@ class SourceFile:
     sha256: str
     size: int
     media_type: str
+    pages: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class Cell:
     status: CellStatus
     note: str | None = None
     line: int | None = None
+    page: int | None = None
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ TITLE = re.compile(r"^(?P<agency>.*?)(?P<year>(?:19|20)\d{2})年度?政府信息
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
-ENDS_OPEN = re.compile(rf"[{CJK}A-Za-z0-9、，,]$")
+ENDS_OPEN = re.compile(rf"[{CJK}A-Za-z0-9、，,）)》”]$")
 STARTS_TEXT = re.compile(rf"^[{CJK}A-Za-z0-9“《]")
 TITLE_SEARCH_LINES = 60
 MIN_LENGTH_TO_CONTINUE = 20
@@ -44,6 +44,8 @@ class Line:
 
     number: int
     text: str
+    page: int | None = None  # the PDF page the line came from
+    ruled: bool = False  # a row of a ruled PDF table, its cells separated by tabs
 
     @property
     def stripped(self) -> str:
@@ -60,10 +62,63 @@ class Line:
 
 @dataclass(frozen=True)
 class TitleMatch:
-    index: int
+    index: int  # the line that ends the title
+    first: int  # the line that starts it (the agency may stand on a line of its own)
     title: str
     agency: str
     year: int
+
+
+# Kangxi radicals (U+2F00–U+2FDF) and CJK radical supplements (U+2E80–U+2EFF) that some PDF fonts
+# emit instead of the ideographs they look like (so 行政复议 would not be found). NFKC is right for
+# most Kangxi radicals, but not for all, and it would also rewrite full-width punctuation; so the
+# mapping is built for these ranges only, with the exceptions fixed by hand.
+RADICAL_EXCEPTIONS = {
+    "⼾": "户",
+    "⻔": "门",
+    "⺠": "民",
+    "⻓": "长",
+    "⻅": "见",
+    "⻋": "车",
+    "⻙": "韦",
+    "⻚": "页",
+    "⻛": "风",
+    "⻜": "飞",
+    "⻝": "食",
+    "⻢": "马",
+    "⻥": "鱼",
+    "⻦": "鸟",
+    "⻨": "麦",
+    "⻩": "黄",
+    "⻬": "齐",
+    "⻮": "齿",
+    "⻰": "龙",
+    "⻳": "龟",
+    "⻆": "角",
+    "⻈": "讠",
+    "⻉": "贝",
+    "⻘": "青",
+}
+
+
+def _radical_table() -> dict[int, str]:
+    import unicodedata
+
+    table: dict[int, str] = {}
+    for code in range(0x2F00, 0x2FE0):
+        mapped = unicodedata.normalize("NFKC", chr(code))
+        if mapped != chr(code):
+            table[code] = mapped
+    table.update({ord(radical): ideograph for radical, ideograph in RADICAL_EXCEPTIONS.items()})
+    return table
+
+
+RADICALS = _radical_table()
+
+
+def normalize_radicals(text: str) -> str:
+    """Radical code points (⼀ ⾏ ⺠) as the ordinary ideographs (一 行 民)."""
+    return text.translate(RADICALS)
 
 
 def text_to_lines(text: str) -> list[Line]:
@@ -84,6 +139,7 @@ def collapse_spaces(text: str) -> str:
 def find_title(lines: list[Line]) -> TitleMatch | None:
     """The first line that reads like "<agency><year>年政府信息公开工作年度报告"."""
     previous = ""
+    previous_index = 0
     for index, line in enumerate(lines[:TITLE_SEARCH_LINES]):
         if line.has_cells or line.is_blank:
             continue
@@ -92,9 +148,9 @@ def find_title(lines: list[Line]) -> TitleMatch | None:
         if match and "关于印发" not in title:
             agency = match["agency"].strip()
             if not agency and previous:  # the agency on a line of its own above "2024年…报告"
-                agency, title = previous, previous + title
-            return TitleMatch(index, title, agency, int(match["year"]))
-        previous = title
+                return TitleMatch(index, previous_index, previous + title, previous, int(match["year"]))
+            return TitleMatch(index, index, title, agency, int(match["year"]))
+        previous, previous_index = title, index
     return None
 
 
@@ -158,8 +214,16 @@ def continues_paragraph(previous: str, line: Line) -> bool:
     text = line.stripped
     if len(previous) < MIN_LENGTH_TO_CONTINUE or not ENDS_OPEN.search(previous):
         return False
-    looks_like_signature = DATE.search(text) or re.search(r"\s{4,}", line.text.strip())
-    return bool(STARTS_TEXT.match(text)) and not looks_like_signature
+    return bool(STARTS_TEXT.match(text)) and not looks_like_signature(line)
+
+
+def looks_like_signature(line: Line) -> bool:
+    """A signature or date line ("某局综合股      2021年1月12日印发"), which never continues prose."""
+    text = line.stripped
+    if re.search(r"\s{4,}", line.text.strip()):
+        return True
+    ends_with_date = re.search(DATE.pattern + r"\s*(印发)?$", text)
+    return bool(ends_with_date) and not re.search(r"[。，,；;]", text)
 
 
 Row = tuple[int, list[str]]  # (line number, cells)
@@ -184,6 +248,9 @@ def table_lines_to_rows(lines: list[Line]) -> tuple[list[Row], str]:
     if not any(line.has_cells for line in lines):
         rows = [(line.number, [_clean_cell(cell) for cell in line.stripped.split()]) for line in lines]
         return _tidy_rows(rows), "space-separated"
+    if any(line.ruled for line in lines) and all(line.ruled for line in lines if not line.is_blank):
+        # A ruled table's cells sit in fixed columns: blank cells at the end of a row are kept.
+        return [(line.number, [_clean_cell(cell) for cell in line.text.split("\t")]) for line in lines], "ruled"
     one_cell_per_line = all(
         line.text.startswith("\t") and line.text.count("\t") == 1 for line in lines if line.text.strip()
     )

@@ -116,6 +116,8 @@ def align_slots(slots: list[str], width: int, *, merged_label_columns: bool, pos
     if merged_label_columns:
         while len(slots) > width and not slots[0]:
             slots.pop(0)
+    while len(slots) > width and not slots[-1]:  # cells of a ruled row merged into the last value
+        slots.pop()
     readings = [read_number(slot) for slot in slots]
     if len(slots) == width:
         return Placement(readings)
@@ -241,7 +243,7 @@ def is_total_only(slots: list[str], width: int) -> bool:
     return len(slots) >= width and len(filled) == 1 and slots[-1] == filled[0]
 
 
-def table3_placer(parts: list[RowParts], *, positional: bool):
+def table3_placer(parts: list[RowParts], *, positional: bool, layout: str):
     """How the rows of this table 三 place their values, judged from all of its rows at once.
 
     - Every row prints only its last cell (sample 001): that number is the 总计.
@@ -253,7 +255,9 @@ def table3_placer(parts: list[RowParts], *, positional: bool):
     blank = Reading("", None, CellStatus.BLANK)
     if positional and parts and all(is_total_only(part.slots, width) for part in parts):
         return lambda slots: Placement([blank] * (width - 1) + [read_number(slots[-1])])
-    merged_column = positional and any(len(part.slots) > width and not part.slots[0] for part in parts)
+    merged_column = (
+        positional and layout != "ruled" and any(len(part.slots) > width and not part.slots[0] for part in parts)
+    )
 
     def place(slots: list[str]) -> Placement:
         placement = align_slots(slots, width, merged_label_columns=True, positional=positional)
@@ -278,7 +282,9 @@ def cells_to_table3(table: Table) -> tuple[StatTable | None, list[Finding]]:
             )
         ]
     pairs, findings = pair_rows_with_values(parts[start:])
-    place = table3_placer([part for _, part in pairs if part], positional=table.layout != "space-separated")
+    place = table3_placer(
+        [part for _, part in pairs if part], positional=table.layout != "space-separated", layout=table.layout
+    )
     cells: list[Cell] = []
     for key, part in pairs:
         if part is None:

@@ -135,6 +135,19 @@ def report_front_matter(page: ReportPage) -> dict[str, Any]:
     }
 
 
+MEDIA_NAMES = {"application/pdf": "PDF", "text/plain": "文本"}
+
+
+def source_summary(report: Report) -> str:
+    """What the published file is: kind, pages, size (“PDF，5 页，234.5 KB”)."""
+    source = report.source
+    parts = [MEDIA_NAMES.get(source.media_type, source.media_type)]
+    if source.pages:
+        parts.append(f"{source.pages} 页")
+    parts.append(f"{source.size / 1024:.1f} KB")
+    return "，".join(parts)
+
+
 def region_crumbs(from_page: str, region: Region) -> list[dict[str, str]]:
     crumbs = [{"label": "地区", "link": relative_link(from_page, "regions/index.md")}]
     for code, name, _level in region_chain(region):
@@ -153,6 +166,7 @@ def render_report_page(env: jinja2.Environment, page: ReportPage) -> str:
         report=report,
         crumbs=crumbs,
         region_label=region_label(report.region),
+        source_summary=source_summary(report),
         format_label=FORMAT_LABELS.get(report.format or "", "未能识别"),
         table_captions=TABLE_CAPTIONS,
         views={table.number: table_view(table, report.findings) for table in report.statistics},
@@ -163,6 +177,7 @@ def render_report_page(env: jinja2.Environment, page: ReportPage) -> str:
             "year": relative_link(page.path, f"years/{report.year}.md"),
             "data": data_name,
             "data_name": data_name,
+            "original": page.original_path.rsplit("/", 1)[-1],
         },
     )
 

@@ -101,7 +101,8 @@ def test_encodings_and_line_ends_give_the_same_report(encode, tmp_path: Path) ->
         ("empty.txt", b"", "no report title"),
         ("notes.txt", "会议纪要\n今天讨论了预算。\n".encode(), "no report title"),
         ("binary.txt", bytes(range(256)) * 4, "neither UTF-8 nor GB18030"),
-        ("scan.pdf", b"%PDF-1.7\n", "PDF files are not supported yet"),
+        ("truncated.pdf", b"%PDF-1.7\n", "not a readable PDF"),
+        ("report.doc", b"\xd0\xcf\x11\xe0", "Word files are not supported yet"),
         ("table.xlsx", b"PK\x03\x04", "unsupported file type .xlsx"),
     ],
 )

@@ -7,16 +7,18 @@ from pathlib import Path
 
 from ..model import Report
 from .common import ReportError
+from .pdf import read_pdf_report
 from .text import read_text_report
 
 Reader = Callable[[Path, str], Report]
 
 READERS: dict[str, Reader] = {
     ".txt": read_text_report,
+    ".pdf": read_pdf_report,
 }
 
 # Formats that later readers will handle; until then they are reported, never silently skipped.
-PLANNED = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".html": "web page", ".htm": "web page"}
+PLANNED = {".doc": "Word", ".docx": "Word", ".html": "web page", ".htm": "web page"}
 
 
 def reader_for(path: Path) -> Reader:

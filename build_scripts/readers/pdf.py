@@ -1,0 +1,164 @@
+"""Reader for reports published as PDF with a text layer.
+
+The page text and pdfplumber's ruled tables are merged in reading order into numbered lines: a
+row of a ruled table becomes one line of tab-separated cells (so the text pipeline reads it as a
+grid, with merged cells left blank and vertical header text joined), everything else stays text.
+Page numbers and running headers and footers are dropped. Where a table has no ruling, its rows
+arrive as text split at spaces and the text path parses them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Report, SourceFile
+from ..parsing import Line, is_page_furniture, normalize_radicals
+from .common import ReportError, lines_to_report, sha256_of
+
+log = logging.getLogger(__name__)
+
+# In a ruled table, a row with one filled cell is a row of the table only when it is one of the
+# form's own item headings; otherwise it is a line of prose that a page frame happens to enclose.
+TABLE_HEADING_CELL = re.compile(r"^第.{1,4}条第.{1,6}项$")
+RUNNING_LINE_SHARE = 0.5
+MIN_PAGES_FOR_RUNNING_LINES = 3
+# Text layers that are garbage: CID codes that no font maps, or replacement characters.
+CID = re.compile(r"\(cid:\d+\)")
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    """A line of a page with its vertical position, so text and table rows can be merged in order."""
+
+    top: float
+    text: str
+    ruled: bool
+
+
+def open_pdf(path: Path):
+    """pdfplumber's document, or a ReportError that says what is wrong with the file."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(path)
+        pages = len(pdf.pages)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as error:
+        raise ReportError("PDF is encrypted and cannot be opened without its password") from error
+    except PDFSyntaxError as error:
+        raise ReportError(f"not a readable PDF (truncated or damaged): {error}") from error
+    except Exception as error:  # pdfminer raises many kinds of errors on broken files
+        raise ReportError(f"not a readable PDF: {type(error).__name__}: {error}") from error
+    if pages == 0:
+        pdf.close()
+        raise ReportError("PDF has no pages")
+    return pdf
+
+
+def cell_text(cell: str | None) -> str:
+    """A cell's text on one line: wrapped labels and vertical header text (三/、/本/年…) joined."""
+    if not cell:
+        return ""
+    parts = [part.strip() for part in cell.split("\n")]
+    return re.sub(r"(?<=[\u3400-\u9fff、（）()])\s+(?=[\u3400-\u9fff、（）()])", "", " ".join(parts)).strip()
+
+
+def is_table_row(cells: list[str]) -> bool:
+    """A row of a statistical table, rather than a paragraph or heading caught in a page frame."""
+    filled = [cell for cell in cells if cell]
+    if len(filled) >= 2:
+        return True
+    if not filled:
+        return False
+    return bool(TABLE_HEADING_CELL.match(re.sub(r"\s+", "", filled[0])))
+
+
+def statistical_tables(page) -> list:
+    """The page's ruled tables that have more than one column."""
+    return [table for table in page.find_tables() if table.rows and len(table.rows[0].cells) > 1]
+
+
+def page_lines(page) -> list[PlacedLine]:
+    """The lines of one page in reading order: text outside tables, and table rows as cell lines."""
+    tables = statistical_tables(page)
+    placed: list[PlacedLine] = []
+    outside = page
+    for table in tables:
+        rows = table.extract()
+        for row_cells, row in zip(rows, table.rows, strict=True):
+            cells = [cell_text(cell) for cell in row_cells]
+            top = row.bbox[1]
+            if is_table_row(cells):
+                placed.append(PlacedLine(top, "\t".join(cells), ruled=True))
+            else:
+                for offset, text in enumerate(" ".join(cell for cell in row_cells if cell).split("\n")):
+                    placed.append(PlacedLine(top + offset * 0.01, text.strip(), ruled=False))
+        outside = outside.outside_bbox(table.bbox)
+    for line in outside.extract_text_lines():
+        placed.append(PlacedLine(line["top"], line["text"], ruled=False))
+    return sorted(placed, key=lambda line: line.top)
+
+
+def comparable(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def running_lines(pages: list[list[PlacedLine]]) -> set[str]:
+    """Lines that repeat at the top or bottom of most pages: running headers and footers."""
+    if len(pages) < MIN_PAGES_FOR_RUNNING_LINES:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        edges = {comparable(line.text) for line in lines[:2] + lines[-2:] if not line.ruled}
+        counts.update(edge for edge in edges if edge)
+    return {text for text, count in counts.items() if count >= RUNNING_LINE_SHARE * len(pages)}
+
+
+def looks_garbled(text: str) -> bool:
+    """A text layer of CID codes or replacement characters, which no reader can use."""
+    if not text.strip():
+        return False
+    bad = len(CID.findall(text)) * 5 + text.count("\ufffd")
+    return bad > 0.2 * len(text)
+
+
+def pdf_to_lines(pdf) -> list[Line]:
+    """Numbered lines of the whole document, furniture removed."""
+    pages = [page_lines(page) for page in pdf.pages]
+    text = "\n".join(line.text for lines in pages for line in lines)
+    if not text.strip():
+        raise ReportError("PDF has no text layer (a scan); OCR is not available yet")
+    if looks_garbled(text):
+        raise ReportError("PDF text layer is garbled (CID codes); OCR is not available yet")
+    running = running_lines(pages)
+    lines: list[Line] = []
+    for page, placed in ((number, line) for number, page_lines in enumerate(pages, 1) for line in page_lines):
+        text = normalize_radicals(placed.text)
+        candidate = Line(0, text)
+        if is_page_furniture(candidate) or (not placed.ruled and comparable(text) in running):
+            continue
+        lines.append(Line(len(lines) + 1, text, page, ruled=placed.ruled))
+    return lines
+
+
+def read_pdf_report(path: Path, display_path: str) -> Report:
+    data = path.read_bytes()
+    pdf = open_pdf(path)
+    try:
+        lines = pdf_to_lines(pdf)
+        page_count = len(pdf.pages)
+    finally:
+        pdf.close()
+    source = SourceFile(
+        path=display_path,
+        sha256=sha256_of(data),
+        size=len(data),
+        media_type="application/pdf",
+        pages=page_count,
+    )
+    return lines_to_report(lines, source)
