@@ -46,10 +46,17 @@ lint: $(TEST_STAMP)
 test: $(TEST_STAMP) browser-deps lint
 	$(PY) -m pytest
 
+## pdf-fixtures: print the sample reports as PDFs (and one scan) with Chromium; then run `make golden`
+pdf-fixtures: $(TEST_STAMP) browser-deps
+	command -v fc-list >/dev/null && fc-list | grep -qi "Noto.*CJK" || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk; }
+	$(PY) -m tests.fixtures.make_pdf_fixtures
+
 ## golden: regenerate the expected pages and data of the sample reports and fixtures (tests/golden/)
 golden: $(SITE_STAMP)
 	rm -rf tests/golden
 	$(PY) -m build_scripts convert reports/*.txt tests/fixtures/*.txt --out tests/golden
+	$(PY) -m build_scripts convert tests/fixtures/pdf/0*.pdf --out tests/golden/pdf
 
 clean:
 	rm -rf content site .pytest_cache

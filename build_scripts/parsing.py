@@ -29,6 +29,7 @@ SECTION_KEYWORDS: dict[int, tuple[str, ...]] = {
 SECTION_HEADING = re.compile(r"^([一二三四五六])\s*[、.．]\s*(\S.{0,40})$")
 SUBHEADING = re.compile(r"^[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]\s*\S.{0,30}$")
 TITLE = re.compile(r"^(?P<agency>.*?)(?P<year>(?:19|20)\d{2})年度?政府信息公开.*?报告$")
+TITLE_START = re.compile(r"^.+?(?:19|20)\d{2}年度?政府信息公开")
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
@@ -138,19 +139,24 @@ def collapse_spaces(text: str) -> str:
 
 def find_title(lines: list[Line]) -> TitleMatch | None:
     """The first line that reads like "<agency><year>年政府信息公开工作年度报告"."""
-    previous = ""
-    previous_index = 0
-    for index, line in enumerate(lines[:TITLE_SEARCH_LINES]):
-        if line.has_cells or line.is_blank:
-            continue
-        title = remove_spaces_next_to_cjk(line.stripped)
+    texts = [
+        (index, remove_spaces_next_to_cjk(line.stripped))
+        for index, line in enumerate(lines[:TITLE_SEARCH_LINES])
+        if not line.has_cells and not line.is_blank
+    ]
+    for position, (index, title) in enumerate(texts):
         match = TITLE.match(title)
         if match and "关于印发" not in title:
             agency = match["agency"].strip()
-            if not agency and previous:  # the agency on a line of its own above "2024年…报告"
-                return TitleMatch(index, previous_index, previous + title, previous, int(match["year"]))
+            if not agency and position:  # the agency on a line of its own above "2024年…报告"
+                first, previous = texts[position - 1]
+                return TitleMatch(index, first, previous + title, previous, int(match["year"]))
             return TitleMatch(index, index, title, agency, int(match["year"]))
-        previous, previous_index = title, index
+        if position + 1 < len(texts) and TITLE_START.match(title):  # a title wrapped onto a second line
+            last, rest = texts[position + 1]
+            match = TITLE.match(title + rest)
+            if match and "关于印发" not in title:
+                return TitleMatch(last, index, title + rest, match["agency"].strip(), int(match["year"]))
     return None
 
 

@@ -13,6 +13,8 @@ REPO = Path(__file__).resolve().parent.parent
 REPORTS = REPO / "reports"
 SAMPLES = sorted(REPORTS.glob("*.txt"))
 FIXTURES = sorted((REPO / "tests" / "fixtures").glob("*.txt"))
+PDF_FIXTURES = sorted((REPO / "tests" / "fixtures" / "pdf").glob("0*.pdf"))  # the text-layer ones
+SCANNED_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "scanned_004_f3bbfa1004ed2dd6.pdf"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import FIXTURES, REPO, SAMPLES
+from .conftest import FIXTURES, PDF_FIXTURES, REPO, SAMPLES
 
 GOLDEN = REPO / "tests" / "golden"
 
@@ -25,17 +25,18 @@ def files_below(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The same two commands as `make golden`: the text sources, then the PDF fixtures."""
     out = tmp_path_factory.mktemp("converted")
-    sources = [*SAMPLES, *FIXTURES]
-    command = [sys.executable, "-m", "build_scripts", "convert", *map(str, sources), "--out", str(out)]
-    subprocess.run(command, check=True, cwd=REPO, capture_output=True)
+    for sources, folder in (([*SAMPLES, *FIXTURES], out), (PDF_FIXTURES, out / "pdf")):
+        command = [sys.executable, "-m", "build_scripts", "convert", *map(str, sources), "--out", str(folder)]
+        subprocess.run(command, check=True, cwd=REPO, capture_output=True)
     return files_below(out)
 
 
 def test_every_sample_has_a_golden_page_and_data(converted: dict[str, bytes]) -> None:
     pages = [name for name in converted if name.endswith(".md")]
     data = [name for name in converted if name.endswith(".json")]
-    assert len(pages) == len(SAMPLES) + len(FIXTURES) == len(data)
+    assert len(pages) == len(SAMPLES) + len(FIXTURES) + len(PDF_FIXTURES) == len(data)
     assert sorted(converted) == sorted(files_below(GOLDEN)), "run `make golden` and review the diff"
 
 
@@ -51,9 +52,8 @@ def test_golden_front_matter_names_its_source(name: str) -> None:
     text = (GOLDEN / name).read_text(encoding="utf-8")
     meta = yaml.safe_load(text.split("---\n")[1])
     data = json.loads((GOLDEN / name.replace(".md", ".json")).read_text(encoding="utf-8"))
-    assert (REPO / "reports" / meta["source"]["path"]).exists() or (
-        REPO / "tests/fixtures" / meta["source"]["path"]
-    ).exists()
+    folders = (REPO / "reports", REPO / "tests/fixtures", REPO / "tests/fixtures/pdf")
+    assert any((folder / meta["source"]["path"]).exists() for folder in folders)
     assert meta["source"]["sha256"] == data["source"]["sha256"]
     assert [s["title"] for s in meta["sections"]] == [s["title"] for s in data["sections"]]
     assert {"title", "agency", "year", "region", "format", "source", "sections"} <= set(meta)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from html.parser import HTMLParser
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from build_scripts.build import BuildOptions, BuildResult
+from build_scripts.readers import read_report
 
-from .conftest import REPORTS, SAMPLES, build_into
+from .conftest import PDF_FIXTURES, REPORTS, SAMPLES, build_into
 
 pytestmark = pytest.mark.slow
 
@@ -210,3 +212,18 @@ def test_broken_rule_is_published_and_explained_in_chinese(tmp_path: Path) -> No
         0,
         11,
     )
+
+
+def test_pdf_source_is_published_with_its_page(tmp_path: Path) -> None:
+    source = tmp_path / "reports"
+    source.mkdir()
+    pdf = next(path for path in PDF_FIXTURES if path.stem.startswith("003"))
+    (source / pdf.name).write_bytes(pdf.read_bytes())
+    options, result = build_into(tmp_path, source=source)
+    assert [o.status for o in result.outcomes] == ["published"]
+    page_dir = options.site_dir / "reports/410781/kejihegongyexinxihuaju"
+    assert (page_dir / "2023.pdf").read_bytes() == pdf.read_bytes()
+    html = (page_dir / "2023" / "index.html").read_text(encoding="utf-8")
+    pages = read_report(pdf, pdf.name).source.pages
+    assert f'<a href="../2023.pdf">003_184eb3a1fc423fbd.pdf</a>（PDF，{pages} 页，' in html
+    assert hashlib.sha256(pdf.read_bytes()).hexdigest() in html

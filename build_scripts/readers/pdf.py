@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 # In a ruled table, a row with one filled cell is a row of the table only when it is one of the
 # form's own item headings; otherwise it is a line of prose that a page frame happens to enclose.
 TABLE_HEADING_CELL = re.compile(r"^第.{1,4}条第.{1,6}项$")
+NUMBER_CELL = re.compile(r"^[+-]?[\d,.]+$")
 RUNNING_LINE_SHARE = 0.5
 MIN_PAGES_FOR_RUNNING_LINES = 3
 # Text layers that are garbage: CID codes that no font maps, or replacement characters.
@@ -48,12 +49,14 @@ def open_pdf(path: Path):
     try:
         pdf = pdfplumber.open(path)
         pages = len(pdf.pages)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as error:
-        raise ReportError("PDF is encrypted and cannot be opened without its password") from error
-    except PDFSyntaxError as error:
-        raise ReportError(f"not a readable PDF (truncated or damaged): {error}") from error
     except Exception as error:  # pdfminer raises many kinds of errors on broken files
-        raise ReportError(f"not a readable PDF: {type(error).__name__}: {error}") from error
+        # pdfplumber wraps pdfminer's exception; the wrapped one says what is wrong.
+        cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+            raise ReportError("PDF is encrypted and cannot be opened without its password") from error
+        if isinstance(cause, PDFSyntaxError):
+            raise ReportError(f"not a readable PDF (truncated or damaged): {cause}") from error
+        raise ReportError(f"not a readable PDF: {type(cause).__name__}: {cause}") from error
     if pages == 0:
         pdf.close()
         raise ReportError("PDF has no pages")
@@ -75,7 +78,8 @@ def is_table_row(cells: list[str]) -> bool:
         return True
     if not filled:
         return False
-    return bool(TABLE_HEADING_CELL.match(re.sub(r"\s+", "", filled[0])))
+    text = re.sub(r"\s+", "", filled[0])
+    return bool(TABLE_HEADING_CELL.match(text) or NUMBER_CELL.match(text))
 
 
 def statistical_tables(page) -> list:

@@ -1,0 +1,133 @@
+"""The PDF reader: the real published PDF, PDFs printed from the samples, and broken files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from build_scripts.model import CellStatus, Report
+from build_scripts.parsing import normalize_radicals
+from build_scripts.readers import ReportError, read_report
+
+from .conftest import PDF_FIXTURES, REPO, REPORTS, SCANNED_FIXTURE
+from .test_tables import HONGZE_TABLE3
+
+REAL_PDF = REPO.parent / "shared" / "real" / "hongze-2024.pdf"
+
+
+def read(path: Path) -> Report:
+    return read_report(path, path.name)
+
+
+def certain_cells(report: Report) -> dict[tuple[str, str, str], tuple[CellStatus, object]]:
+    return {
+        (table.number, cell.row, cell.column): (cell.status, cell.value)
+        for table in report.statistics
+        for cell in table.cells
+        if cell.status != CellStatus.UNCERTAIN
+    }
+
+
+@pytest.mark.parametrize("pdf", PDF_FIXTURES, ids=lambda path: path.stem)
+def test_printed_sample_reads_like_its_text(pdf: Path) -> None:
+    text = read(REPORTS / f"{pdf.stem}.txt")
+    printed = read(pdf)
+    assert (printed.title, printed.agency, printed.year, printed.format, printed.region) == (
+        text.title,
+        text.agency,
+        text.year,
+        text.format,
+        text.region,
+    )
+    assert [s.title for s in printed.sections] == [s.title for s in text.sections]
+    expected = certain_cells(text)
+    actual = certain_cells(printed)
+    assert {key: actual.get(key) for key in expected} == expected
+    assert printed.source.media_type == "application/pdf" and printed.source.pages and printed.source.pages >= 3
+    assert {table.layout for table in printed.tables} == {"ruled"}  # the ruled-table path was used
+
+
+@pytest.mark.parametrize("pdf", PDF_FIXTURES, ids=lambda path: path.stem)
+def test_page_numbers_and_radicals_are_gone(pdf: Path) -> None:
+    report = read(pdf)
+    texts = [block.text for section in report.sections for block in section.blocks] + [report.title]
+    assert not any(text.strip().startswith("- ") and text.strip().endswith(" -") for text in texts)
+    everything = "".join(texts) + "".join(c for t in report.tables for row in t.rows for c in row)
+    assert not any(0x2E80 <= ord(char) <= 0x2FDF for char in everything)
+
+
+def test_a_table_split_over_a_page_break_is_one_table() -> None:
+    split = []
+    for pdf in PDF_FIXTURES:
+        table = read(pdf).statistic("三")
+        pages = {cell.page for cell in table.cells if cell.page}
+        if len(pages) > 1:
+            split.append(pdf.stem)
+            assert len(table.rows) in (23, 25)
+    assert split, "no fixture has table 三 over two pages"
+
+
+def test_real_published_pdf() -> None:
+    if not REAL_PDF.exists():
+        pytest.skip("../shared/real/hongze-2024.pdf is not beside the repository")
+    report = read(REAL_PDF)
+    assert (report.title, report.year, report.region.county) == (
+        "淮安市洪泽区人民政府2024年政府信息公开工作年度报告",
+        2024,
+        "洪泽区",
+    )
+    assert report.cover_notice is None and report.source.pages == 5
+    three = report.statistic("三")
+    for row in three.rows:
+        for column in ("natural_person", "total"):
+            assert three.value(row, column) == HONGZE_TABLE3.get(row, 0), (row, column)
+        assert all(three.value(row, c) == 0 for c in ("commercial", "research", "nonprofit", "legal_services"))
+    assert three.cell("received", "total").page == 3 and three.cell("carried_forward", "total").page == 4
+    four = report.statistic("四")
+    assert [four.value(r, c) for r in four.rows for c in ("upheld", "corrected", "other", "pending", "total")] == [
+        1, 1, 0, 0, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3,
+    ]  # fmt: skip
+    two = report.statistic("二")
+    assert (two.value("licensing", "decisions"), two.value("fees", "amount")) == (9487, 7545)
+    assert [f.code for f in report.findings] == []
+
+
+def test_scan_without_text_layer_is_reported() -> None:
+    with pytest.raises(ReportError, match="no text layer"):
+        read(SCANNED_FIXTURE)
+
+
+def test_encrypted_pdf_is_reported(tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(PDF_FIXTURES[0]).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="secret", owner_password="owner")
+    path = tmp_path / "locked.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    with pytest.raises(ReportError, match="encrypted"):
+        read(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.pdf", b"", "not a readable PDF"),
+        ("page.pdf", "<html><body>不是 PDF</body></html>".encode(), "not a readable PDF"),
+        ("half.pdf", None, "not a readable PDF|no text layer|no report title"),
+    ],
+)
+def test_broken_pdfs_are_reported(name: str, content: bytes | None, reason: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    data = PDF_FIXTURES[0].read_bytes()
+    path.write_bytes(content if content is not None else data[: len(data) // 2])
+    with pytest.raises(ReportError, match=reason):
+        read(path)
+
+
+def test_radicals_become_ordinary_ideographs() -> None:
+    assert normalize_radicals("⾏政复议⼯作⻔⼾⺠⼀") == "行政复议工作门户民一"
+    assert normalize_radicals("（一）、“三安全一稳定”") == "（一）、“三安全一稳定”"  # punctuation untouched
