@@ -9,6 +9,7 @@ A broken rule is a finding; the numbers stay as printed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from .forms import (
     APPLICANT_COLUMNS,
@@ -20,7 +21,7 @@ from .forms import (
     column_spec,
     row_spec,
 )
-from .model import CellStatus, Finding, Severity, StatTable
+from .model import CellStatus, Finding, Report, Severity, StatTable
 
 RULE_NAMES = {
     "check-1": "勾稽关系一（一＋二＝三（七）总计＋四）",
@@ -123,3 +124,35 @@ def check_statistics(statistics: list[StatTable]) -> list[Finding]:
     if "四" in by_number:
         findings += check_rule_4(by_number["四"])
     return findings
+
+
+def cells_of_finding(finding: Finding) -> list[tuple[str, str]]:
+    """The cells that take part in the equation a check finding is about."""
+    if finding.code == "check-1":
+        rows = ("received", "carried_over", "outcomes_total", "carried_forward")
+        return [(row, finding.column or "") for row in rows]
+    if finding.code == "check-2":
+        return [(row, finding.column or "") for row in (*OUTCOME_ITEMS, "outcomes_total")]
+    if finding.code == "check-3":
+        return [(finding.row or "", column) for column in TABLE3_COLUMN_KEYS]
+    if finding.code == "check-4":
+        return [(finding.row or "", column) for column in TABLE4_COLUMN_KEYS]
+    return []
+
+
+OCR_NOTE = "由 OCR 识别的数字，且所在的勾稽关系未通过，可能识别有误"
+
+
+def distrust_ocr_numbers_that_fail_checks(report: Report) -> None:
+    """Numbers read by OCR that break a rule may be misread: their cells become uncertain."""
+    for index, table in enumerate(report.statistics):
+        doubtful = {cell for f in report.findings if f.table == table.number for cell in cells_of_finding(f)}
+        if not doubtful:
+            continue
+        cells = [
+            replace(cell, status=CellStatus.UNCERTAIN, note=OCR_NOTE)
+            if (cell.row, cell.column) in doubtful and cell.status == CellStatus.NUMBER
+            else cell
+            for cell in table.cells
+        ]
+        report.statistics[index] = replace(table, cells=cells)

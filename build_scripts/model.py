@@ -176,6 +176,7 @@ class Report:
     sections: list[Section]
     statistics: list[StatTable] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose text was read from the image
 
     @property
     def tables(self) -> list[Table]:

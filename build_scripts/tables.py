@@ -191,6 +191,10 @@ def match_table3_row(label: str, previous: str | None) -> str | None:
     return None
 
 
+# Stands for the values of a row label that could not be paired with any line of numbers.
+UNPAIRED = RowParts(line=0, label="", slots=[])
+
+
 def pair_rows_with_values(parts: list[RowParts]) -> tuple[list[tuple[str, RowParts | None]], list[Finding]]:
     """Each row key with the printed row that holds its values.
 
@@ -224,7 +228,7 @@ def pair_rows_with_values(parts: list[RowParts]) -> tuple[list[tuple[str, RowPar
     else:
         message = f"表三：{len(pending_keys)} 个行名与 {len(pending_values)} 行数字分开印刷，数量不符，未作配对"
         findings.append(Finding("rows-unpaired", Severity.WARNING, message, pending_values[0].line, "三"))
-        direct.extend((key, None) for key in pending_keys)
+        direct.extend((key, UNPAIRED) for key in pending_keys)
     rank = {key: index for index, key in enumerate(order)}
     return sorted(direct, key=lambda pair: rank[pair[0]]), findings
 
@@ -283,18 +287,25 @@ def cells_to_table3(table: Table) -> tuple[StatTable | None, list[Finding]]:
         ]
     pairs, findings = pair_rows_with_values(parts[start:])
     place = table3_placer(
-        [part for _, part in pairs if part], positional=table.layout != "space-separated", layout=table.layout
+        [part for _, part in pairs if part and part is not UNPAIRED],
+        positional=table.layout != "space-separated",
+        layout=table.layout,
     )
     cells: list[Cell] = []
     for key, part in pairs:
         if part is None:
             cells += blank_cells(key, TABLE3_COLUMN_KEYS, table.line)
+        elif part is UNPAIRED:
+            why = "此行的数字与行名分开印刷，且数字行与行名数量不符，无法确定哪一行数字属于此行"
+            cells += [
+                Cell(key, column, "", None, CellStatus.UNCERTAIN, why, table.line) for column in TABLE3_COLUMN_KEYS
+            ]
         else:
             cells += placed_cells(row_keys(key, TABLE3_COLUMN_KEYS), place(part.slots), part.line)
     keys = [key for key, _ in pairs]
     table_format = table3_format(keys)
     findings += missing_rows("三", keys, expected_table3_rows(table_format))
-    method = "order" if any(part and not part.label for _, part in pairs) else "rows"
+    method = "order" if any(part and part is not UNPAIRED and not part.label for _, part in pairs) else "rows"
     rows = [key for key in TABLE3_ROW_KEYS if key in keys]
     return StatTable("三", table_format, rows, cells, method), findings + uncertain_findings("三", cells)
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from build_scripts.checks import check_statistics, distrust_ocr_numbers_that_fail_checks
 from build_scripts.model import CellStatus, Report
 from build_scripts.parsing import normalize_radicals
 from build_scripts.readers import ReportError, read_report
+from build_scripts.readers.ocr import TextBox, boxes_to_lines
+from build_scripts.readers.pdf import looks_garbled
 
 from .conftest import PDF_FIXTURES, REPO, REPORTS, SCANNED_FIXTURE
 from .test_tables import HONGZE_TABLE3
@@ -93,9 +97,57 @@ def test_real_published_pdf() -> None:
     assert [f.code for f in report.findings] == []
 
 
-def test_scan_without_text_layer_is_reported() -> None:
-    with pytest.raises(ReportError, match="no text layer"):
-        read(SCANNED_FIXTURE)
+def test_scan_is_read_by_ocr_to_the_same_numbers() -> None:
+    text = read(REPORTS / "004_f3bbfa1004ed2dd6.txt")
+    scan = read(SCANNED_FIXTURE)
+    assert scan.ocr_pages == list(range(1, (scan.source.pages or 0) + 1))
+    assert (scan.title, scan.agency, scan.year, scan.region, scan.format) == (
+        text.title,
+        text.agency,
+        text.year,
+        text.region,
+        text.format,
+    )
+    assert [s.title for s in scan.sections] == [s.title for s in text.sections]
+    expected = certain_cells(text)
+    assert {key: certain_cells(scan).get(key) for key in expected} == expected
+
+
+def test_ocr_numbers_that_break_a_rule_become_uncertain() -> None:
+    report = read(REPORTS / "004_f3bbfa1004ed2dd6.txt")
+    four = report.statistic("四")
+    misread = replace(four.cell("review", "upheld"), value=8, printed="8")  # OCR read 0 as 8
+    report.statistics[2] = replace(
+        four, cells=[misread if c.row == "review" and c.column == "upheld" else c for c in four.cells]
+    )
+    report.findings = check_statistics(report.statistics)
+    assert [f.code for f in report.findings] == ["check-4"]
+    distrust_ocr_numbers_that_fail_checks(report)
+    cells = report.statistic("四").cells
+    assert {c.column for c in cells if c.status == CellStatus.UNCERTAIN} == {
+        "upheld",
+        "corrected",
+        "other",
+        "pending",
+        "total",
+    }
+    assert {c.row for c in cells if c.status == CellStatus.UNCERTAIN} == {"review"}
+
+
+def test_ocr_boxes_are_grouped_into_lines() -> None:
+    boxes = [
+        TextBox(300, 101, 115, "0"),
+        TextBox(100, 99, 117, "规章"),
+        TextBox(200, 100, 116, "3"),
+        TextBox(100, 130, 146, "行政规范性文件"),
+        TextBox(90, 60, 76, "第二十条第（一）项"),
+    ]
+    assert boxes_to_lines(boxes) == [(60, "第二十条第（一）项"), (99, "规章 3 0"), (130, "行政规范性文件")]
+
+
+def test_garbled_text_layer_is_recognised() -> None:
+    assert looks_garbled("(cid:1234)(cid:99)(cid:5) 2020 (cid:77)")
+    assert not looks_garbled("伊川县城市管理局2020年政府信息公开工作年度报告")
 
 
 def test_encrypted_pdf_is_reported(tmp_path: Path) -> None:

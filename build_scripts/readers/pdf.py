@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..checks import distrust_ocr_numbers_that_fail_checks
 from ..model import Report, SourceFile
 from ..parsing import Line, is_page_furniture, normalize_radicals
 from .common import ReportError, lines_to_report, sha256_of
@@ -131,14 +132,37 @@ def looks_garbled(text: str) -> bool:
     return bad > 0.2 * len(text)
 
 
-def pdf_to_lines(pdf) -> list[Line]:
-    """Numbered lines of the whole document, furniture removed."""
+def needs_ocr(lines: list[PlacedLine]) -> bool:
+    text = "\n".join(line.text for line in lines)
+    return not text.strip() or looks_garbled(text)
+
+
+def ocr_lines(path: Path, indexes: list[int]) -> dict[int, list[PlacedLine]]:
+    """Lines read by OCR from the images of the given pages."""
+    import pypdfium2
+
+    from .ocr import ocr_pdf_page
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        return {
+            index: [PlacedLine(top, text, ruled=False) for top, text in ocr_pdf_page(document, index)]
+            for index in indexes
+        }
+    finally:
+        document.close()
+
+
+def pdf_to_lines(pdf, path: Path) -> tuple[list[Line], list[int]]:
+    """Numbered lines of the whole document, furniture removed, and the pages that needed OCR."""
     pages = [page_lines(page) for page in pdf.pages]
-    text = "\n".join(line.text for lines in pages for line in lines)
-    if not text.strip():
-        raise ReportError("PDF has no text layer (a scan); OCR is not available yet")
-    if looks_garbled(text):
-        raise ReportError("PDF text layer is garbled (CID codes); OCR is not available yet")
+    scanned = [index for index, lines in enumerate(pages) if needs_ocr(lines)]
+    if scanned:
+        log.info("%s: OCR of %d page(s) without a usable text layer", path.name, len(scanned))
+        for index, lines in ocr_lines(path, scanned).items():
+            pages[index] = lines
+    if not any(line.text.strip() for lines in pages for line in lines):
+        raise ReportError("PDF has no text, not even by OCR")
     running = running_lines(pages)
     lines: list[Line] = []
     for page, placed in ((number, line) for number, page_lines in enumerate(pages, 1) for line in page_lines):
@@ -147,14 +171,14 @@ def pdf_to_lines(pdf) -> list[Line]:
         if is_page_furniture(candidate) or (not placed.ruled and comparable(text) in running):
             continue
         lines.append(Line(len(lines) + 1, text, page, ruled=placed.ruled))
-    return lines
+    return lines, [index + 1 for index in scanned]
 
 
 def read_pdf_report(path: Path, display_path: str) -> Report:
     data = path.read_bytes()
     pdf = open_pdf(path)
     try:
-        lines = pdf_to_lines(pdf)
+        lines, ocr_pages = pdf_to_lines(pdf, path)
         page_count = len(pdf.pages)
     finally:
         pdf.close()
@@ -165,4 +189,8 @@ def read_pdf_report(path: Path, display_path: str) -> Report:
         media_type="application/pdf",
         pages=page_count,
     )
-    return lines_to_report(lines, source)
+    report = lines_to_report(lines, source)
+    if ocr_pages:
+        report.ocr_pages = ocr_pages
+        distrust_ocr_numbers_that_fail_checks(report)
+    return report
