@@ -133,6 +133,14 @@ def remove_spaces_next_to_cjk(text: str) -> str:
     return SPACE_NEXT_TO_CJK.sub("", text).strip()
 
 
+SPACE_INSIDE_CJK = re.compile(rf"(?<=[{CJK}，。、；：“”《》（）])[ \t\u3000]+(?=[{CJK}，。、；：“”《》（）])")
+
+
+def join_broken_words(text: str) -> str:
+    """Prose without the spaces PDF extraction puts between Chinese characters (政府信息公开 工作)."""
+    return SPACE_INSIDE_CJK.sub("", text)
+
+
 def collapse_spaces(text: str) -> str:
     return re.sub(r"[\s\u3000]+", " ", text).strip()
 
@@ -333,7 +341,8 @@ def lines_to_blocks(lines: list[Line], table_number: str | None) -> list[Block]:
     def flush() -> None:
         nonlocal paragraph
         if paragraph:
-            blocks.append(Block(kind="paragraph", text=collapse_spaces("".join(paragraph)), line=paragraph_line))
+            text = join_broken_words(collapse_spaces("".join(paragraph)))
+            blocks.append(Block(kind="paragraph", text=text, line=paragraph_line))
             paragraph = []
 
     while index < len(lines):
@@ -358,7 +367,9 @@ def lines_to_blocks(lines: list[Line], table_number: str | None) -> list[Block]:
             continue
         if is_subheading(line):
             flush()
-            blocks.append(Block(kind="heading", text=collapse_spaces(line.stripped), line=line.number))
+            blocks.append(
+                Block(kind="heading", text=join_broken_words(collapse_spaces(line.stripped)), line=line.number)
+            )
         elif paragraph and continues_paragraph("".join(paragraph), line):
             paragraph.append(line.stripped)
         else:

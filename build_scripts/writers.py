@@ -44,6 +44,13 @@ TABLE_CAPTIONS = {
     "三": "表三 收到和处理政府信息公开申请情况（按原文排列）",
     "四": "表四 政府信息公开行政复议、行政诉讼情况（按原文排列）",
 }
+# How a table's cells were found, as the page tells it (the PDF paths say which was used).
+LAYOUT_NAMES = {
+    "tab-grid": "制表符分隔的文本",
+    "cell-per-line": "每格一行的文本",
+    "space-separated": "空格分隔的文本（无表格线时按文字读取）",
+    "ruled": "PDF 表格线",
+}
 FORMAT_LABELS = {"2019": "2019 年版（国办公开办函〔2019〕60号）", "2021": "2021 年版（国办公开办函〔2021〕30号）"}
 LATEST_ON_HOME = 10
 LEVEL_CHILDREN_HEADING = {"province": "下辖市", "city": "下辖县（市、区）", "county": "", "unresolved": ""}
@@ -169,6 +176,7 @@ def render_report_page(env: jinja2.Environment, page: ReportPage) -> str:
         source_summary=source_summary(report),
         format_label=FORMAT_LABELS.get(report.format or "", "未能识别"),
         table_captions=TABLE_CAPTIONS,
+        layout_names=LAYOUT_NAMES,
         views={table.number: table_view(table, report.findings) for table in report.statistics},
         check_findings=[f for f in report.findings if is_check(f)],
         other_findings=[f for f in report.findings if not is_check(f)],

@@ -14,6 +14,7 @@ REPORTS = REPO / "reports"
 SAMPLES = sorted(REPORTS.glob("*.txt"))
 FIXTURES = sorted((REPO / "tests" / "fixtures").glob("*.txt"))
 PDF_FIXTURES = sorted((REPO / "tests" / "fixtures" / "pdf").glob("0*.pdf"))  # the text-layer ones
+UNRULED_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "unruled_004_f3bbfa1004ed2dd6.pdf"
 SCANNED_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "scanned_004_f3bbfa1004ed2dd6.pdf"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

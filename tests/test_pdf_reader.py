@@ -9,12 +9,12 @@ import pytest
 
 from build_scripts.checks import check_statistics, distrust_ocr_numbers_that_fail_checks
 from build_scripts.model import CellStatus, Report
-from build_scripts.parsing import normalize_radicals
+from build_scripts.parsing import join_broken_words, normalize_radicals
 from build_scripts.readers import ReportError, read_report
 from build_scripts.readers.ocr import TextBox, boxes_to_lines
-from build_scripts.readers.pdf import looks_garbled
+from build_scripts.readers.pdf import PlacedLine, looks_garbled, running_lines
 
-from .conftest import PDF_FIXTURES, REPO, REPORTS, SCANNED_FIXTURE
+from .conftest import PDF_FIXTURES, REPO, REPORTS, SCANNED_FIXTURE, UNRULED_FIXTURE
 from .test_tables import HONGZE_TABLE3
 
 REAL_PDF = REPO.parent / "shared" / "real" / "hongze-2024.pdf"
@@ -183,3 +183,30 @@ def test_broken_pdfs_are_reported(name: str, content: bytes | None, reason: str,
 def test_radicals_become_ordinary_ideographs() -> None:
     assert normalize_radicals("⾏政复议⼯作⻔⼾⺠⼀") == "行政复议工作门户民一"
     assert normalize_radicals("（一）、“三安全一稳定”") == "（一）、“三安全一稳定”"  # punctuation untouched
+
+
+def test_table_without_ruling_falls_back_to_the_text_path() -> None:
+    text = read(REPORTS / "004_f3bbfa1004ed2dd6.txt")
+    unruled = read(UNRULED_FIXTURE)
+    assert {table.layout for table in unruled.tables} == {"space-separated"}
+    expected = certain_cells(text)
+    assert {key: certain_cells(unruled).get(key) for key in expected} == expected
+
+
+def test_running_headers_and_footers_are_found() -> None:
+    def page(number: int) -> list[PlacedLine]:
+        return [
+            PlacedLine(10, "某市人民政府办公室文件", False),
+            PlacedLine(50, f"正文第 {number} 页的内容各不相同{'甲乙丙丁'[number]}", False),
+            PlacedLine(800, f"第 {number} 页 共 4 页", False),
+        ]
+
+    found = running_lines([page(n) for n in range(4)])
+    assert "某市人民政府办公室文件" in found and "第#页共#页" in found
+    assert not any("正文" in line for line in found)
+
+
+def test_stray_spaces_inside_words_are_removed_in_prose() -> None:
+    assert join_broken_words("平罗县科学技术局 2021 年政府信息公开 工作年度报告") == (
+        "平罗县科学技术局 2021 年政府信息公开工作年度报告"
+    )

@@ -21,6 +21,8 @@ from ..parsing import Line, is_page_furniture, normalize_radicals
 from .common import ReportError, lines_to_report, sha256_of
 
 log = logging.getLogger(__name__)
+# pdfminer logs "Could not get FontBBox" for every Type 3 glyph; it says nothing about the report.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 # In a ruled table, a row with one filled cell is a row of the table only when it is one of the
 # form's own item headings; otherwise it is a line of prose that a page frame happens to enclose.
