@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 BASE_PATH ?= /
 
-.PHONY: site serve test lint golden browser-deps clean
+.PHONY: site serve test lint golden browser-deps pdf-fixtures bench-pdf clean
 
 # Debian's Python needs its python3-venv package before it can create a virtual environment.
 $(VENV)/bin/python:
@@ -51,6 +51,10 @@ pdf-fixtures: $(TEST_STAMP) browser-deps
 	command -v fc-list >/dev/null && fc-list | grep -qi "Noto.*CJK" || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk; }
 	$(PY) -m tests.fixtures.make_pdf_fixtures
+
+## bench-pdf: seconds per page for PDF text, tables and OCR, and the share of cells recovered
+bench-pdf: $(TEST_STAMP)
+	$(PY) -m tests.benchmarks.pdf_benchmark
 
 ## golden: regenerate the expected pages and data of the sample reports and fixtures (tests/golden/)
 golden: $(SITE_STAMP)
