@@ -61,6 +61,7 @@ golden: $(SITE_STAMP)
 	rm -rf tests/golden
 	$(PY) -m build_scripts convert reports/*.txt tests/fixtures/*.txt --out tests/golden
 	$(PY) -m build_scripts convert tests/fixtures/pdf/0*.pdf --out tests/golden/pdf
+	$(PY) -m build_scripts convert tests/fixtures/pdf/unruled_*.pdf --out tests/golden/pdf-unruled
 
 clean:
 	rm -rf content site .pytest_cache

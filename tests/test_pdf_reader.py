@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from build_scripts.archive import plan_pages
 from build_scripts.checks import check_statistics, distrust_ocr_numbers_that_fail_checks
 from build_scripts.model import CellStatus, Report
 from build_scripts.parsing import join_broken_words, normalize_radicals
 from build_scripts.readers import ReportError, read_report
 from build_scripts.readers.ocr import TextBox, boxes_to_lines
 from build_scripts.readers.pdf import PlacedLine, looks_garbled, running_lines
+from build_scripts.writers import render_report_page, template_environment
 
 from .conftest import PDF_FIXTURES, REPO, REPORTS, SCANNED_FIXTURE, UNRULED_FIXTURE
 from .test_tables import HONGZE_TABLE3
@@ -210,3 +212,11 @@ def test_stray_spaces_inside_words_are_removed_in_prose() -> None:
     assert join_broken_words("平罗县科学技术局 2021 年政府信息公开 工作年度报告") == (
         "平罗县科学技术局 2021 年政府信息公开工作年度报告"
     )
+
+
+def test_page_of_an_ocr_report_says_so() -> None:
+    report = read(REPORTS / "004_f3bbfa1004ed2dd6.txt")
+    report.ocr_pages = [1, 2]
+    page = plan_pages([report])[0]
+    markdown = render_report_page(template_environment(), page)
+    assert "文字由 OCR 识别" in markdown and "原始文件第 1、2 页是扫描图像" in markdown
