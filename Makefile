@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 BASE_PATH ?= /
 
-.PHONY: site serve test lint golden browser-deps pdf-fixtures bench-pdf clean
+.PHONY: site serve test lint golden browser-deps pdf-fixtures bench-pdf bench-site clean
 
 # Debian's Python needs its python3-venv package before it can create a virtual environment.
 $(VENV)/bin/python:
@@ -55,6 +55,10 @@ pdf-fixtures: $(TEST_STAMP) browser-deps
 ## bench-pdf: seconds per page for PDF text, tables and OCR, and the share of cells recovered
 bench-pdf: $(TEST_STAMP)
 	$(PY) -m tests.benchmarks.pdf_benchmark
+
+## bench-site: build synthetic corpora of 100, 1,000 and 10,000 reports and print times and sizes
+bench-site: $(SITE_STAMP)
+	$(PY) -m tests.benchmarks.site_benchmark $(BENCH_N)
 
 ## golden: regenerate the expected pages and data of the sample reports and fixtures (tests/golden/)
 golden: $(SITE_STAMP)

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -49,6 +50,8 @@ class BuildResult:
     outcomes: list[SourceOutcome]
     site_warnings: list[str] = field(default_factory=list)
     index_error: str | None = None
+    # Seconds per stage, for benchmarks; never written to the (byte-identical) build report.
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[SourceOutcome]:
@@ -251,6 +254,7 @@ def build_report_text(result: BuildResult) -> str:
 
 def build(options: BuildOptions) -> BuildResult:
     """Read all sources, write content/, build site/, index it, and write the build report."""
+    clock = time.perf_counter()
     sources = discover_sources(options.source_dir)
     reports, failures = read_sources(sources, options.source_dir)
     archive = build_archive(reports)
@@ -259,9 +263,14 @@ def build(options: BuildOptions) -> BuildResult:
     write_files(options.content_dir, files)
     copy_originals(archive, options.source_dir, options.content_dir)
     result = BuildResult(outcomes=published_outcomes(archive) + failures)
+    result.timings["convert"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     result.site_warnings = run_mkdocs(options, build_epoch(reports))
+    result.timings["mkdocs"] = time.perf_counter() - clock
     if options.index:
+        clock = time.perf_counter()
         result.index_error = run_pagefind(options.site_dir)
+        result.timings["pagefind"] = time.perf_counter() - clock
     prune_unused_assets(options.site_dir)
     write_build_report(result, options.site_dir)
     return result
