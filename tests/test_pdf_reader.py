@@ -35,21 +35,21 @@ def certain_cells(report: Report) -> dict[tuple[str, str, str], tuple[CellStatus
     }
 
 
+def assert_reads_like(pdf_report: Report, text_report: Report) -> None:
+    """Same metadata, sections and every number the text gives with certainty."""
+    fields = ("title", "agency", "year", "format", "region")
+    assert [getattr(pdf_report, f) for f in fields] == [getattr(text_report, f) for f in fields]
+    assert [s.title for s in pdf_report.sections] == [s.title for s in text_report.sections]
+    expected = certain_cells(text_report)
+    actual = certain_cells(pdf_report)
+    assert {key: actual.get(key) for key in expected} == expected
+
+
 @pytest.mark.parametrize("pdf", PDF_FIXTURES, ids=lambda path: path.stem)
 def test_printed_sample_reads_like_its_text(pdf: Path) -> None:
     text = read(REPORTS / f"{pdf.stem}.txt")
     printed = read(pdf)
-    assert (printed.title, printed.agency, printed.year, printed.format, printed.region) == (
-        text.title,
-        text.agency,
-        text.year,
-        text.format,
-        text.region,
-    )
-    assert [s.title for s in printed.sections] == [s.title for s in text.sections]
-    expected = certain_cells(text)
-    actual = certain_cells(printed)
-    assert {key: actual.get(key) for key in expected} == expected
+    assert_reads_like(printed, text)
     assert printed.source.media_type == "application/pdf" and printed.source.pages and printed.source.pages >= 3
     assert {table.layout for table in printed.tables} == {"ruled"}  # the ruled-table path was used
 
@@ -103,16 +103,7 @@ def test_scan_is_read_by_ocr_to_the_same_numbers() -> None:
     text = read(REPORTS / "004_f3bbfa1004ed2dd6.txt")
     scan = read(SCANNED_FIXTURE)
     assert scan.ocr_pages == list(range(1, (scan.source.pages or 0) + 1))
-    assert (scan.title, scan.agency, scan.year, scan.region, scan.format) == (
-        text.title,
-        text.agency,
-        text.year,
-        text.region,
-        text.format,
-    )
-    assert [s.title for s in scan.sections] == [s.title for s in text.sections]
-    expected = certain_cells(text)
-    assert {key: certain_cells(scan).get(key) for key in expected} == expected
+    assert_reads_like(scan, text)
 
 
 def test_ocr_numbers_that_break_a_rule_become_uncertain() -> None:
@@ -191,8 +182,7 @@ def test_table_without_ruling_falls_back_to_the_text_path() -> None:
     text = read(REPORTS / "004_f3bbfa1004ed2dd6.txt")
     unruled = read(UNRULED_FIXTURE)
     assert {table.layout for table in unruled.tables} == {"space-separated"}
-    expected = certain_cells(text)
-    assert {key: certain_cells(unruled).get(key) for key in expected} == expected
+    assert_reads_like(unruled, text)
 
 
 def test_running_headers_and_footers_are_found() -> None:
