@@ -19,7 +19,7 @@ from .forms import (
     TABLE_TITLES,
     table2_column_label,
 )
-from .model import Cell, Finding, StatTable
+from .model import Cell, CellStatus, Finding, StatTable
 
 # Rows of table 二 that only the 2019 form has.
 TABLE2_ONLY_2019_ROWS = {"2019": frozenset(), "2021": frozenset({"other_services", "procurement"})}
@@ -63,7 +63,7 @@ def value_cell(cell: Cell | None, failed: set[tuple[str, str]], colspan: int = 1
     """A cell as printed: blank stays blank, an uncertain one is marked and says why."""
     if cell is None:
         return ValueCell("", "blank", "本报告未印此格", colspan)
-    classes = [cell.status.value]
+    classes = [] if cell.status == CellStatus.NUMBER else [cell.status.value]
     if (cell.row, cell.column) in failed:
         classes.append("check-failed")
     return ValueCell(cell.printed, " ".join(classes), cell.note, colspan)

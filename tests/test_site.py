@@ -181,9 +181,9 @@ def test_tables_are_rendered_as_the_official_form(built_site: tuple[BuildOptions
     assert '<th scope="colgroup" colspan="5">法人或其他组织</th>' in three
     assert three.count('<th scope="row"') == 23
     two = re.search(r'data-table="二">.*?</table>', page, re.S).group(0)
-    assert '<th scope="row">行政许可</th><td class="number">15</td><td class="number">2</td>' in two
-    assert '<td class="number" colspan="2">232.4586</td>' in two
-    assert 'class="raw-table" data-pagefind-ignore="all"' in page
+    assert '<th scope="row">行政许可</th><td>15</td><td>2</td>' in two
+    assert '<td colspan="2">232.4586</td>' in two
+    assert '<p class="table-source" data-pagefind-ignore="all">原文第' in page
 
 
 def test_broken_rule_is_published_and_explained_in_chinese(tmp_path: Path) -> None:
@@ -199,8 +199,8 @@ def test_broken_rule_is_published_and_explained_in_chinese(tmp_path: Path) -> No
     page = next((options.site_dir / "reports").rglob("index.html")).read_text(encoding="utf-8")
     assert "数据核对未通过（1 项）" in page
     assert "勾稽关系四（复议、诉讼总计＝维持＋纠正＋其他＋尚未审结）未通过：行政复议总计印为 0，四项之和为 11" in page
-    assert '<td class="number check-failed">0</td>' in page
-    assert '<td class="number">10</td>' in page  # the printed numbers stay as printed
+    assert '<td class="check-failed">0</td>' in page
+    assert '<td>10</td>' in page  # the printed numbers stay as printed
     quality = (options.site_dir / "quality" / "index.html").read_text(encoding="utf-8")
     assert "1 份有未通过的勾稽关系核对" in quality and "伊川县城市管理局2020年" in quality
     data = json.loads(next((options.site_dir / "reports").rglob("2020.json")).read_text(encoding="utf-8"))
