@@ -97,5 +97,8 @@ def test_browse_from_home_to_a_report_by_region(page, site_url: str) -> None:
     table_box = page.locator(".report-table").nth(1).bounding_box()
     assert table_box is not None and table_box["width"] <= 390  # the table scrolls, the page does not
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    number_cell = page.locator(".stat-table[data-table='三'] tbody td").first
+    assert number_cell.evaluate("cell => getComputedStyle(cell).textAlign") == "right"
+    assert page.locator(".stat-table[data-table='三'] th[scope='rowgroup']").first.inner_text() == "三、本年度办理结果"
     assert page.failed_requests == []
     assert page.requested_hosts == {urlsplit(site_url).netloc}
