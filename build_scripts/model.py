@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class Severity(StrEnum):
@@ -118,11 +119,12 @@ class StatTable:
     cells: list[Cell]
     method: str
 
+    @cached_property
+    def _by_key(self) -> dict[tuple[str, str], Cell]:
+        return {(cell.row, cell.column): cell for cell in self.cells}
+
     def cell(self, row: str, column: str) -> Cell | None:
-        for cell in self.cells:
-            if cell.row == row and cell.column == column:
-                return cell
-        return None
+        return self._by_key.get((row, column))
 
     def value(self, row: str, column: str) -> int | float | None:
         found = self.cell(row, column)

@@ -200,7 +200,7 @@ def test_broken_rule_is_published_and_explained_in_chinese(tmp_path: Path) -> No
     assert "数据核对未通过（1 项）" in page
     assert "勾稽关系四（复议、诉讼总计＝维持＋纠正＋其他＋尚未审结）未通过：行政复议总计印为 0，四项之和为 11" in page
     assert '<td class="check-failed">0</td>' in page
-    assert '<td>10</td>' in page  # the printed numbers stay as printed
+    assert "<td>10</td>" in page  # the printed numbers stay as printed
     quality = (options.site_dir / "quality" / "index.html").read_text(encoding="utf-8")
     assert "1 份有未通过的勾稽关系核对" in quality and "伊川县城市管理局2020年" in quality
     data = json.loads(next((options.site_dir / "reports").rglob("2020.json")).read_text(encoding="utf-8"))
