@@ -247,7 +247,12 @@ def is_total_only(slots: list[str], width: int) -> bool:
     return len(slots) >= width and len(filled) == 1 and slots[-1] == filled[0]
 
 
-def table3_placer(parts: list[RowParts], *, positional: bool, layout: str):
+def is_positional(layout: str) -> bool:
+    """Whether a layout keeps blank cells in place (a tab grid does; text split at spaces does not)."""
+    return layout != "space-separated"
+
+
+def table3_placer(parts: list[RowParts], layout: str):
     """How the rows of this table 三 place their values, judged from all of its rows at once.
 
     - Every row prints only its last cell (sample 001): that number is the 总计.
@@ -256,6 +261,7 @@ def table3_placer(parts: list[RowParts], *, positional: bool, layout: str):
       followed by six values, or a blank 自然人 followed by seven: it is marked uncertain.
     """
     width = len(TABLE3_COLUMN_KEYS)
+    positional = is_positional(layout)
     blank = Reading("", None, CellStatus.BLANK)
     if positional and parts and all(is_total_only(part.slots, width) for part in parts):
         return lambda slots: Placement([blank] * (width - 1) + [read_number(slots[-1])])
@@ -286,11 +292,7 @@ def cells_to_table3(table: Table) -> tuple[StatTable | None, list[Finding]]:
             )
         ]
     pairs, findings = pair_rows_with_values(parts[start:])
-    place = table3_placer(
-        [part for _, part in pairs if part and part is not UNPAIRED],
-        positional=table.layout != "space-separated",
-        layout=table.layout,
-    )
+    place = table3_placer([part for _, part in pairs if part and part is not UNPAIRED], table.layout)
     cells: list[Cell] = []
     for key, part in pairs:
         if part is None:
@@ -345,8 +347,7 @@ def cells_to_table4(table: Table) -> tuple[StatTable | None, list[Finding]]:
         return None, [Finding("table-unread", Severity.WARNING, "表四：未找到数据行", table.line, "四")]
     slots = [slot for part in data for slot in part.slots]
     keys = [(row, column) for row in TABLE4_ROW_KEYS for column in TABLE4_COLUMN_KEYS]
-    positional = table.layout != "space-separated"
-    placement = align_slots(slots, len(keys), merged_label_columns=False, positional=positional)
+    placement = align_slots(slots, len(keys), merged_label_columns=False, positional=is_positional(table.layout))
     cells = placed_cells(keys, placement, data[0].line)
     return StatTable("四", None, list(TABLE4_ROW_KEYS), cells, "rows"), uncertain_findings("四", cells)
 
@@ -373,7 +374,7 @@ def table2_format(columns: set[str], labels: str) -> str | None:
 def cells_to_table2(table: Table) -> tuple[StatTable | None, list[Finding]]:
     """Rows under header rows of column labels (tab grid, text), or one row per number in the
     three-column 信息内容 / 统计项目 / 数量 layout (sample 002)."""
-    positional = table.layout != "space-separated"
+    positional = is_positional(table.layout)
     columns: list[str] = []
     current_row: str | None = None
     cells: list[Cell] = []

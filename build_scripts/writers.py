@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -36,9 +35,9 @@ from .forms import (
 )
 from .model import CellStatus, Finding, Region, Report, StatTable
 from .table_views import TABLE2_ONLY_2019_ROWS, table_view
+from .tables import read_number
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-NUMBER = re.compile(r"^[+\-]?\d[\d,]*(\.\d+)?$")
 TABLE_CAPTIONS = {
     "二": "表二 主动公开政府信息情况（按原文排列）",
     "三": "表三 收到和处理政府信息公开申请情况（按原文排列）",
@@ -57,7 +56,7 @@ LEVEL_CHILDREN_HEADING = {"province": "下辖市", "city": "下辖县（市、�
 
 
 def is_number(text: str) -> bool:
-    return bool(NUMBER.match(text.strip()))
+    return read_number(text.strip()).status == CellStatus.NUMBER
 
 
 def padded(rows: list[list[str]]) -> list[list[str]]:
