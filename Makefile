@@ -63,9 +63,9 @@ bench-site: $(SITE_STAMP)
 ## golden: regenerate the expected pages and data of the sample reports and fixtures (tests/golden/)
 golden: $(SITE_STAMP)
 	rm -rf tests/golden
-	$(PY) -m build_scripts convert reports/*.txt tests/fixtures/*.txt --out tests/golden
-	$(PY) -m build_scripts convert tests/fixtures/pdf/0*.pdf --out tests/golden/pdf
-	$(PY) -m build_scripts convert tests/fixtures/pdf/unruled_*.pdf --out tests/golden/pdf-unruled
+	$(PY) -m build_scripts convert reports/*.txt tests/fixtures/*.txt --pretty-json --out tests/golden
+	$(PY) -m build_scripts convert tests/fixtures/pdf/0*.pdf --pretty-json --out tests/golden/pdf
+	$(PY) -m build_scripts convert tests/fixtures/pdf/unruled_*.pdf --pretty-json --out tests/golden/pdf-unruled
 
 clean:
 	rm -rf content site .pytest_cache

@@ -2,7 +2,9 @@
 
 Paths are stable and ASCII: they depend only on a report's own division code, agency name and
 year, never on which other reports exist (except two copies of the same agency-year, which are
-told apart by their content hash).
+told apart by their content hash, and two agency names of one division that read the same in
+pinyin). Every listing page is bounded by the size of one province, city or county, never by the
+size of the archive.
 """
 
 from __future__ import annotations
@@ -11,12 +13,10 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .metadata import KINDS_BY_SLUG, agency_name_key
 from .model import Finding, Region, Report, Severity
-from .regions import PLACEHOLDER_NAMES, load_divisions
+from .regions import UNRESOLVED, agency_short_name, region_chain
 from .slugs import pinyin_slug
-
-UNRESOLVED = "unresolved"
-UNRESOLVED_NAME = "地区未确定"
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,42 @@ class ReportPage:
 
 @dataclass
 class AgencyEntry:
+    """One agency across years. Its name is the one its newest report uses; `names` lists every
+    spelling its reports used, newest first (renames the maintainer linked, abbreviations)."""
+
     id: str
-    name: str
-    region: Region
-    pages: list[ReportPage] = field(default_factory=list)
+    pages: list[ReportPage] = field(default_factory=list)  # newest first
 
     @property
     def path(self) -> str:
         return f"agencies/{self.id}.md"
+
+    @property
+    def newest(self) -> Report:
+        return self.pages[0].report
+
+    @property
+    def name(self) -> str:
+        return self.newest.agency
+
+    @property
+    def region(self) -> Region:
+        return self.newest.region
+
+    @property
+    def kind(self) -> str:
+        return self.newest.kind
+
+    @property
+    def names(self) -> list[str]:
+        return list(dict.fromkeys(page.report.agency for page in self.pages))
+
+    def neighbours(self, page: ReportPage) -> tuple[ReportPage | None, ReportPage | None]:
+        """The report of the nearest earlier and the nearest later year than this page's."""
+        year = page.report.year or 0
+        earlier = [p for p in self.pages if (p.report.year or 0) < year]
+        later = [p for p in self.pages if (p.report.year or 0) > year]
+        return (earlier[0] if earlier else None), (later[-1] if later else None)
 
 
 @dataclass
@@ -69,7 +97,8 @@ class Archive:
     pages: list[ReportPage]
     agencies: dict[str, AgencyEntry]
     regions: dict[str, RegionEntry]
-    years: dict[int, list[ReportPage]]
+    years: dict[int, list[ReportPage]]  # newest year first
+    kinds: dict[str, list[str]]  # kind slug → agency ids, in KINDS order
 
     @property
     def provinces(self) -> list[RegionEntry]:
@@ -80,48 +109,58 @@ def region_code(region: Region) -> str:
     return region.code if region.resolved and region.code else UNRESOLVED
 
 
-def region_chain(region: Region) -> list[tuple[str, str, str]]:
-    """(code, name, level) from province down to the agency's own division, placeholders left out."""
-    if not region.resolved or not region.code:
-        return [(UNRESOLVED, UNRESOLVED_NAME, UNRESOLVED)]
-    divisions = load_divisions()
-    chain = divisions.ancestors(divisions.by_code[region.code])
-    return [(d.code, d.name, d.level) for d in reversed(chain) if d.name not in PLACEHOLDER_NAMES]
+def province_code(region: Region) -> str:
+    return region_chain(region)[0][0]
 
 
-def agency_short_name(agency: str, region: Region) -> str:
-    """The agency name without the place names it starts with (伊川县城市管理局 → 城市管理局)."""
-    names = sorted((name for _, name, _ in region_chain(region)), key=len, reverse=True)
-    stripped = True
-    while stripped:
-        stripped = False
-        for name in names:
-            if agency.startswith(name) and len(agency) > len(name):
-                agency = agency[len(name) :]
-                stripped = True
-    return agency
+def listing_group(region: Region) -> tuple[str, str]:
+    """(code, name) of the group a report is listed under on year pages: its city, or its province
+    for provincial agencies and counties directly under a province. Bounded by one city's size."""
+    chain = region_chain(region)
+    city = next(((code, name) for code, name, level in chain if level == "city"), None)
+    return city or (chain[0][0], chain[0][1])
 
 
-def assign_agency_ids(reports: list[Report]) -> dict[tuple[str, str], str]:
-    """An id per (division code, agency name); homophones in one division get -2, -3 … by name order."""
-    keys = sorted({(region_code(r.region), r.agency) for r in reports})
+def year_group_path(year: int, group_code: str) -> str:
+    return f"years/{year}/{group_code}.md"
+
+
+def kind_province_path(kind: str, province: str) -> str:
+    return f"kinds/{kind}/{province}.md"
+
+
+def agency_identity(report: Report) -> tuple[str, str]:
+    """What makes two reports the same agency: the division and the name's key (see agency_name_key)."""
+    return region_code(report.region), agency_name_key(agency_short_name(report.agency, report.region))
+
+
+def assign_agency_ids(reports: list[Report], links: dict[str, str] | None = None) -> dict[str, str]:
+    """The agency id of each report (by source path): `<division code>-<pinyin of the name key>`.
+
+    Different names that read the same in pinyin get -2, -3 … in key order. An id the maintainer
+    set on a report wins, and links in the overrides file map an old id to the one it continues."""
+    keys = sorted({agency_identity(report) for report in reports})
     taken: dict[str, int] = defaultdict(int)
     ids: dict[tuple[str, str], str] = {}
-    regions = {(region_code(r.region), r.agency): r.region for r in reports}
-    for code, agency in keys:
-        base = f"{code}-{pinyin_slug(agency_short_name(agency, regions[(code, agency)]))}"
+    for code, key in keys:
+        base = f"{code}-{pinyin_slug(key)}"
         taken[base] += 1
-        ids[(code, agency)] = base if taken[base] == 1 else f"{base}-{taken[base]}"
-    return ids
+        ids[(code, key)] = base if taken[base] == 1 else f"{base}-{taken[base]}"
+    links = links or {}
+    result: dict[str, str] = {}
+    for report in reports:
+        agency_id = report.agency_id or ids[agency_identity(report)]
+        result[report.source.path] = links.get(agency_id, agency_id)
+    return result
 
 
-def plan_pages(reports: list[Report]) -> list[ReportPage]:
+def plan_pages(reports: list[Report], links: dict[str, str] | None = None) -> list[ReportPage]:
     """Every report's page; a second copy of an agency-year is named by its hash and flagged."""
-    ids = assign_agency_ids(reports)
+    ids = assign_agency_ids(reports, links)
     pages: list[ReportPage] = []
     seen: set[str] = set()
-    for report in sorted(reports, key=lambda r: (region_code(r.region), r.agency, r.year or 0, r.source.path)):
-        agency_id = ids[(region_code(report.region), report.agency)]
+    for report in sorted(reports, key=lambda r: (ids[r.source.path], r.year or 0, r.source.path)):
+        agency_id = ids[report.source.path]
         code, slug = agency_id.split("-", 1)
         path = f"reports/{code}/{slug}/{report.year}.md"
         if path in seen:
@@ -147,31 +186,40 @@ def add_region_chain(regions: dict[str, RegionEntry], region: Region) -> RegionE
     return entry
 
 
-def build_archive(reports: list[Report]) -> Archive:
-    pages = plan_pages(reports)
+def newest_first(page: ReportPage) -> tuple[int, str]:
+    return -(page.report.year or 0), page.path
+
+
+def build_archive(reports: list[Report], links: dict[str, str] | None = None) -> Archive:
+    pages = plan_pages(reports, links)
     agencies: dict[str, AgencyEntry] = {}
-    regions: dict[str, RegionEntry] = {}
     years: dict[int, list[ReportPage]] = defaultdict(list)
     for page in pages:
-        report = page.report
-        agency = agencies.setdefault(page.agency_id, AgencyEntry(page.agency_id, report.agency, report.region))
-        agency.pages.append(page)
-        lowest = add_region_chain(regions, report.region)
-        if page.agency_id not in lowest.agency_ids:
-            lowest.agency_ids.append(page.agency_id)
-        years[report.year or 0].append(page)
+        agencies.setdefault(page.agency_id, AgencyEntry(page.agency_id)).pages.append(page)
+        years[page.report.year or 0].append(page)
     for agency in agencies.values():
-        agency.pages.sort(key=lambda p: (-(p.report.year or 0), p.path))
+        agency.pages.sort(key=newest_first)
+    # An agency is filed where its newest report places it (a renamed county moves it along).
+    regions: dict[str, RegionEntry] = {}
+    for page in pages:
+        add_region_chain(regions, page.report.region)
+    for agency in agencies.values():
+        lowest = regions[region_chain(agency.region)[-1][0]]
+        lowest.agency_ids.append(agency.id)
     for entry in regions.values():
         entry.children.sort()
         entry.agency_ids.sort(key=lambda agency_id: (agencies[agency_id].name, agency_id))
     for year_pages in years.values():
         year_pages.sort(key=lambda p: (region_code(p.report.region), p.report.agency, p.path))
+    kinds: dict[str, list[str]] = {slug: [] for slug in KINDS_BY_SLUG}
+    for agency in sorted(agencies.values(), key=lambda a: (a.region.code or UNRESOLVED, a.name, a.id)):
+        kinds[agency.kind].append(agency.id)
     return Archive(
         pages=pages,
         agencies=dict(sorted(agencies.items())),
         regions=dict(sorted(regions.items())),
         years=dict(sorted(years.items(), reverse=True)),
+        kinds={slug: ids for slug, ids in kinds.items() if ids},
     )
 
 

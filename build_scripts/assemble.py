@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .checks import check_statistics
-from .model import Block, Report, SourceFile, StatTable
+from .metadata import derive_kind, text_to_contact
+from .model import Block, Contact, Report, SourceFile, StatTable
 from .parsing import (
     Line,
     build_section,
@@ -32,6 +33,15 @@ def signature_date(blocks: list[Block]) -> str | None:
     for block in reversed(blocks[-2:]):
         if block.kind == "paragraph" and len(block.text) < 60:
             return find_date(block.text)
+    return None
+
+
+def contact_of(preamble: list[Block], last_blocks: list[Block]) -> Contact | None:
+    """Contact details from the preamble, where the format puts them, else from the last section."""
+    for blocks in (preamble, last_blocks):
+        contact = text_to_contact("\n".join(block.text for block in blocks if block.kind == "paragraph"))
+        if contact:
+            return contact
     return None
 
 
@@ -63,6 +73,7 @@ def report_from_lines(lines: list[Line], source: SourceFile) -> Report | None:
     statistics = [with_pages(table, pages) for table in statistics]
     region, region_findings = resolve_region(title.agency, context_text(lines))
     last_blocks = sections[-1].blocks if sections else []
+    preamble = lines_to_blocks(preamble_lines, None)
     report = Report(
         source=source,
         title=title.title,
@@ -72,9 +83,11 @@ def report_from_lines(lines: list[Line], source: SourceFile) -> Report | None:
         region=region,
         publication_date=(cover.date if cover else None) or signature_date(last_blocks),
         cover_notice=cover,
-        preamble=lines_to_blocks(preamble_lines, None),
+        preamble=preamble,
         sections=sections,
         statistics=statistics,
+        contact=contact_of(preamble, last_blocks),
+        kind=derive_kind(title.agency, region),
     )
     report.findings = region_findings + validate_report(report) + table_findings + check_statistics(statistics)
     return report

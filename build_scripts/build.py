@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .archive import Archive, build_archive
 from .model import Finding, Report, Severity, SourceOutcome
+from .overrides import OVERRIDES_NAME, apply_overrides, load_overrides
 from .readers import ReportError, read_report
 from .writers import render_content, to_plain, write_files
 
@@ -41,13 +42,19 @@ class BuildOptions:
     content_dir: Path = REPO_ROOT / "content"
     site_dir: Path = REPO_ROOT / "site"
     config_file: Path = REPO_ROOT / "mkdocs.yml"
+    overrides_file: Path | None = None  # default: overrides.yaml in the source folder
     strict: bool = False
     index: bool = True
+
+    @property
+    def overrides_path(self) -> Path:
+        return self.overrides_file or self.source_dir / OVERRIDES_NAME
 
 
 @dataclass
 class BuildResult:
     outcomes: list[SourceOutcome]
+    override_problems: list[str] = field(default_factory=list)
     site_warnings: list[str] = field(default_factory=list)
     index_error: str | None = None
     # Seconds per stage, for benchmarks; never written to the (byte-identical) build report.
@@ -62,7 +69,8 @@ class BuildResult:
         findings = sum(
             1 for outcome in self.outcomes for finding in outcome.findings if finding.severity in PROBLEM_SEVERITIES
         )
-        return len(self.failed) + findings + len(self.site_warnings) + (1 if self.index_error else 0)
+        extra = len(self.override_problems) + len(self.site_warnings) + (1 if self.index_error else 0)
+        return len(self.failed) + findings + extra
 
     def exit_code(self, strict: bool) -> int:
         if self.index_error:
@@ -71,13 +79,15 @@ class BuildResult:
 
 
 def discover_sources(source_dir: Path) -> list[Path]:
-    """Every file below the source folder, hidden files aside, in a stable order."""
+    """Every file below the source folder, hidden files and the overrides file aside, in a stable order."""
     if not source_dir.is_dir():
         raise BuildError(f"source folder {source_dir} does not exist")
     return sorted(
         path
         for path in source_dir.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(source_dir).parts)
+        if path.is_file()
+        and path != source_dir / OVERRIDES_NAME
+        and not any(part.startswith(".") for part in path.relative_to(source_dir).parts)
     )
 
 
@@ -212,9 +222,11 @@ def build_report_data(result: BuildResult) -> dict[str, object]:
             "published": len(outcomes) - len(result.failed),
             "failed": len(result.failed),
             "findings": {severity.value: severities.count(severity.value) for severity in Severity},
+            "override_problems": len(result.override_problems),
             "site_warnings": len(result.site_warnings),
         },
         "sources": [to_plain(outcome) for outcome in outcomes],
+        "override_problems": result.override_problems,
         "site_warnings": result.site_warnings,
         "index_error": result.index_error,
     }
@@ -241,6 +253,7 @@ def build_report_text(result: BuildResult) -> str:
         else:
             lines.append(f"  FAILED  {outcome.source}: {outcome.reason}")
         lines.extend(format_findings(outcome.findings))
+    lines.extend(f"  overrides problem: {message}" for message in result.override_problems)
     lines.extend(f"  site warning: {message}" for message in result.site_warnings)
     if result.index_error:
         lines.append(f"  search index FAILED: {result.index_error}")
@@ -257,12 +270,14 @@ def build(options: BuildOptions) -> BuildResult:
     clock = time.perf_counter()
     sources = discover_sources(options.source_dir)
     reports, failures = read_sources(sources, options.source_dir)
-    archive = build_archive(reports)
+    overrides = load_overrides(options.overrides_path)
+    override_problems = apply_overrides(reports, overrides)
+    archive = build_archive(reports, overrides.agency_links)
     files = render_content(archive)
     prepare_content_dir(options.content_dir)
     write_files(options.content_dir, files)
     copy_originals(archive, options.source_dir, options.content_dir)
-    result = BuildResult(outcomes=published_outcomes(archive) + failures)
+    result = BuildResult(outcomes=published_outcomes(archive) + failures, override_problems=override_problems)
     result.timings["convert"] = time.perf_counter() - clock
     clock = time.perf_counter()
     result.site_warnings = run_mkdocs(options, build_epoch(reports))

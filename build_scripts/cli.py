@@ -41,12 +41,19 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--content", type=Path, default=BuildOptions.content_dir, help="generated Markdown")
     build_cmd.add_argument("--site", type=Path, default=BuildOptions.site_dir, help="built site")
     build_cmd.add_argument("--config", type=Path, default=BuildOptions.config_file, help="MkDocs configuration")
+    build_cmd.add_argument(
+        "--overrides",
+        type=Path,
+        default=None,
+        help="maintainer's metadata corrections (default: SOURCE/overrides.yaml)",
+    )
     build_cmd.add_argument("--strict", action="store_true", help="exit 1 when any source failed or has findings")
     build_cmd.add_argument("--no-index", action="store_true", help="skip the Pagefind search index")
 
     convert_cmd = commands.add_parser("convert", help="convert source files to Markdown pages and JSON")
     convert_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
     convert_cmd.add_argument("--out", type=Path, required=True, help="folder for the pages and JSON")
+    convert_cmd.add_argument("--pretty-json", action="store_true", help="indent the JSON (as the golden files are)")
 
     stats_cmd = commands.add_parser("stats", help="print how much of each report's tables was read")
     stats_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -64,6 +71,7 @@ def run_build(args: argparse.Namespace) -> int:
         content_dir=args.content,
         site_dir=args.site,
         config_file=args.config,
+        overrides_file=args.overrides,
         strict=args.strict,
         index=not args.no_index,
     )
@@ -73,7 +81,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_convert(args: argparse.Namespace) -> int:
-    outcomes = convert(args.files, args.out)
+    outcomes = convert(args.files, args.out, pretty_json=args.pretty_json)
     for outcome in outcomes:
         if outcome.status == "published":
             log.info("ok      %s -> %s", outcome.source, args.out / (outcome.page or ""))

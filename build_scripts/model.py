@@ -155,6 +155,18 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Where to ask about the report, as its preamble gives it (any part may be missing)."""
+
+    office: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+
+
+@dataclass(frozen=True)
 class CoverNotice:
     """The 关于印发…的通知 some agencies wrap around the report."""
 
@@ -179,6 +191,10 @@ class Report:
     statistics: list[StatTable] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)  # pages whose text was read from the image
+    contact: Contact | None = None
+    kind: str = "other"  # slug of an AgencyKind (metadata.py)
+    agency_id: str | None = None  # set by the maintainer to link renamed agencies (overrides.py)
+    overridden: list[str] = field(default_factory=list)  # fields the maintainer's overrides set
 
     @property
     def tables(self) -> list[Table]:

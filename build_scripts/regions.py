@@ -15,6 +15,9 @@ from importlib import resources
 
 from .model import Finding, Region, Severity
 
+UNRESOLVED = "unresolved"  # the region code (and URL part) of reports that could not be placed
+UNRESOLVED_NAME = "地区未确定"
+
 # Rows of the division list that stand for "no city level" rather than a real city.
 PLACEHOLDER_NAMES = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 
@@ -120,3 +123,25 @@ def resolve_region(agency: str, context: str) -> tuple[Region, list[Finding]]:
     codes = ", ".join(f"{c.code} {'/'.join(d.name for d in reversed(divisions.ancestors(c)))}" for c in candidates)
     message = f"agency name {agency!r} fits several divisions and the text does not say which: {codes}"
     return Region(), [Finding("region-ambiguous", Severity.WARNING, message)]
+
+
+def region_chain(region: Region) -> list[tuple[str, str, str]]:
+    """(code, name, level) from province down to the agency's own division, placeholders left out."""
+    if not region.resolved or not region.code:
+        return [(UNRESOLVED, UNRESOLVED_NAME, UNRESOLVED)]
+    divisions = load_divisions()
+    chain = divisions.ancestors(divisions.by_code[region.code])
+    return [(d.code, d.name, d.level) for d in reversed(chain) if d.name not in PLACEHOLDER_NAMES]
+
+
+def agency_short_name(agency: str, region: Region) -> str:
+    """The agency name without the place names it starts with (伊川县城市管理局 → 城市管理局)."""
+    names = sorted((name for _, name, _ in region_chain(region)), key=len, reverse=True)
+    stripped = True
+    while stripped:
+        stripped = False
+        for name in names:
+            if agency.startswith(name) and len(agency) > len(name):
+                agency = agency[len(name) :]
+                stripped = True
+    return agency

@@ -8,6 +8,7 @@ while rendering leaves the previous content untouched. Templates live in the rep
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from enum import Enum
 from pathlib import Path
@@ -16,7 +17,17 @@ from typing import Any
 import jinja2
 import yaml
 
-from .archive import UNRESOLVED, AgencyEntry, Archive, RegionEntry, ReportPage, region_chain, relative_link
+from .archive import (
+    AgencyEntry,
+    Archive,
+    RegionEntry,
+    ReportPage,
+    kind_province_path,
+    listing_group,
+    province_code,
+    relative_link,
+    year_group_path,
+)
 from .checks import RULE_NAMES
 from .escape import html_text, markdown_text
 from .forms import (
@@ -33,7 +44,9 @@ from .forms import (
     TABLE_TITLES,
     Spec,
 )
-from .model import CellStatus, Finding, Region, Report, StatTable
+from .metadata import KINDS_BY_SLUG
+from .model import CellStatus, Contact, Finding, Region, Report, StatTable
+from .regions import UNRESOLVED, UNRESOLVED_NAME, region_chain
 from .table_views import TABLE2_ONLY_2019_ROWS, table_view
 from .tables import read_number
 
@@ -100,9 +113,26 @@ def to_plain(value: Any) -> Any:
     return value
 
 
-def report_json(report: Report) -> str:
-    """Everything parsed from one report, as stable, sorted JSON."""
-    return json.dumps(to_plain(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+@functools.cache
+def field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
+def dataclass_fields(value: Any) -> dict[str, Any]:
+    """One level of a dataclass for the JSON encoder, which calls back for the levels below."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: getattr(value, name) for name in field_names(type(value))}
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def report_json(report: Report, pretty: bool = False) -> str:
+    """Everything parsed from one report, as stable, sorted, compact JSON.
+
+    Compact because Python's JSON encoder is only fast without indentation (C encoder), and the
+    file is a download, not something people read raw; StrEnums encode as their string values."""
+    return (
+        json.dumps(report, default=dataclass_fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    )
 
 
 def region_label(region: Region) -> str:
@@ -132,12 +162,15 @@ def report_front_matter(page: ReportPage) -> dict[str, Any]:
     report = page.report
     return {
         "title": report.title,
-        "kind": "report",
+        "page_kind": "report",
         "agency": report.agency,
         "agency_id": page.agency_id,
         "year": report.year,
         "format": report.format,
         "publication_date": report.publication_date,
+        "kind": report.kind,
+        "contact": to_plain(report.contact),
+        "overridden": report.overridden,
         "region": to_plain(report.region),
         "source": to_plain(report.source),
         "sections": [{"number": s.number, "title": s.title} for s in report.sections],
@@ -167,12 +200,53 @@ def region_crumbs(from_page: str, region: Region) -> list[dict[str, str]]:
     return crumbs
 
 
-def render_report_page(env: jinja2.Environment, page: ReportPage) -> str:
+def link_item(from_page: str, label: str, to_page: str, **extra: Any) -> dict[str, Any]:
+    return {"label": label, "link": relative_link(from_page, to_page), **extra}
+
+
+def year_page_path(year: int) -> str:
+    return f"years/{year}/index.md"
+
+
+def kind_page_path(kind: str) -> str:
+    return f"kinds/{kind}/index.md"
+
+
+CONTACT_LABELS = {
+    "office": "联系部门",
+    "address": "地址",
+    "postcode": "邮编",
+    "phone": "电话",
+    "email": "电子邮箱",
+    "website": "网址",
+}
+
+
+def contact_parts(contact: Contact | None) -> list[dict[str, str]]:
+    if contact is None:
+        return []
+    return [
+        {"label": label, "value": getattr(contact, name)}
+        for name, label in CONTACT_LABELS.items()
+        if getattr(contact, name)
+    ]
+
+
+def neighbour_links(page: ReportPage, agency: AgencyEntry) -> dict[str, dict[str, Any] | None]:
+    earlier, later = agency.neighbours(page)
+    return {
+        "previous": link_item(page.path, f"{earlier.report.year} 年", earlier.path) if earlier else None,
+        "next": link_item(page.path, f"{later.report.year} 年", later.path) if later else None,
+    }
+
+
+def render_report_page(env: jinja2.Environment, page: ReportPage, agency: AgencyEntry) -> str:
     report = page.report
     data_name = page.data_path.rsplit("/", 1)[-1]
-    agency_page = f"agencies/{page.agency_id}.md"
     crumbs = region_crumbs(page.path, report.region)
-    crumbs.append({"label": report.agency, "link": relative_link(page.path, agency_page)})
+    crumbs.append(link_item(page.path, agency.name, agency.path))
+    group_code, group_name = listing_group(report.region)
+    year = report.year or 0
     return env.get_template("report.md.j2").render(
         front_matter=front_matter(report_front_matter(page)),
         report=report,
@@ -180,14 +254,19 @@ def render_report_page(env: jinja2.Environment, page: ReportPage) -> str:
         region_label=region_label(report.region),
         source_summary=source_summary(report),
         format_label=FORMAT_LABELS.get(report.format or "", "未能识别"),
+        kind=link_item(page.path, KINDS_BY_SLUG[report.kind].label, kind_page_path(report.kind)),
         table_captions=TABLE_CAPTIONS,
         layout_names=LAYOUT_NAMES,
         views={table.number: table_view(table, report.findings) for table in report.statistics},
         check_findings=[f for f in report.findings if is_check(f)],
-        other_findings=[f for f in report.findings if not is_check(f)],
+        other_findings=[f for f in report.findings if not is_check(f) and f.code != "override"],
+        overrides=[f for f in report.findings if f.code == "override"],
+        neighbours=neighbour_links(page, agency),
+        contact_parts=contact_parts(report.contact),
         links={
-            "agency": relative_link(page.path, agency_page),
-            "year": relative_link(page.path, f"years/{report.year}.md"),
+            "agency": relative_link(page.path, agency.path),
+            "year": relative_link(page.path, year_page_path(year)),
+            "year_group": link_item(page.path, group_name, year_group_path(year, group_code)),
             "data": data_name,
             "data_name": data_name,
             "original": page.original_path.rsplit("/", 1)[-1],
@@ -211,104 +290,184 @@ def render_region_page(env: jinja2.Environment, archive: Archive, entry: RegionE
     children = [archive.regions[code] for code in entry.children]
     agencies = [archive.agencies[agency_id] for agency_id in entry.agency_ids]
     return env.get_template("regions.md.j2").render(
-        front_matter=front_matter({"title": entry.name, "kind": "region", "code": entry.code}),
+        front_matter=front_matter({"title": entry.name, "page_kind": "region", "code": entry.code}),
         crumbs=crumbs,
         heading=entry.name,
         summary=f"共 {entry.report_count} 份报告。",
         children_heading=LEVEL_CHILDREN_HEADING[entry.level] or "下级地区",
-        children=[{"label": c.name, "link": relative_link(path, c.path), "count": c.report_count} for c in children],
+        children=[link_item(path, c.name, c.path, count=c.report_count) for c in children],
         agencies=[agency_item(path, agency) for agency in agencies],
     )
 
 
 def agency_item(from_page: str, agency: AgencyEntry) -> dict[str, Any]:
-    return {
-        "label": agency.name,
-        "link": relative_link(from_page, agency.path),
-        "count": len(agency.pages),
-        "reports": [{"label": f"{p.report.year} 年", "link": relative_link(from_page, p.path)} for p in agency.pages],
-    }
+    return link_item(
+        from_page,
+        agency.name,
+        agency.path,
+        count=len(agency.pages),
+        reports=[link_item(from_page, f"{p.report.year} 年", p.path) for p in agency.pages],
+    )
 
 
 def render_regions_index(env: jinja2.Environment, archive: Archive) -> str:
     path = "regions/index.md"
     provinces = sorted(archive.provinces, key=lambda entry: (entry.code == UNRESOLVED, entry.code))
     return env.get_template("regions.md.j2").render(
-        front_matter=front_matter({"title": "按地区浏览", "kind": "index"}),
+        front_matter=front_matter({"title": "按地区浏览", "page_kind": "index"}),
         crumbs=[],
         heading="按地区浏览",
         summary=f"共 {len(archive.pages)} 份报告，分布在 {len(archive.regions)} 个地区。",
         children_heading="省、自治区、直辖市",
-        children=[{"label": p.name, "link": relative_link(path, p.path), "count": p.report_count} for p in provinces],
+        children=[link_item(path, p.name, p.path, count=p.report_count) for p in provinces],
         agencies=[],
     )
 
 
 def render_agency_page(env: jinja2.Environment, agency: AgencyEntry) -> str:
     path = agency.path
+    crumbs = region_crumbs(path, agency.region)
     return env.get_template("agency.md.j2").render(
-        front_matter=front_matter({"title": agency.name, "kind": "agency", "agency_id": agency.id}),
-        crumbs=region_crumbs(path, agency.region),
+        front_matter=front_matter({"title": agency.name, "page_kind": "agency", "agency_id": agency.id}),
+        crumbs=crumbs,
         agency=agency,
-        reports=[{"label": report_label(p), "link": relative_link(path, p.path)} for p in agency.pages],
+        other_names=agency.names[1:],
+        kind=link_item(path, KINDS_BY_SLUG[agency.kind].label, kind_page_path(agency.kind)),
+        reports=[link_item(path, report_label(p), p.path) for p in agency.pages],
     )
 
 
 def province_name(region: Region) -> str:
-    return region.province if region.resolved and region.province else "地区未确定"
+    return region.province if region.resolved and region.province else UNRESOLVED_NAME
+
+
+def group_by_province(agency_ids: list[str], archive: Archive) -> dict[str, list[AgencyEntry]]:
+    groups: dict[str, list[AgencyEntry]] = {}
+    for agency_id in agency_ids:
+        agency = archive.agencies[agency_id]
+        groups.setdefault(province_code(agency.region), []).append(agency)
+    return dict(sorted(groups.items(), key=lambda item: (item[0] == UNRESOLVED, item[0])))
 
 
 def render_agencies_index(env: jinja2.Environment, archive: Archive) -> str:
+    """Agencies by kind (each kind's page splits by province) and by province (the region pages)."""
     path = "agencies/index.md"
-    groups: dict[str, list[AgencyEntry]] = {}
-    for agency in sorted(archive.agencies.values(), key=lambda a: (a.id.startswith(UNRESOLVED), a.id)):
-        groups.setdefault(province_name(agency.region), []).append(agency)
+    kinds = [
+        link_item(path, KINDS_BY_SLUG[slug].label, kind_page_path(slug), count=len(ids))
+        for slug, ids in archive.kinds.items()
+    ]
+    provinces = group_by_province(list(archive.agencies), archive)
     return env.get_template("agencies.md.j2").render(
-        front_matter=front_matter({"title": "按机构浏览", "kind": "index"}),
+        front_matter=front_matter({"title": "按机构浏览", "page_kind": "index"}),
         total=len(archive.agencies),
-        groups=[{"label": label, "agencies": [agency_item(path, a) for a in items]} for label, items in groups.items()],
-    )
-
-
-def render_year_page(env: jinja2.Environment, year: int, pages: list[ReportPage]) -> str:
-    path = f"years/{year}.md"
-    groups: dict[str, list[ReportPage]] = {}
-    for page in pages:
-        groups.setdefault(province_name(page.report.region), []).append(page)
-    return env.get_template("year.md.j2").render(
-        front_matter=front_matter({"title": f"{year} 年度报告", "kind": "year", "year": year}),
-        index_link=relative_link(path, "years/index.md"),
-        year=year,
-        count=len(pages),
-        groups=[
-            {"label": label, "reports": [{"label": p.report.title, "link": relative_link(path, p.path)} for p in items]}
-            for label, items in groups.items()
+        kinds=kinds,
+        provinces=[
+            link_item(path, archive.regions[code].name, archive.regions[code].path, count=len(items))
+            for code, items in provinces.items()
         ],
     )
+
+
+def render_kind_pages(env: jinja2.Environment, archive: Archive, slug: str) -> dict[str, str]:
+    """A kind's page (provinces with counts) and one page per province listing its agencies."""
+    kind = KINDS_BY_SLUG[slug]
+    index_path = kind_page_path(slug)
+    provinces = group_by_province(archive.kinds[slug], archive)
+    files = {
+        index_path: env.get_template("kind.md.j2").render(
+            front_matter=front_matter({"title": f"{kind.label}机构", "page_kind": "kind", "kind": slug}),
+            crumbs=[link_item(index_path, "机构", "agencies/index.md")],
+            heading=f"{kind.label}机构",
+            summary=f"共 {len(archive.kinds[slug])} 个机构，按所在省份分列。",
+            words="、".join(kind.words) or "不属于以上任何一类",
+            provinces=[
+                link_item(index_path, archive.regions[code].name, kind_province_path(slug, code), count=len(items))
+                for code, items in provinces.items()
+            ],
+            agencies=[],
+        )
+    }
+    for code, agencies in provinces.items():
+        path = kind_province_path(slug, code)
+        name = archive.regions[code].name
+        files[path] = env.get_template("kind.md.j2").render(
+            front_matter=front_matter({"title": f"{name} {kind.label}机构", "page_kind": "kind", "kind": slug}),
+            crumbs=[link_item(path, "机构", "agencies/index.md"), link_item(path, f"{kind.label}机构", index_path)],
+            heading=f"{name} {kind.label}机构",
+            summary=f"共 {len(agencies)} 个机构。",
+            words="",
+            provinces=[],
+            agencies=[dict(agency_item(path, agency), place=region_label(agency.region)) for agency in agencies],
+        )
+    return files
+
+
+def render_year_pages(env: jinja2.Environment, archive: Archive, year: int) -> dict[str, str]:
+    """A year's page (provinces → cities with counts) and one page per city listing its reports."""
+    index_path = year_page_path(year)
+    groups: dict[tuple[str, str], list[ReportPage]] = {}
+    for page in archive.years[year]:
+        groups.setdefault(listing_group(page.report.region), []).append(page)
+    by_province: dict[str, list[dict[str, Any]]] = {}
+    files: dict[str, str] = {}
+    for (code, name), pages in sorted(groups.items(), key=lambda item: (item[0][0] == UNRESOLVED, item[0][0])):
+        path = year_group_path(year, code)
+        province = province_code(pages[0].report.region)
+        by_province.setdefault(province, []).append(link_item(index_path, name, path, count=len(pages)))
+        files[path] = env.get_template("year.md.j2").render(
+            front_matter=front_matter({"title": f"{name} {year} 年度报告", "page_kind": "year", "year": year}),
+            crumbs=[link_item(path, "年度", "years/index.md"), link_item(path, f"{year} 年", index_path)],
+            heading=f"{name} {year} 年度报告",
+            summary=f"共 {len(pages)} 份报告。",
+            provinces=[],
+            reports=[link_item(path, p.report.title, p.path, place=region_label(p.report.region)) for p in pages],
+        )
+    files[index_path] = env.get_template("year.md.j2").render(
+        front_matter=front_matter({"title": f"{year} 年度报告", "page_kind": "year", "year": year}),
+        crumbs=[link_item(index_path, "年度", "years/index.md")],
+        heading=f"{year} 年度报告",
+        summary=f"共 {len(archive.years[year])} 份报告，按所在省份和市分列。",
+        provinces=[
+            {"label": archive.regions[code].name, "groups": items}
+            for code, items in sorted(by_province.items(), key=lambda item: (item[0] == UNRESOLVED, item[0]))
+        ],
+        reports=[],
+    )
+    return files
 
 
 def render_years_index(env: jinja2.Environment, archive: Archive) -> str:
     path = "years/index.md"
     return env.get_template("years.md.j2").render(
-        front_matter=front_matter({"title": "按年度浏览", "kind": "index"}),
+        front_matter=front_matter({"title": "按年度浏览", "page_kind": "index"}),
         years=[
-            {"label": f"{year} 年", "link": relative_link(path, f"years/{year}.md"), "count": len(pages)}
+            link_item(path, f"{year} 年", year_page_path(year), count=len(pages))
             for year, pages in archive.years.items()
         ],
     )
 
 
+def latest_reports(archive: Archive) -> list[ReportPage]:
+    """The newest reports: latest report year first, then latest publication date."""
+    dated = sorted(archive.pages, key=lambda p: (p.report.publication_date or "", p.path), reverse=True)
+    return sorted(dated, key=lambda p: -(p.report.year or 0))[:LATEST_ON_HOME]
+
+
 def render_home(env: jinja2.Environment, archive: Archive) -> str:
-    newest = sorted(archive.pages, key=lambda p: (-(p.report.year or 0), p.path))[:LATEST_ON_HOME]
     return env.get_template("home.md.j2").render(
-        front_matter=front_matter({"title": "首页", "kind": "home", "hide": ["toc"]}),
+        front_matter=front_matter({"title": "首页", "page_kind": "home", "hide": ["toc"]}),
         counts={
             "reports": len(archive.pages),
             "agencies": len(archive.agencies),
+            "provinces": sum(1 for entry in archive.provinces if entry.code != UNRESOLVED),
             "regions": len(archive.regions),
             "years": len(archive.years),
+            "kinds": len(archive.kinds),
         },
-        latest=[{"title": report_label(p), "link": p.path} for p in newest],
+        latest=[
+            link_item("index.md", report_label(p), p.path, date=p.report.publication_date)
+            for p in latest_reports(archive)
+        ],
     )
 
 
@@ -342,7 +501,7 @@ def dictionary_table(number: str, rows: tuple[Spec, ...], columns: tuple[Spec, .
 
 def render_dictionary(env: jinja2.Environment) -> str:
     return env.get_template("dictionary.md.j2").render(
-        front_matter=front_matter({"title": "数据说明", "kind": "index"}),
+        front_matter=front_matter({"title": "数据说明", "page_kind": "index"}),
         rules=list(RULE_NAMES.values()),
         tables=[
             dictionary_table("二", TABLE2_ROWS, TABLE2_COLUMNS, TABLE2_ITEMS),
@@ -370,7 +529,7 @@ def render_quality(env: jinja2.Environment, archive: Archive) -> str:
             }
         )
     return env.get_template("quality.md.j2").render(
-        front_matter=front_matter({"title": "数据质量", "kind": "index"}),
+        front_matter=front_matter({"title": "数据质量", "page_kind": "index"}),
         total=len(archive.pages),
         failed_count=failed_count,
         uncertain_count=uncertain_count,
@@ -378,22 +537,22 @@ def render_quality(env: jinja2.Environment, archive: Archive) -> str:
     )
 
 
-def render_report_files(env: jinja2.Environment, pages: list[ReportPage]) -> dict[str, str]:
+def render_report_files(env: jinja2.Environment, archive: Archive, pretty_json: bool = False) -> dict[str, str]:
     """Each report's Markdown page and JSON data, keyed by content-relative path."""
     files: dict[str, str] = {}
-    for page in pages:
-        files[page.path] = render_report_page(env, page)
-        files[page.data_path] = report_json(page.report)
+    for page in archive.pages:
+        files[page.path] = render_report_page(env, page, archive.agencies[page.agency_id])
+        files[page.data_path] = report_json(page.report, pretty=pretty_json)
     return files
 
 
 def render_content(archive: Archive, env: jinja2.Environment | None = None) -> dict[str, str]:
     """Every file of the content folder, keyed by relative path, in a stable order."""
     env = env or template_environment()
-    files = render_report_files(env, archive.pages)
+    files = render_report_files(env, archive)
     files["index.md"] = render_home(env, archive)
     files["search.md"] = env.get_template("search.md.j2").render(
-        front_matter=front_matter({"title": "搜索", "kind": "search", "hide": ["toc"]})
+        front_matter=front_matter({"title": "搜索", "page_kind": "search", "hide": ["toc"]})
     )
     files["data-dictionary.md"] = render_dictionary(env)
     files["quality.md"] = render_quality(env, archive)
@@ -403,9 +562,11 @@ def render_content(archive: Archive, env: jinja2.Environment | None = None) -> d
     files["agencies/index.md"] = render_agencies_index(env, archive)
     for agency in archive.agencies.values():
         files[agency.path] = render_agency_page(env, agency)
+    for slug in archive.kinds:
+        files.update(render_kind_pages(env, archive, slug))
     files["years/index.md"] = render_years_index(env, archive)
-    for year, pages in archive.years.items():
-        files[f"years/{year}.md"] = render_year_page(env, year, pages)
+    for year in archive.years:
+        files.update(render_year_pages(env, archive, year))
     return dict(sorted(files.items()))
 
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.archive import plan_pages
+from build_scripts.archive import build_archive
 from build_scripts.checks import check_statistics, distrust_ocr_numbers_that_fail_checks
 from build_scripts.model import CellStatus, Report
 from build_scripts.parsing import join_broken_words, normalize_radicals
 from build_scripts.readers import ReportError, read_report
 from build_scripts.readers.ocr import TextBox, boxes_to_lines
 from build_scripts.readers.pdf import PlacedLine, looks_garbled, running_lines
-from build_scripts.writers import render_report_page, template_environment
+from build_scripts.writers import render_report_files, template_environment
 
 from .conftest import PDF_FIXTURES, REPO, REPORTS, SCANNED_FIXTURE, UNRULED_FIXTURE
 from .test_tables import HONGZE_TABLE3
@@ -207,6 +207,6 @@ def test_stray_spaces_inside_words_are_removed_in_prose() -> None:
 def test_page_of_an_ocr_report_says_so() -> None:
     report = read(REPORTS / "004_f3bbfa1004ed2dd6.txt")
     report.ocr_pages = [1, 2]
-    page = plan_pages([report])[0]
-    markdown = render_report_page(template_environment(), page)
+    archive = build_archive([report])
+    markdown = render_report_files(template_environment(), archive)[archive.pages[0].path]
     assert "文字由 OCR 识别" in markdown and "原始文件第 1、2 页是扫描图像" in markdown

@@ -221,7 +221,7 @@ def test_pdf_source_is_published_with_its_page(tmp_path: Path) -> None:
     (source / pdf.name).write_bytes(pdf.read_bytes())
     options, result = build_into(tmp_path, source=source)
     assert [o.status for o in result.outcomes] == ["published"]
-    page_dir = options.site_dir / "reports/410781/kejihegongyexinxihuaju"
+    page_dir = options.site_dir / "reports/410781/kejigongxinju"
     assert (page_dir / "2023.pdf").read_bytes() == pdf.read_bytes()
     html = (page_dir / "2023" / "index.html").read_text(encoding="utf-8")
     pages = read_report(pdf, pdf.name).source.pages
