@@ -29,7 +29,16 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     out = tmp_path_factory.mktemp("converted")
     jobs = (([*SAMPLES, *FIXTURES], out), (PDF_FIXTURES, out / "pdf"), ([UNRULED_FIXTURE], out / "pdf-unruled"))
     for sources, folder in jobs:
-        command = [sys.executable, "-m", "build_scripts", "convert", *map(str, sources), "--pretty-json", "--out", str(folder)]
+        command = [
+            sys.executable,
+            "-m",
+            "build_scripts",
+            "convert",
+            *map(str, sources),
+            "--pretty-json",
+            "--out",
+            str(folder),
+        ]
         subprocess.run(command, check=True, cwd=REPO, capture_output=True)
     return files_below(out)
 
