@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .archive import Archive, build_archive
+from .mkdocs_hooks import SHARD_VARIABLE
 from .model import Finding, Report, Severity, SourceOutcome
 from .overrides import OVERRIDES_NAME, apply_overrides, load_overrides
+from .parallel import map_in_processes
 from .readers import ReportError, read_report
 from .writers import render_content, to_plain, write_files
 
@@ -45,6 +49,7 @@ class BuildOptions:
     overrides_file: Path | None = None  # default: overrides.yaml in the source folder
     strict: bool = False
     index: bool = True
+    jobs: int | None = None  # processes for conversion and MkDocs; None: one per core for a large archive
 
     @property
     def overrides_path(self) -> Path:
@@ -91,20 +96,23 @@ def discover_sources(source_dir: Path) -> list[Path]:
     )
 
 
-def read_sources(paths: list[Path], root: Path | None) -> tuple[list[Report], list[SourceOutcome]]:
+def read_one_source(root: Path | None, path: Path) -> Report | SourceOutcome:
+    """The report of one source, or its failed outcome with the reason."""
+    display = path.relative_to(root).as_posix() if root else path.name
+    try:
+        return read_report(path, display)
+    except ReportError as error:
+        return SourceOutcome(display, "failed", None, str(error), [])
+    except Exception as error:  # a reader bug must not take the other sources down with it
+        log.exception("unexpected error while reading %s", display)
+        return SourceOutcome(display, "failed", None, f"internal error: {error!r}", [])
+
+
+def read_sources(paths: list[Path], root: Path | None, jobs: int = 1) -> tuple[list[Report], list[SourceOutcome]]:
     """Reports from every source that can be read, and a failed outcome for each that cannot."""
-    reports: list[Report] = []
-    failures: list[SourceOutcome] = []
-    for path in paths:
-        display = path.relative_to(root).as_posix() if root else path.name
-        try:
-            reports.append(read_report(path, display))
-        except ReportError as error:
-            failures.append(SourceOutcome(display, "failed", None, str(error), []))
-        except Exception as error:  # a reader bug must not take the other sources down with it
-            log.exception("unexpected error while reading %s", display)
-            failures.append(SourceOutcome(display, "failed", None, f"internal error: {error!r}", []))
-    return reports, failures
+    results = map_in_processes(read_one_source, paths, jobs, shared=root)
+    reports = [result for result in results if isinstance(result, Report)]
+    return reports, [result for result in results if isinstance(result, SourceOutcome)]
 
 
 def published_outcomes(archive: Archive) -> list[SourceOutcome]:
@@ -150,24 +158,27 @@ class WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(options: BuildOptions, epoch: int) -> list[str]:
-    """Build the site with MkDocs into site_dir; return the warnings it logged."""
+# MkDocs logs this for every sharded build; the shards are exactly what a clean build would write.
+DIRTY_BUILD_WARNING = "A 'dirty' build is being performed"
+# Below this many pages one MkDocs process is quicker than starting several.
+PAGES_PER_EXTRA_PROCESS = 400
+
+
+def mkdocs_in_this_process(config_file: str, docs_dir: str, site_dir: str, epoch: int, shard: str | None) -> list[str]:
+    """One MkDocs build (of one shard, see mkdocs_hooks.py); returns the warnings it logged."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     collector = WarningCollector()
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.addHandler(collector)
-    saved = {name: os.environ.get(name) for name in ("SOURCE_DATE_EPOCH", "NO_MKDOCS_2_WARNING")}
-    os.environ["SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH") or str(epoch)
-    os.environ["NO_MKDOCS_2_WARNING"] = "1"  # Material 9.8 prints an end-of-life banner otherwise
+    variables = {"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or str(epoch), "NO_MKDOCS_2_WARNING": "1"}
+    variables[SHARD_VARIABLE] = shard or ""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)  # NO_MKDOCS_2_WARNING: Material 9.8 prints an end-of-life banner otherwise
     try:
-        config = load_config(
-            config_file=str(options.config_file),
-            docs_dir=str(options.content_dir.resolve()),
-            site_dir=str(options.site_dir.resolve()),
-        )
-        mkdocs_build(config)
+        config = load_config(config_file=config_file, docs_dir=docs_dir, site_dir=site_dir)
+        mkdocs_build(config, dirty=shard is not None)
     finally:
         mkdocs_logger.removeHandler(collector)
         for name, value in saved.items():
@@ -175,7 +186,30 @@ def run_mkdocs(options: BuildOptions, epoch: int) -> list[str]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-    return collector.messages
+    return [message for message in collector.messages if not message.startswith(DIRTY_BUILD_WARNING)]
+
+
+def process_count(options: BuildOptions, item_count: int) -> int:
+    """How many processes to use: as asked, or one per core once there is enough work for them."""
+    if options.jobs:
+        return options.jobs
+    return max(1, min(os.cpu_count() or 1, item_count // PAGES_PER_EXTRA_PROCESS))
+
+
+def run_mkdocs(options: BuildOptions, epoch: int, page_count: int) -> list[str]:
+    """Build the site with MkDocs into site_dir, in one process per core for a large site; return
+    the warnings it logged."""
+    paths = (str(options.config_file), str(options.content_dir.resolve()), str(options.site_dir.resolve()))
+    count = process_count(options, page_count)
+    if count == 1:
+        return mkdocs_in_this_process(*paths, epoch, None)
+    if options.site_dir.exists():
+        shutil.rmtree(options.site_dir)  # a sharded build does not clean the folder itself
+    options.site_dir.mkdir(parents=True)
+    shards = [f"{index}/{count}" for index in range(count)]
+    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = pool.map(mkdocs_in_this_process, *zip(*[(*paths, epoch, shard) for shard in shards], strict=True))
+        return [message for messages in results for message in messages]
 
 
 # Files the theme and Pagefind ship that no page of this site loads. Material's bundle is not used
@@ -267,20 +301,31 @@ def build_report_text(result: BuildResult) -> str:
 
 def build(options: BuildOptions) -> BuildResult:
     """Read all sources, write content/, build site/, index it, and write the build report."""
-    clock = time.perf_counter()
+    clock = start = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        timings[stage] = time.perf_counter() - clock
+        clock = time.perf_counter()
+
     sources = discover_sources(options.source_dir)
-    reports, failures = read_sources(sources, options.source_dir)
+    reports, failures = read_sources(sources, options.source_dir, process_count(options, len(sources)))
+    lap("read")
     overrides = load_overrides(options.overrides_path)
     override_problems = apply_overrides(reports, overrides)
     archive = build_archive(reports, overrides.agency_links)
-    files = render_content(archive)
+    files = render_content(archive, jobs=process_count(options, len(archive.pages)))
+    lap("render")
     prepare_content_dir(options.content_dir)
     write_files(options.content_dir, files)
     copy_originals(archive, options.source_dir, options.content_dir)
+    lap("write")
     result = BuildResult(outcomes=published_outcomes(archive) + failures, override_problems=override_problems)
-    result.timings["convert"] = time.perf_counter() - clock
+    result.timings = timings
+    result.timings["convert"] = time.perf_counter() - start
     clock = time.perf_counter()
-    result.site_warnings = run_mkdocs(options, build_epoch(reports))
+    result.site_warnings = run_mkdocs(options, build_epoch(reports), len(files))
     result.timings["mkdocs"] = time.perf_counter() - clock
     if options.index:
         clock = time.perf_counter()

@@ -123,6 +123,10 @@ class StatTable:
     def _by_key(self) -> dict[tuple[str, str], Cell]:
         return {(cell.row, cell.column): cell for cell in self.cells}
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (between build processes) without the lookup cache, which is rebuilt on demand."""
+        return {name: value for name, value in self.__dict__.items() if name != "_by_key"}
+
     def cell(self, row: str, column: str) -> Cell | None:
         return self._by_key.get((row, column))
 

@@ -9,6 +9,7 @@ ever made up.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -66,6 +67,7 @@ class Placement:
     note: str | None = None
 
 
+@functools.lru_cache(maxsize=8192)  # the same few texts ("0", "", "1" …) fill most cells
 def read_number(printed: str) -> Reading:
     """Read a printed cell: "1,234", "+2", "-3", "232.4586", full-width digits; blank stays blank."""
     text = printed.translate(FULLWIDTH).replace(" ", "").strip()

@@ -46,6 +46,7 @@ from .forms import (
 )
 from .metadata import KINDS_BY_SLUG
 from .model import CellStatus, Contact, Finding, Region, Report, StatTable
+from .parallel import map_in_processes
 from .regions import UNRESOLVED, UNRESOLVED_NAME, region_chain
 from .table_views import TABLE2_ONLY_2019_ROWS, table_view
 from .tables import read_number
@@ -174,9 +175,10 @@ def report_front_matter(page: ReportPage) -> dict[str, Any]:
         "region": to_plain(report.region),
         "source": to_plain(report.source),
         "sections": [{"number": s.number, "title": s.title} for s in report.sections],
-        "statistics": {TABLE_KEYS[t.number]: statistics_front_matter(t) for t in report.statistics},
         "checks_failed": [f.code for f in report.findings if is_check(f)],
         "findings": [{"code": f.code, "severity": f.severity.value} for f in report.findings],
+        # Last: the site build skips it (see mkdocs_hooks.py); it is for readers of content/.
+        "statistics": {TABLE_KEYS[t.number]: statistics_front_matter(t) for t in report.statistics},
     }
 
 
@@ -508,6 +510,10 @@ def render_dictionary(env: jinja2.Environment) -> str:
             dictionary_table("三", TABLE3_ROWS, TABLE3_COLUMNS, TABLE3_GROUPS),
             dictionary_table("四", TABLE4_ROWS, TABLE4_COLUMNS, {}),
         ],
+        kinds=[
+            {"slug": kind.slug, "label": kind.label, "words": "、".join(kind.words) or "（以上均不符合）"}
+            for kind in KINDS_BY_SLUG.values()
+        ],
     )
 
 
@@ -537,19 +543,28 @@ def render_quality(env: jinja2.Environment, archive: Archive) -> str:
     )
 
 
-def render_report_files(env: jinja2.Environment, archive: Archive, pretty_json: bool = False) -> dict[str, str]:
+def render_one_report(state: tuple[jinja2.Environment, Archive, bool], index: int) -> dict[str, str]:
+    env, archive, pretty_json = state
+    page = archive.pages[index]
+    return {
+        page.path: render_report_page(env, page, archive.agencies[page.agency_id]),
+        page.data_path: report_json(page.report, pretty=pretty_json),
+    }
+
+
+def render_report_files(
+    env: jinja2.Environment, archive: Archive, pretty_json: bool = False, jobs: int = 1
+) -> dict[str, str]:
     """Each report's Markdown page and JSON data, keyed by content-relative path."""
-    files: dict[str, str] = {}
-    for page in archive.pages:
-        files[page.path] = render_report_page(env, page, archive.agencies[page.agency_id])
-        files[page.data_path] = report_json(page.report, pretty=pretty_json)
-    return files
+    state = (env, archive, pretty_json)
+    rendered = map_in_processes(render_one_report, range(len(archive.pages)), jobs, shared=state)
+    return {path: text for files in rendered for path, text in files.items()}
 
 
-def render_content(archive: Archive, env: jinja2.Environment | None = None) -> dict[str, str]:
+def render_content(archive: Archive, env: jinja2.Environment | None = None, jobs: int = 1) -> dict[str, str]:
     """Every file of the content folder, keyed by relative path, in a stable order."""
     env = env or template_environment()
-    files = render_report_files(env, archive)
+    files = render_report_files(env, archive, jobs=jobs)
     files["index.md"] = render_home(env, archive)
     files["search.md"] = env.get_template("search.md.j2").render(
         front_matter=front_matter({"title": "搜索", "page_kind": "search", "hide": ["toc"]})

@@ -19,13 +19,16 @@ SCANNED_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "scanned_004_f3bbfa1004e
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def build_into(folder: Path, source: Path = REPORTS, strict: bool = False) -> tuple[BuildOptions, BuildResult]:
+def build_into(
+    folder: Path, source: Path = REPORTS, strict: bool = False, jobs: int | None = None
+) -> tuple[BuildOptions, BuildResult]:
     options = BuildOptions(
         source_dir=source,
         content_dir=folder / "content",
         site_dir=folder / "site",
         config_file=REPO / "mkdocs.yml",
         strict=strict,
+        jobs=jobs,
     )
     return options, build(options)
 

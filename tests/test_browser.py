@@ -4,6 +4,7 @@ served under a sub-path as on a GitHub Pages project site."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,7 +14,8 @@ import pytest
 from build_scripts.build import BuildOptions, BuildResult
 from build_scripts.serve import serve_in_thread
 
-from .conftest import CHROMIUM
+from .benchmarks.synthetic_corpus import make_corpus
+from .conftest import CHROMIUM, SAMPLES, build_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -50,8 +52,23 @@ def site_url(built_site: tuple[BuildOptions, BuildResult]) -> Iterator[str]:
     server.shutdown()
 
 
+@pytest.fixture(scope="module")
+def archive_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The samples plus synthetic reports of two agencies over four years (one of which abbreviates
+    its name in odd years), so that there are years to move between."""
+    folder = tmp_path_factory.mktemp("archive")
+    source = folder / "reports"
+    make_corpus(8, source)
+    for sample in SAMPLES:
+        shutil.copyfile(sample, source / sample.name)
+    options, _ = build_into(folder, source=source)
+    server, url = serve_in_thread(options.site_dir, base_path=SUB_PATH)
+    yield url
+    server.shutdown()
+
+
 @pytest.fixture
-def page(browser, site_url: str):
+def page(browser):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.requested_hosts = set()
@@ -102,3 +119,48 @@ def test_browse_from_home_to_a_report_by_region(page, site_url: str) -> None:
     assert page.locator(".stat-table[data-table='三'] th[scope='rowgroup']").first.inner_text() == "三、本年度办理结果"
     assert page.failed_requests == []
     assert page.requested_hosts == {urlsplit(site_url).netloc}
+
+
+def only_local_requests(page, url: str) -> bool:
+    return page.failed_requests == [] and page.requested_hosts == {urlsplit(url).netloc}
+
+
+def test_browse_by_kind_to_an_agency_and_between_its_years(page, archive_url: str) -> None:
+    page.goto(archive_url)
+    counts = page.inner_text(".archive-counts")
+    assert "13 份报告" in counts and "7 个机构" in counts, counts
+    page.get_by_role("link", name="按机构浏览").first.click()
+    page.get_by_role("link", name="发展改革").click()
+    assert page.inner_text("h1") == "发展改革机构"
+    page.locator("article li a").first.click()  # the one province with such an agency
+    page.locator("article li a").first.click()  # its agency
+    agency = page.inner_text("h1")
+    assert agency.endswith("发展和改革委员会"), agency  # named as in its newest report (2024)
+    assert "发展改革委" in page.inner_text("article")  # the odd years' spelling, listed as another name
+    assert page.locator("article li a[href*='/reports/']").count() == 4
+    page.locator("article li a[href*='/reports/']").first.click()
+    assert "2024" in page.inner_text("h1")
+    crumbs = page.inner_text(".archive-breadcrumb")
+    assert crumbs.startswith("地区 › ") and agency in crumbs and crumbs.endswith("2024 年")
+    page.get_by_role("link", name="‹ 上一年度：2023 年").click()
+    assert "2023" in page.inner_text("h1") and "发展改革委" in page.inner_text("h1")
+    assert page.url.startswith(archive_url + "reports/") and page.url.endswith("/2023/")
+    page.get_by_role("link", name="下一年度：2024 年 ›").click()
+    assert "2024" in page.inner_text("h1")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert only_local_requests(page, archive_url)
+
+
+def test_browse_a_year_by_province_and_city(page, archive_url: str) -> None:
+    page.goto(archive_url + "years/")
+    page.get_by_role("link", name="2020 年").click()
+    assert page.inner_text("h1") == "2020 年度报告"
+    page.get_by_role("link", name="洛阳市").click()
+    assert page.inner_text("h1") == "洛阳市 2020 年度报告"
+    titles = page.locator("article li a").all_inner_texts()
+    assert sorted(titles) == sorted(
+        ["伊川县城市管理局2020年政府信息公开工作年度报告", "伊川县科技和工信局2020年政府信息公开工作年度报告"]
+    )
+    page.get_by_role("link", name="伊川县城市管理局2020年政府信息公开工作年度报告").click()
+    assert page.get_by_role("link", name="城市管理", exact=True).count() == 1  # the report names its agency kind
+    assert only_local_requests(page, archive_url)

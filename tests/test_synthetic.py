@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from build_scripts.archive import build_archive
 from build_scripts.readers import read_report
 
 from .benchmarks.synthetic_corpus import make_corpus
@@ -19,4 +20,13 @@ def test_synthetic_reports_parse_completely(tmp_path: Path) -> None:
         assert sum(len(table.cells) for table in report.statistics) == 200
         assert all(cell.status.value == "number" for table in report.statistics for cell in table.cells)
         assert report.findings == []
-    assert len({read_report(p, p.name).year for p in paths}) == 4
+        assert report.contact and report.contact.phone and report.contact.postcode
+        assert report.publication_date and report.publication_date.startswith(str((report.year or 0) + 1))
+    reports = [read_report(p, p.name) for p in paths]
+    assert len({report.year for report in reports}) == 4
+    # 发展改革委 (odd years) and 发展和改革委员会 are one agency with four years of reports
+    names = {report.agency[-8:] for report in reports}
+    assert any(name.endswith("发展改革委") for name in names) and any(
+        name.endswith("发展和改革委员会") for name in names
+    )
+    assert sorted(len(agency.pages) for agency in build_archive(reports).agencies.values()) == [4, 4]

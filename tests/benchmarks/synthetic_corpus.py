@@ -1,8 +1,9 @@
 """A synthetic corpus for benchmarks: `python -m tests.benchmarks.synthetic_corpus N OUT_DIR`.
 
 N reports in the 2021 format as tab-separated text, from agencies of realistic kinds spread over
-real counties and cities of the shipped division list, years 2021–2024, with prose taken from the
-sample reports and statistical tables whose numbers satisfy the consistency rules. The same N and
+real counties and cities of the shipped division list, years 2021–2024 (some agencies abbreviate
+their name in odd years), with a contact line, a dated signature, prose taken from the sample
+reports and statistical tables whose numbers satisfy the consistency rules. The same N and
 seed always give the same files.
 """
 
@@ -43,6 +44,13 @@ AGENCY_KINDS = (
     "应急管理局",
 )
 YEARS = (2021, 2022, 2023, 2024)
+# Spellings an agency uses in some years: the archive must still see one agency.
+ABBREVIATED = {
+    "发展和改革委员会": "发展改革委",
+    "人力资源和社会保障局": "人力资源社会保障局",
+    "住房和城乡建设局": "住房城乡建设局",
+    "卫生健康委员会": "卫生健康委",
+}
 SECTION_TITLES = (
     "一、总体情况",
     "二、主动公开政府信息情况",
@@ -142,9 +150,17 @@ def table4(rng: random.Random) -> list[str]:
     ]
 
 
-def report_text(agency: str, year: int, rng: random.Random, prose: list[str]) -> str:
+def contact_sentence(agency: str, place: str, rng: random.Random) -> str:
+    return (
+        f"如对本报告有疑问，请与{agency}办公室联系（地址：{place}人民路{rng.randint(1, 300)}号，"
+        f"邮编：{rng.randint(100000, 999999)}，电话：0{rng.randint(310, 999)}-{rng.randint(1000000, 9999999)}）。"
+    )
+
+
+def report_text(agency: str, place: str, year: int, rng: random.Random, prose: list[str]) -> str:
     parts = [f"{agency}{year}年政府信息公开工作年度报告", ""]
     parts += [f"本报告由{agency}编制，统计期限自{year}年1月1日至{year}年12月31日。", ""]
+    parts += [contact_sentence(agency, place, rng), ""]
     tables = {1: table2(rng), 2: table3(rng), 3: table4(rng)}
     for index, title in enumerate(SECTION_TITLES):
         parts += [title, ""]
@@ -152,6 +168,7 @@ def report_text(agency: str, year: int, rng: random.Random, prose: list[str]) ->
             parts += [*tables[index], ""]
         else:
             parts += [text for paragraph in rng.sample(prose, 3) for text in (paragraph, "")]
+    parts += [agency, f"{year + 1}年1月{rng.randint(5, 31)}日", ""]
     return "\n".join(parts)
 
 
@@ -166,7 +183,8 @@ def make_corpus(count: int, out_dir: Path, seed: int = 2026) -> list[Path]:
         kind = AGENCY_KINDS[(index // len(YEARS)) % len(AGENCY_KINDS)]
         year = YEARS[index % len(YEARS)]
         path = out_dir / f"synthetic_{index:06d}.txt"
-        path.write_text(report_text(place + kind, year, rng, prose), encoding="utf-8")
+        spelling = ABBREVIATED.get(kind, kind) if year % 2 else kind
+        path.write_text(report_text(place + spelling, place, year, rng, prose), encoding="utf-8")
         paths.append(path)
     return paths
 
