@@ -11,6 +11,7 @@ import json
 import logging
 import multiprocessing
 import os
+import posixpath
 import shutil
 import subprocess
 import sys
@@ -23,10 +24,18 @@ from pathlib import Path
 from .archive import Archive, build_archive
 from .mkdocs_hooks import SHARD_VARIABLE
 from .model import Finding, Report, Severity, SourceOutcome
-from .overrides import OVERRIDES_NAME, apply_overrides, load_overrides
+from .overrides import OVERRIDES_NAME, Overrides, apply_override_if_any, load_overrides, unmatched_problems
 from .parallel import map_in_processes
 from .readers import ReportError, read_report
-from .writers import render_content, to_plain, write_files
+from .writers import (
+    PreparedReport,
+    default_data_name,
+    prepare_report,
+    render_content,
+    template_environment,
+    to_plain,
+    write_files,
+)
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +115,50 @@ def read_one_source(root: Path | None, path: Path) -> Report | SourceOutcome:
     except Exception as error:  # a reader bug must not take the other sources down with it
         log.exception("unexpected error while reading %s", display)
         return SourceOutcome(display, "failed", None, f"internal error: {error!r}", [])
+
+
+@dataclass(frozen=True)
+class PrepareSettings:
+    """What every worker preparing reports needs (inherited when it forks)."""
+
+    root: Path | None
+    overrides: Overrides
+    pretty_json: bool = False
+
+
+def prepare_one_source(settings: PrepareSettings, path: Path) -> PreparedReport | SourceOutcome:
+    """Read one source, apply the maintainer's overrides, and render what needs only the report."""
+    result = read_one_source(settings.root, path)
+    if isinstance(result, SourceOutcome):
+        return result
+    apply_override_if_any(result, settings.overrides)
+    return prepare_report(template_environment(), result, settings.pretty_json)
+
+
+def prepare_sources(
+    paths: list[Path], settings: PrepareSettings, jobs: int = 1
+) -> tuple[dict[str, PreparedReport], list[SourceOutcome], list[str]]:
+    """Every source prepared (by source path) or failed; and the problems of the overrides."""
+    results = map_in_processes(prepare_one_source, paths, jobs, shared=settings)
+    prepared = {result.report.source.path: result for result in results if isinstance(result, PreparedReport)}
+    failures = [result for result in results if isinstance(result, SourceOutcome)]
+    return prepared, failures, unmatched_problems(settings.overrides, set(prepared))
+
+
+def prepare_second_copies(archive: Archive, prepared: dict[str, PreparedReport], settings: PrepareSettings) -> None:
+    """A second copy of an agency-year is named by its hash (archive.py), so its content links to a
+    differently named JSON and its data carries the duplicate finding: prepare it again (rare)."""
+    for page in archive.pages:
+        data_name = posixpath.basename(page.data_path)
+        if data_name == default_data_name(page.report):
+            continue
+        path = (settings.root / page.report.source.path) if settings.root else Path(page.report.source.path)
+        report = read_report(path, page.report.source.path)
+        apply_override_if_any(report, settings.overrides)
+        report.findings = list(page.report.findings)  # now including the duplicate finding
+        prepared[page.report.source.path] = prepare_report(
+            template_environment(), report, settings.pretty_json, data_name
+        )
 
 
 def read_sources(paths: list[Path], root: Path | None, jobs: int = 1) -> tuple[list[Report], list[SourceOutcome]]:
@@ -310,12 +363,14 @@ def build(options: BuildOptions) -> BuildResult:
         clock = time.perf_counter()
 
     sources = discover_sources(options.source_dir)
-    reports, failures = read_sources(sources, options.source_dir, process_count(options, len(sources)))
-    lap("read")
     overrides = load_overrides(options.overrides_path)
-    override_problems = apply_overrides(reports, overrides)
+    settings = PrepareSettings(options.source_dir, overrides)
+    prepared, failures, override_problems = prepare_sources(sources, settings, process_count(options, len(sources)))
+    lap("prepare")
+    reports = [item.report for item in prepared.values()]
     archive = build_archive(reports, overrides.agency_links)
-    files = render_content(archive, jobs=process_count(options, len(archive.pages)))
+    prepare_second_copies(archive, prepared, settings)
+    files = render_content(archive, prepared, jobs=process_count(options, len(archive.pages)))
     lap("render")
     prepare_content_dir(options.content_dir)
     write_files(options.content_dir, files)

@@ -199,14 +199,24 @@ def apply_override(report: Report, override: MetadataOverride) -> None:
     report.overridden = override.set_fields()
 
 
+def apply_override_if_any(report: Report, overrides: Overrides) -> None:
+    override = overrides.sources.get(report.source.path)
+    if override is not None and override.set_fields():
+        apply_override(report, override)
+
+
+def unmatched_problems(overrides: Overrides, sources_read: set[str]) -> list[str]:
+    """The problems of the file itself, and one for each entry that matches no source read."""
+    unmatched = [
+        f"overrides for {source}: no such source report was read; not applied"
+        for source in overrides.sources
+        if source not in sources_read
+    ]
+    return overrides.problems + unmatched
+
+
 def apply_overrides(reports: list[Report], overrides: Overrides) -> list[str]:
     """Apply every source's overrides; return the problems, including entries that match no source."""
-    by_source = {report.source.path: report for report in reports}
-    problems = list(overrides.problems)
-    for source, override in overrides.sources.items():
-        report = by_source.get(source)
-        if report is None:
-            problems.append(f"overrides for {source}: no such source report was read; not applied")
-        elif override.set_fields():
-            apply_override(report, override)
-    return problems
+    for report in reports:
+        apply_override_if_any(report, overrides)
+    return unmatched_problems(overrides, {report.source.path for report in reports})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,7 @@ def padded(rows: list[list[str]]) -> list[list[str]]:
     return [row + [""] * (width - len(row)) for row in rows]
 
 
+@functools.cache  # one per process: workers reuse it for every report
 def template_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -177,9 +179,16 @@ def report_front_matter(page: ReportPage) -> dict[str, Any]:
         "sections": [{"number": s.number, "title": s.title} for s in report.sections],
         "checks_failed": [f.code for f in report.findings if is_check(f)],
         "findings": [{"code": f.code, "severity": f.severity.value} for f in report.findings],
-        # Last: the site build skips it (see mkdocs_hooks.py); it is for readers of content/.
-        "statistics": {TABLE_KEYS[t.number]: statistics_front_matter(t) for t in report.statistics},
     }
+
+
+def statistics_yaml(report: Report) -> str:
+    """The last key of a report's front matter, dumped on its own while the report is prepared.
+
+    Last because the site build skips it (see mkdocs_hooks.py); it is for readers of content/. The
+    front matter is this dump appended to the dump of the other keys: two mappings of distinct
+    top-level keys, both written by the safe dumper, make one mapping."""
+    return front_matter({"statistics": {TABLE_KEYS[t.number]: statistics_front_matter(t) for t in report.statistics}})
 
 
 MEDIA_NAMES = {"application/pdf": "PDF", "text/plain": "文本"}
@@ -242,7 +251,42 @@ def neighbour_links(page: ReportPage, agency: AgencyEntry) -> dict[str, dict[str
     }
 
 
-def render_report_page(env: jinja2.Environment, page: ReportPage, agency: AgencyEntry) -> str:
+@dataclass(frozen=True)
+class PreparedReport:
+    """A report rendered as far as it can be without the rest of the archive: its own content,
+    its data and the statistics part of its front matter. `report` keeps the metadata only (no
+    blocks, tables or cells), which is all the archive and the page header need."""
+
+    report: Report
+    body: str
+    statistics_yaml: str
+    data_json: str
+
+
+def metadata_only(report: Report) -> Report:
+    sections = [dataclasses.replace(section, blocks=[]) for section in report.sections]
+    return dataclasses.replace(report, preamble=[], sections=sections, statistics=[], cover_notice=None)
+
+
+def default_data_name(report: Report) -> str:
+    """The name of the report's JSON beside its page, unless the page is a second copy (archive.py)."""
+    return f"{report.year}.json"
+
+
+def prepare_report(
+    env: jinja2.Environment, report: Report, pretty_json: bool = False, data_name: str | None = None
+) -> PreparedReport:
+    body = env.get_template("report_body.md.j2").render(
+        report=report,
+        table_captions=TABLE_CAPTIONS,
+        layout_names=LAYOUT_NAMES,
+        views={table.number: table_view(table, report.findings) for table in report.statistics},
+        links={"data": data_name or default_data_name(report)},
+    )
+    return PreparedReport(metadata_only(report), body, statistics_yaml(report), report_json(report, pretty_json))
+
+
+def render_report_page(env: jinja2.Environment, page: ReportPage, prepared: PreparedReport, agency: AgencyEntry) -> str:
     report = page.report
     data_name = page.data_path.rsplit("/", 1)[-1]
     crumbs = region_crumbs(page.path, report.region)
@@ -250,16 +294,14 @@ def render_report_page(env: jinja2.Environment, page: ReportPage, agency: Agency
     group_code, group_name = listing_group(report.region)
     year = report.year or 0
     return env.get_template("report.md.j2").render(
-        front_matter=front_matter(report_front_matter(page)),
+        front_matter=front_matter(report_front_matter(page)) + prepared.statistics_yaml,
+        body=prepared.body,
         report=report,
         crumbs=crumbs,
         region_label=region_label(report.region),
         source_summary=source_summary(report),
         format_label=FORMAT_LABELS.get(report.format or "", "未能识别"),
         kind=link_item(page.path, KINDS_BY_SLUG[report.kind].label, kind_page_path(report.kind)),
-        table_captions=TABLE_CAPTIONS,
-        layout_names=LAYOUT_NAMES,
-        views={table.number: table_view(table, report.findings) for table in report.statistics},
         check_findings=[f for f in report.findings if is_check(f)],
         other_findings=[f for f in report.findings if not is_check(f) and f.code != "override"],
         overrides=[f for f in report.findings if f.code == "override"],
@@ -543,28 +585,31 @@ def render_quality(env: jinja2.Environment, archive: Archive) -> str:
     )
 
 
-def render_one_report(state: tuple[jinja2.Environment, Archive, bool], index: int) -> dict[str, str]:
-    env, archive, pretty_json = state
+def render_one_report(state: tuple[jinja2.Environment, Archive, dict[str, PreparedReport]], index: int) -> str:
+    env, archive, prepared = state
     page = archive.pages[index]
-    return {
-        page.path: render_report_page(env, page, archive.agencies[page.agency_id]),
-        page.data_path: report_json(page.report, pretty=pretty_json),
-    }
+    return render_report_page(env, page, prepared[page.report.source.path], archive.agencies[page.agency_id])
 
 
 def render_report_files(
-    env: jinja2.Environment, archive: Archive, pretty_json: bool = False, jobs: int = 1
+    env: jinja2.Environment, archive: Archive, prepared: dict[str, PreparedReport], jobs: int = 1
 ) -> dict[str, str]:
     """Each report's Markdown page and JSON data, keyed by content-relative path."""
-    state = (env, archive, pretty_json)
-    rendered = map_in_processes(render_one_report, range(len(archive.pages)), jobs, shared=state)
-    return {path: text for files in rendered for path, text in files.items()}
+    state = (env, archive, prepared)
+    pages = map_in_processes(render_one_report, range(len(archive.pages)), jobs, shared=state)
+    files: dict[str, str] = {}
+    for page, text in zip(archive.pages, pages, strict=True):
+        files[page.path] = text
+        files[page.data_path] = prepared[page.report.source.path].data_json
+    return files
 
 
-def render_content(archive: Archive, env: jinja2.Environment | None = None, jobs: int = 1) -> dict[str, str]:
+def render_content(
+    archive: Archive, prepared: dict[str, PreparedReport], env: jinja2.Environment | None = None, jobs: int = 1
+) -> dict[str, str]:
     """Every file of the content folder, keyed by relative path, in a stable order."""
     env = env or template_environment()
-    files = render_report_files(env, archive, jobs=jobs)
+    files = render_report_files(env, archive, prepared, jobs=jobs)
     files["index.md"] = render_home(env, archive)
     files["search.md"] = env.get_template("search.md.j2").render(
         front_matter=front_matter({"title": "搜索", "page_kind": "search", "hide": ["toc"]})

@@ -14,7 +14,7 @@ from build_scripts.parsing import join_broken_words, normalize_radicals
 from build_scripts.readers import ReportError, read_report
 from build_scripts.readers.ocr import TextBox, boxes_to_lines
 from build_scripts.readers.pdf import PlacedLine, looks_garbled, running_lines
-from build_scripts.writers import render_report_files, template_environment
+from build_scripts.writers import prepare_report, render_report_files, template_environment
 
 from .conftest import PDF_FIXTURES, REPO, REPORTS, SCANNED_FIXTURE, UNRULED_FIXTURE
 from .test_tables import HONGZE_TABLE3
@@ -207,6 +207,8 @@ def test_stray_spaces_inside_words_are_removed_in_prose() -> None:
 def test_page_of_an_ocr_report_says_so() -> None:
     report = read(REPORTS / "004_f3bbfa1004ed2dd6.txt")
     report.ocr_pages = [1, 2]
-    archive = build_archive([report])
-    markdown = render_report_files(template_environment(), archive)[archive.pages[0].path]
+    prepared = prepare_report(template_environment(), report)
+    archive = build_archive([prepared.report])
+    files = render_report_files(template_environment(), archive, {report.source.path: prepared})
+    markdown = files[archive.pages[0].path]
     assert "文字由 OCR 识别" in markdown and "原始文件第 1、2 页是扫描图像" in markdown

@@ -230,3 +230,22 @@ def test_pdf_source_is_published_with_its_page(tmp_path: Path) -> None:
     pages = read_report(pdf, pdf.name).source.pages
     assert f'<a href="../2023.pdf">003_184eb3a1fc423fbd.pdf</a>（PDF，{pages} 页，' in html
     assert hashlib.sha256(pdf.read_bytes()).hexdigest() in html
+
+
+def test_a_second_copy_of_an_agency_year_is_published_beside_the_first(tmp_path: Path) -> None:
+    source = tmp_path / "reports"
+    source.mkdir()
+    sample = REPORTS / "004_f3bbfa1004ed2dd6.txt"
+    (source / "a.txt").write_bytes(sample.read_bytes())
+    (source / "b.txt").write_bytes(sample.read_bytes() + b"\n")  # another download of the same report
+    options, result = build_into(tmp_path, source=source)
+    pages = {outcome.source: outcome.page or "" for outcome in result.outcomes}
+    assert pages["a.txt"] == "reports/410329/chengshiguanliju/2020.md"
+    second = pages["b.txt"]
+    assert second.startswith("reports/410329/chengshiguanliju/2020-") and second.endswith(".md")
+    stem = (options.content_dir / second).with_suffix("")
+    data = json.loads(stem.with_suffix(".json").read_text(encoding="utf-8"))
+    assert "duplicate-report" in [finding["code"] for finding in data["findings"]]
+    page = (options.site_dir / second.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
+    assert page.count(f'href="../{stem.name}.json"') >= 2  # the header and each table note link its own data
+    assert result.exit_code(strict=True) == 1
