@@ -6,6 +6,11 @@ Markdown took two thirds of MkDocs' time. The blocks are written by our template
 marker comments, with every value already escaped; report text can never produce a marker,
 because its `<` is always written as `&lt;`.
 
+It also switches off the inline syntax the generated pages never use (reference links, images,
+autolinks, hard line breaks): every page is written by our templates, so the dialect is ours to
+choose, and Python-Markdown tries each inline pattern on every piece of text of every page.
+Report text cannot produce any of these anyway: its brackets are escaped and `<` is `&lt;`.
+
 Enabled in mkdocs.yml as `build_scripts.markdown_ext`.
 """
 
@@ -39,10 +44,25 @@ class PrerenderedHtml(Preprocessor):
         return output
 
 
+UNUSED_INLINE_PATTERNS = (
+    "reference",
+    "image_link",
+    "image_reference",
+    "short_reference",
+    "short_image_ref",
+    "autolink",
+    "automail",
+    "linebreak",
+)
+
+
 class PrerenderedHtmlExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         # Before the raw HTML block parser (priority 20), after whitespace normalisation (30).
         md.preprocessors.register(PrerenderedHtml(md), "archive_prerendered_html", 25)
+        for name in UNUSED_INLINE_PATTERNS:
+            if name in md.inlinePatterns:
+                md.inlinePatterns.deregister(name)
 
 
 def makeExtension(**kwargs: object) -> PrerenderedHtmlExtension:

@@ -3,15 +3,17 @@
 Sharding: MkDocs renders pages one after another in one process. `build.run_mkdocs` starts one
 MkDocs process per core with `ARCHIVE_MKDOCS_SHARD=i/n`; each one knows every file, so links and
 navigation resolve as in a single build, but renders only the pages whose path hashes to its
-shard (MkDocs' own "dirty" mechanism skips files that report they are not modified). Shard 0 also
-copies the theme's files and writes the sitemap and 404 page. Without the variable (plain
-`mkdocs build` or `mkdocs serve`) the hooks change nothing.
+shard (MkDocs' own "dirty" mechanism skips files that report they are not modified); the other
+files (each report's JSON and original, the theme's assets) are copied the same way, by the
+shard their path hashes to. Shard 0 alone writes the sitemap and 404 page. Without the variable
+(plain `mkdocs build` or `mkdocs serve`) the hooks change nothing.
 
-Front matter: a report page's `statistics` are for people and programs reading content/; no
-template uses them, and parsing hundreds of YAML nodes per page was a third of MkDocs' reading
-time. The writer puts `statistics` last in the front matter, so the page is handed to MkDocs
-without that key. Only a line that is exactly `statistics:` ends the metadata MkDocs reads: a
-top-level key is the only unindented line the YAML dumper writes.
+Front matter: from `source` on, a report page's front matter (source file, sections, findings,
+statistics) is for people and programs reading content/; no template uses it, and parsing its
+hundreds of YAML nodes per page was a third of MkDocs' reading time. The writer puts those keys
+last, so the page is handed to MkDocs without them. Only a line that is exactly `source:` ends
+the metadata MkDocs reads: a top-level key is the only unindented line the YAML dumper writes,
+and `source` is always a mapping.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 SHARD_VARIABLE = "ARCHIVE_MKDOCS_SHARD"
-STATISTICS_KEY = "\nstatistics:\n"
+READER_ONLY_FROM = "\nsource:\n"
 FRONT_MATTER_END = "\n---\n"
 
 
@@ -59,18 +61,17 @@ def on_files(files: Any, config: Any) -> Any:
     if shard is None:
         return files
     for file in files:
-        mine = shard.owns(file.src_uri) if file.is_documentation_page() else shard.index == 0
-        if not mine:
+        if not shard.owns(file.src_uri):
             file.is_modified = not_modified  # MkDocs neither renders nor copies it in this process
     return files
 
 
-def without_statistics(source: str) -> str:
-    """The page with its front matter cut before the `statistics` key (which is last)."""
+def without_reader_only_keys(source: str) -> str:
+    """The page with its front matter cut before the `source` key (the reader-only keys are last)."""
     if not source.startswith("---\n"):
         return source
     end = source.find(FRONT_MATTER_END, 3)
-    cut = source.find(STATISTICS_KEY, 3, end)
+    cut = source.find(READER_ONLY_FROM, 3, end)
     if end < 0 or cut < 0:
         return source
     return source[: cut + 1] + source[end + 1 :]
@@ -78,4 +79,4 @@ def without_statistics(source: str) -> str:
 
 def on_page_read_source(page: Any, config: Any) -> str | None:
     with open(page.file.abs_src_path, encoding="utf-8-sig") as handle:
-        return without_statistics(handle.read())
+        return without_reader_only_keys(handle.read())

@@ -31,10 +31,19 @@ class Division:
 
 
 @dataclass(frozen=True)
+class Rename:
+    old_name: str
+    old_code: str
+    new_code: str
+    year: int
+
+
+@dataclass(frozen=True)
 class Divisions:
     by_code: dict[str, Division]
-    by_name: dict[str, tuple[Division, ...]]
+    by_name: dict[str, tuple[Division, ...]]  # current names, and former names of renamed divisions
     longest_name: int
+    renames: dict[str, Rename]  # by old name
 
     def ancestors(self, division: Division) -> list[Division]:
         """The division and every division above it, lowest first."""
@@ -47,22 +56,48 @@ class Divisions:
         return ancestor in self.ancestors(division)[1:]
 
 
+def data_rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("build_scripts").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
 @lru_cache(maxsize=1)
 def load_divisions() -> Divisions:
-    """The division list shipped in build_scripts/data (see its README for source and licence)."""
-    text = resources.files("build_scripts").joinpath("data/divisions.csv").read_text(encoding="utf-8")
+    """The division list shipped in build_scripts/data (see its README for source and licence),
+    with the former names of renamed counties pointing at the divisions they became."""
     by_code: dict[str, Division] = {}
     by_name: dict[str, list[Division]] = {}
-    for row in csv.DictReader(text.splitlines()):
+    for row in data_rows("divisions.csv"):
         division = Division(row["code"], row["name"], row["level"], row["parent"])
         by_code[division.code] = division
         if division.name not in PLACEHOLDER_NAMES:
             by_name.setdefault(division.name, []).append(division)
+    renames = {
+        row["old_name"]: Rename(row["old_name"], row["old_code"], row["new_code"], int(row["year"]))
+        for row in data_rows("renamed_divisions.csv")
+    }
+    for rename in renames.values():
+        by_name.setdefault(rename.old_name, []).append(by_code[rename.new_code])
     return Divisions(
         by_code=by_code,
         by_name={name: tuple(found) for name, found in by_name.items()},
         longest_name=max(len(name) for name in by_name),
+        renames=renames,
     )
+
+
+def rename_findings(agency: str, region: Region, divisions: Divisions) -> list[Finding]:
+    """An info finding for each former division name the agency name uses (偃师市… → 偃师区)."""
+    return [
+        Finding(
+            "region-renamed",
+            Severity.INFO,
+            f"{rename.old_name} ({rename.old_code}) became {divisions.by_code[rename.new_code].name} "
+            f"({rename.new_code}) in {rename.year}; the report is filed under the current division",
+        )
+        for rename in divisions.renames.values()
+        if rename.old_name in agency and rename.new_code == region.code
+    ]
 
 
 def names_at_start(text: str, divisions: Divisions) -> list[str]:
@@ -116,7 +151,8 @@ def resolve_region(agency: str, context: str) -> tuple[Region, list[Finding]]:
     if len(candidates) > 1:
         candidates = narrow_by_context(candidates, context, divisions)
     if len(candidates) == 1:
-        return division_to_region(candidates[0], divisions), []
+        region = division_to_region(candidates[0], divisions)
+        return region, rename_findings(agency, region, divisions)
     if not candidates:
         message = f"no division name at the start of the agency name {agency!r}"
         return Region(), [Finding("region-unknown", Severity.WARNING, message)]
@@ -135,8 +171,12 @@ def region_chain(region: Region) -> list[tuple[str, str, str]]:
 
 
 def agency_short_name(agency: str, region: Region) -> str:
-    """The agency name without the place names it starts with (伊川县城市管理局 → 城市管理局)."""
-    names = sorted((name for _, name, _ in region_chain(region)), key=len, reverse=True)
+    """The agency name without the place names it starts with (伊川县城市管理局 → 城市管理局),
+    including a former name of its division (偃师市教育局 → 教育局)."""
+    chain = region_chain(region)
+    codes = {code for code, _, _ in chain}
+    former = [r.old_name for r in load_divisions().renames.values() if r.new_code in codes]
+    names = sorted([name for _, name, _ in chain] + former, key=len, reverse=True)
     stripped = True
     while stripped:
         stripped = False

@@ -172,9 +172,10 @@ def report_front_matter(page: ReportPage) -> dict[str, Any]:
         "format": report.format,
         "publication_date": report.publication_date,
         "kind": report.kind,
+        "region": to_plain(report.region),
         "contact": to_plain(report.contact),
         "overridden": report.overridden,
-        "region": to_plain(report.region),
+        # From here on for readers of content/ only: the site build skips these (mkdocs_hooks.py).
         "source": to_plain(report.source),
         "sections": [{"number": s.number, "title": s.title} for s in report.sections],
         "checks_failed": [f.code for f in report.findings if is_check(f)],
@@ -185,9 +186,9 @@ def report_front_matter(page: ReportPage) -> dict[str, Any]:
 def statistics_yaml(report: Report) -> str:
     """The last key of a report's front matter, dumped on its own while the report is prepared.
 
-    Last because the site build skips it (see mkdocs_hooks.py); it is for readers of content/. The
-    front matter is this dump appended to the dump of the other keys: two mappings of distinct
-    top-level keys, both written by the safe dumper, make one mapping."""
+    Last, with the other keys for readers of content/ that the site build skips. The front
+    matter is this dump appended to the dump of the other keys: two mappings of distinct top-level
+    keys, both written by the safe dumper, make one mapping."""
     return front_matter({"statistics": {TABLE_KEYS[t.number]: statistics_front_matter(t) for t in report.statistics}})
 
 
@@ -631,7 +632,10 @@ def render_content(
 
 
 def write_files(root: Path, files: dict[str, str]) -> None:
+    made: set[Path] = set()
     for relative, text in files.items():
         target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         target.write_text(text, encoding="utf-8", newline="\n")

@@ -17,6 +17,7 @@ from build_scripts.regions import load_divisions, resolve_region
         ("河南省生态环境厅", "", ("河南省", None, None, "410000")),
         ("北京市朝阳区民政局", "", ("北京市", None, "朝阳区", "110105")),
         ("鼓楼区教育局", "福州市鼓楼区教育局2022年政府信息公开工作年度报告", ("福建省", "福州市", "鼓楼区", "350102")),
+        ("偃师区教育局", "", ("河南省", "洛阳市", "偃师区", "410307")),
     ],
 )
 def test_resolves(agency: str, context: str, expected: tuple) -> None:
@@ -54,3 +55,20 @@ def test_division_data_is_complete_enough() -> None:
     assert levels.count("province") == 31
     assert levels.count("county") > 2800
     assert len(divisions.by_name["鼓楼区"]) == 4
+
+
+@pytest.mark.parametrize(
+    ("agency", "code", "short"),
+    [
+        ("偃师市教育局", "410307", "教育局"),
+        ("洛阳市偃师市教育局", "410307", "教育局"),
+        ("上饶县财政局", "361104", "财政局"),
+    ],
+)
+def test_a_renamed_county_is_filed_under_its_successor(agency: str, code: str, short: str) -> None:
+    from build_scripts.regions import agency_short_name
+
+    region, findings = resolve_region(agency, "")
+    assert region.resolved and region.code == code
+    assert [finding.code for finding in findings] == ["region-renamed"]
+    assert agency_short_name(agency, region) == short  # so it is the same agency as after the rename

@@ -1,0 +1,47 @@
+"""The MkDocs hooks: the site build reads only the front matter it uses, and shards split the
+pages without losing or doubling any (the sharded build itself is compared byte for byte with a
+single-process one in test_site.py)."""
+
+from __future__ import annotations
+
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from build_scripts.mkdocs_hooks import Shard, without_reader_only_keys
+from build_scripts.writers import front_matter
+
+from .conftest import REPORTS
+
+
+def page_with(meta: dict, body: str = "# 标题\n") -> str:
+    return f"---\n{front_matter(meta)}---\n\n{body}"
+
+
+@given(st.text(), st.text(), st.text())
+def test_the_cut_keeps_every_key_before_source_whatever_the_text(title: str, agency: str, section: str) -> None:
+    meta = {
+        "title": title,
+        "agency": agency,
+        "region": {"code": "410329"},
+        "source": {"path": "a.txt"},
+        "sections": [{"title": section}],
+        "statistics": {"table_3": {"values": {"total": {"total": 1}}}},
+    }
+    cut = without_reader_only_keys(page_with(meta))
+    kept = yaml.safe_load(cut.split("---\n")[1])
+    assert kept == {"title": title, "agency": agency, "region": {"code": "410329"}}
+    assert cut.endswith("---\n\n# 标题\n")
+
+
+def test_pages_without_reader_only_keys_are_left_alone() -> None:
+    page = page_with({"title": "首页", "page_kind": "home"}, body="source:\n")
+    assert without_reader_only_keys(page) == page
+    assert without_reader_only_keys("no front matter\nsource:\n") == "no front matter\nsource:\n"
+
+
+def test_shards_own_every_path_exactly_once() -> None:
+    paths = [path.name for path in REPORTS.iterdir()] + [f"reports/{n}/x/2020.md" for n in range(500)]
+    owners = [[Shard(index, 3).owns(path) for index in range(3)].count(True) for path in paths]
+    assert set(owners) == {1}
+    assert all(sum(Shard(i, 3).owns(p) for p in paths) > 100 for i in range(3))  # roughly balanced
