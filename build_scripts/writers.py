@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -183,13 +184,63 @@ def report_front_matter(page: ReportPage) -> dict[str, Any]:
     }
 
 
+STR_TAG = "tag:yaml.org,2002:str"
+RESOLVER = yaml.resolver.Resolver()
+
+
+@functools.cache
+def string_implicit(text: str) -> tuple[bool, bool]:
+    """Whether the text may be written plain (or quoted) and still read back as a string: the
+    question PyYAML's serializer asks of every scalar (so '2019' is quoted, `total` is not)."""
+    return (
+        RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == STR_TAG,
+        RESOLVER.resolve(yaml.ScalarNode, text, (False, True)) == STR_TAG,
+    )
+
+
+def scalar_text(value: str | int | float | None) -> tuple[str, tuple[bool, bool]]:
+    if isinstance(value, str):
+        return value, string_implicit(value)
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value], (True, False)
+    if isinstance(value, int):
+        return str(value), (True, False)
+    return yaml.SafeDumper(None).represent_float(value).value, (True, False)
+
+
+def yaml_events(value: Any) -> Iterator[yaml.Event]:
+    if isinstance(value, dict):
+        yield yaml.MappingStartEvent(None, None, True, flow_style=False)
+        for key, item in value.items():
+            yield from yaml_events(key)
+            yield from yaml_events(item)
+        yield yaml.MappingEndEvent()
+    elif isinstance(value, list):
+        yield yaml.SequenceStartEvent(None, None, True, flow_style=False)
+        for item in value:
+            yield from yaml_events(item)
+        yield yaml.SequenceEndEvent()
+    else:
+        text, implicit = scalar_text(value)
+        yield yaml.ScalarEvent(None, None, implicit, text)
+
+
+def numbers_yaml(data: dict[str, Any]) -> str:
+    """What `front_matter` writes for data made of our own keys and numbers, byte for byte (a test
+    holds them equal), but emitted from events: the safe dumper's node graph and its resolver
+    call per scalar were a quarter of the time spent preparing a report."""
+    events = [yaml.StreamStartEvent(), yaml.DocumentStartEvent(explicit=False)]
+    events += [*yaml_events(data), yaml.DocumentEndEvent(explicit=False), yaml.StreamEndEvent()]
+    return yaml.emit(events, Dumper=SAFE_DUMPER, allow_unicode=True, width=1000)
+
+
 def statistics_yaml(report: Report) -> str:
     """The last key of a report's front matter, dumped on its own while the report is prepared.
 
     Last, with the other keys for readers of content/ that the site build skips. The front
     matter is this dump appended to the dump of the other keys: two mappings of distinct top-level
-    keys, both written by the safe dumper, make one mapping."""
-    return front_matter({"statistics": {TABLE_KEYS[t.number]: statistics_front_matter(t) for t in report.statistics}})
+    keys, both written by PyYAML's emitter, make one mapping."""
+    return numbers_yaml({"statistics": {TABLE_KEYS[t.number]: statistics_front_matter(t) for t in report.statistics}})
 
 
 MEDIA_NAMES = {"application/pdf": "PDF", "text/plain": "文本"}

@@ -1,6 +1,7 @@
-"""The MkDocs hooks: the site build reads only the front matter it uses, and shards split the
-pages without losing or doubling any (the sharded build itself is compared byte for byte with a
-single-process one in test_site.py)."""
+"""Front matter and the MkDocs hooks: the statistics are written exactly as the safe dumper writes
+them, the site build reads only the front matter it uses, and shards split the pages without
+losing or doubling any (the sharded build itself is compared byte for byte with a single-process
+one in test_site.py)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,19 @@ def test_shards_own_every_path_exactly_once() -> None:
     owners = [[Shard(index, 3).owns(path) for index in range(3)].count(True) for path in paths]
     assert set(owners) == {1}
     assert all(sum(Shard(i, 3).owns(p) for p in paths) > 100 for i in range(3))  # roughly balanced
+
+
+numbers = st.one_of(st.none(), st.integers(-(10**12), 10**12), st.floats(allow_nan=False, allow_infinity=False))
+keys = st.one_of(
+    st.sampled_from(["total", "2019", "null", "yes", "on", "1.5", "a b", "~", "table_3"]), st.text(max_size=8)
+)
+statistics = st.recursive(
+    numbers | keys, lambda inner: st.dictionaries(keys, inner, max_size=4) | st.lists(inner, max_size=3)
+)
+
+
+@given(st.dictionaries(keys, statistics, max_size=4))
+def test_numbers_yaml_is_what_the_safe_dumper_writes(data: dict) -> None:
+    from build_scripts.writers import numbers_yaml
+
+    assert numbers_yaml(data) == front_matter(data)
