@@ -25,7 +25,7 @@ from .archive import Archive, build_archive
 from .mkdocs_hooks import SHARD_VARIABLE
 from .model import Finding, Report, Severity, SourceOutcome
 from .overrides import OVERRIDES_NAME, Overrides, apply_override_if_any, load_overrides, unmatched_problems
-from .parallel import map_in_processes
+from .parallel import cycle_collection_paused, map_in_processes
 from .readers import ReportError, read_report
 from .writers import (
     PreparedReport,
@@ -362,20 +362,22 @@ def build(options: BuildOptions) -> BuildResult:
         timings[stage] = time.perf_counter() - clock
         clock = time.perf_counter()
 
-    sources = discover_sources(options.source_dir)
-    overrides = load_overrides(options.overrides_path)
-    settings = PrepareSettings(options.source_dir, overrides)
-    prepared, failures, override_problems = prepare_sources(sources, settings, process_count(options, len(sources)))
-    lap("prepare")
-    reports = [item.report for item in prepared.values()]
-    archive = build_archive(reports, overrides.agency_links)
-    prepare_second_copies(archive, prepared, settings)
-    files = render_content(archive, prepared, jobs=process_count(options, len(archive.pages)))
-    lap("render")
-    prepare_content_dir(options.content_dir)
-    write_files(options.content_dir, files)
-    copy_originals(archive, options.source_dir, options.content_dir)
-    lap("write")
+    with cycle_collection_paused():
+        sources = discover_sources(options.source_dir)
+        overrides = load_overrides(options.overrides_path)
+        settings = PrepareSettings(options.source_dir, overrides)
+        jobs = process_count(options, len(sources))
+        prepared, failures, override_problems = prepare_sources(sources, settings, jobs)
+        lap("prepare")
+        reports = [item.report for item in prepared.values()]
+        archive = build_archive(reports, overrides.agency_links)
+        prepare_second_copies(archive, prepared, settings)
+        files = render_content(archive, prepared, jobs=process_count(options, len(archive.pages)))
+        lap("render")
+        prepare_content_dir(options.content_dir)
+        write_files(options.content_dir, files)
+        copy_originals(archive, options.source_dir, options.content_dir)
+        lap("write")
     result = BuildResult(outcomes=published_outcomes(archive) + failures, override_problems=override_problems)
     result.timings = timings
     result.timings["convert"] = time.perf_counter() - start

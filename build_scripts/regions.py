@@ -144,15 +144,45 @@ def narrow_by_context(candidates: list[Division], context: str, divisions: Divis
     return named if named else candidates
 
 
+# An agency named from inside its own place (市科学技术局, 县教育局): the word it starts with and
+# the level of division it stands for.
+RELATIVE_PREFIXES = {"市": "city", "州": "city", "盟": "city", "县": "county", "区": "county", "旗": "county"}
+
+
+def places_named_in(agency: str, context: str, divisions: Divisions) -> list[Division]:
+    """For an agency named without its place (市科学技术局), the divisions of the level its first
+    word stands for that the report's own text names (泉州市…); several mean it cannot be told."""
+    level = RELATIVE_PREFIXES.get(agency[:1])
+    if level is None:
+        return []
+    return sorted(
+        {
+            division
+            for name, found in divisions.by_name.items()
+            if name.endswith(agency[0]) and len(name) > 2 and name in context  # not 城区/郊区/矿区: common words
+            for division in found
+            if division.level == level
+        },
+        key=lambda division: division.code,
+    )
+
+
 def resolve_region(agency: str, context: str) -> tuple[Region, list[Finding]]:
     """The region of an agency, or an unresolved region with a finding that says why."""
     divisions = load_divisions()
     candidates = candidates_for(agency, divisions)
+    from_context = not candidates
+    if from_context:
+        candidates = places_named_in(agency, context, divisions)
     if len(candidates) > 1:
         candidates = narrow_by_context(candidates, context, divisions)
     if len(candidates) == 1:
         region = division_to_region(candidates[0], divisions)
-        return region, rename_findings(agency, region, divisions)
+        findings = rename_findings(agency, region, divisions)
+        if from_context:
+            message = f"{agency!r} names no place; placed in {candidates[0].name}, the only one its text names"
+            findings.append(Finding("region-from-context", Severity.INFO, message))
+        return region, findings
     if not candidates:
         message = f"no division name at the start of the agency name {agency!r}"
         return Region(), [Finding("region-unknown", Severity.WARNING, message)]

@@ -152,7 +152,10 @@ def test_browse_by_kind_to_an_agency_and_between_its_years(page, archive_url: st
 
 
 def test_browse_a_year_by_province_and_city(page, archive_url: str) -> None:
-    page.goto(archive_url + "years/")
+    page.goto(archive_url + "regions/")
+    page.click("header label[for='__drawer']")  # the phone menu: the site's navigation, no script
+    page.get_by_role("link", name="按年度", exact=True).click()
+    assert page.inner_text("h1") == "按年度浏览"
     page.get_by_role("link", name="2020 年").click()
     assert page.inner_text("h1") == "2020 年度报告"
     page.get_by_role("link", name="洛阳市").click()

@@ -32,7 +32,7 @@ def test_resolves(agency: str, context: str, expected: tuple) -> None:
     [
         ("鼓楼区教育局", "region-ambiguous"),  # four 鼓楼区, nothing says which
         ("朝阳区民政局", "region-ambiguous"),  # 北京 and 长春
-        ("市科学技术局", "region-unknown"),  # no place in the name
+        ("市科学技术局", "region-unknown"),  # no place in the name, none in the text
         ("洪泽政府", "region-unknown"),  # short forms are not guessed
     ],
 )
@@ -72,3 +72,13 @@ def test_a_renamed_county_is_filed_under_its_successor(agency: str, code: str, s
     assert region.resolved and region.code == code
     assert [finding.code for finding in findings] == ["region-renamed"]
     assert agency_short_name(agency, region) == short  # so it is the same agency as after the rename
+
+
+def test_an_agency_named_without_its_place_is_placed_only_when_its_text_names_one() -> None:
+    region, findings = resolve_region("市科学技术局", "泉州市科学技术局关于印发2020年政府信息公开工作年度报告的通知")
+    assert (region.city, region.code) == ("泉州市", "350500")
+    assert [finding.code for finding in findings] == ["region-from-context"]
+    region, findings = resolve_region("市科学技术局", "泉州市、厦门市两地合作")
+    assert not region.resolved and [finding.code for finding in findings] == ["region-ambiguous"]
+    region, findings = resolve_region("县教育局", "伊川县教育局")
+    assert region.code == "410329" and [finding.code for finding in findings] == ["region-from-context"]
