@@ -1,8 +1,10 @@
 """Render the archive into the content folder: report pages, their JSON, and the browse pages.
 
-Everything is rendered into memory first (`render_content`) and written afterwards, so a failure
-while rendering leaves the previous content untouched. Templates live in the repository's
-`templates/` folder and run with StrictUndefined: a missing value is an error, not a blank.
+A report is rendered in two steps: its own content, data and statistics while it is read
+(`prepare_report`), and its page header once the whole archive is known (`render_report_page`).
+The browse pages are rendered from the archive (`render_browse_pages`). Templates live in the
+repository's `templates/` folder and run with StrictUndefined: a missing value is an error, not a
+blank. Writing is the build's business (build.py), after every source has been read.
 """
 
 from __future__ import annotations
@@ -656,13 +658,10 @@ def render_report_files(
     return files
 
 
-def render_content(
-    archive: Archive, prepared: dict[str, PreparedReport], env: jinja2.Environment | None = None, jobs: int = 1
-) -> dict[str, str]:
-    """Every file of the content folder, keyed by relative path, in a stable order."""
+def render_browse_pages(archive: Archive, env: jinja2.Environment | None = None) -> dict[str, str]:
+    """Every page of the content folder besides the reports, keyed by relative path, sorted."""
     env = env or template_environment()
-    files = render_report_files(env, archive, prepared, jobs=jobs)
-    files["index.md"] = render_home(env, archive)
+    files = {"index.md": render_home(env, archive)}
     files["search.md"] = env.get_template("search.md.j2").render(
         front_matter=front_matter({"title": "搜索", "page_kind": "search", "hide": ["toc"]})
     )
@@ -682,6 +681,10 @@ def render_content(
     return dict(sorted(files.items()))
 
 
+def write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
 def write_files(root: Path, files: dict[str, str]) -> None:
     made: set[Path] = set()
     for relative, text in files.items():
@@ -689,4 +692,4 @@ def write_files(root: Path, files: dict[str, str]) -> None:
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        target.write_text(text, encoding="utf-8", newline="\n")
+        write_text(target, text)

@@ -44,7 +44,7 @@ def measure(count: int) -> None:
         t = result.timings
         print(
             f"N={count:>6}  total {total:7.1f} s  convert {t['convert']:6.1f} s "
-            f"(prepare {t['prepare']:.1f}, pages {t['render']:.1f}, write {t['write']:.1f})  "
+            f"(prepare {t['prepare']:.1f}, browse {t['browse']:.1f}, publish {t['publish']:.1f})  "
             f"mkdocs {t['mkdocs']:6.1f} s  "
             f"pagefind {t.get('pagefind', 0):6.1f} s  site {sum(p.stat().st_size for p in files) / 2**20:8.1f} MiB  "
             f"report page median {kib(statistics.median(reports))} max {kib(max(reports))}  "
