@@ -7,6 +7,7 @@ stops the build: it ends up in the build report with its reason.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import multiprocessing
@@ -25,7 +26,7 @@ from .archive import Archive, build_archive
 from .mkdocs_hooks import SHARD_VARIABLE
 from .model import Finding, Report, Severity, SourceOutcome
 from .overrides import OVERRIDES_NAME, Overrides, apply_override_if_any, load_overrides, unmatched_problems
-from .parallel import cycle_collection_paused, map_in_processes
+from .parallel import KeepingWorkers, cycle_collection_paused, map_in_processes
 from .readers import ReportError, read_report
 from .writers import (
     PreparedReport,
@@ -208,9 +209,32 @@ def publish_one_report(state: PublishState, index: int) -> None:
     shutil.copyfile(state.source_dir / page.report.source.path, state.content_dir / page.original_path)
 
 
-def publish_reports(state: PublishState, jobs: int) -> None:
-    """Every report's files, written by the workers that render them (no page travels back)."""
-    map_in_processes(publish_one_report, range(len(state.archive.pages)), jobs, shared=state)
+def prepare_to_publish(settings: PrepareSettings, path: Path) -> tuple[Report | SourceOutcome, PreparedReport | None]:
+    """Round one in a worker: the report's metadata for the archive; the prepared report stays."""
+    result = prepare_one_source(settings, path)
+    if isinstance(result, SourceOutcome):
+        return result, None
+    return result.report, result
+
+
+@dataclass(frozen=True)
+class PublishMessage:
+    """Round two, sent to every worker: the archive, where to write, and what the parent writes."""
+
+    archive: Archive
+    source_dir: Path
+    content_dir: Path
+    written_by_parent: frozenset[str]  # second copies, prepared again by the parent
+
+
+def publish_kept(message: PublishMessage, kept: dict[int, PreparedReport | None]) -> None:
+    """Round two in a worker: write the pages of the reports this worker prepared."""
+    prepared = {item.report.source.path: item for item in kept.values() if item is not None}
+    state = PublishState(message.archive, prepared, message.source_dir, message.content_dir)
+    for index, page in enumerate(message.archive.pages):
+        path = page.report.source.path
+        if path in prepared and path not in message.written_by_parent:
+            publish_one_report(state, index)
 
 
 def build_epoch(reports: list[Report]) -> int:
@@ -382,22 +406,29 @@ def build(options: BuildOptions) -> BuildResult:
         timings[stage] = time.perf_counter() - clock
         clock = time.perf_counter()
 
-    with cycle_collection_paused():
-        sources = discover_sources(options.source_dir)
-        overrides = load_overrides(options.overrides_path)
-        settings = PrepareSettings(options.source_dir, overrides)
-        jobs = process_count(options, len(sources))
-        prepared, failures, override_problems = prepare_sources(sources, settings, jobs)
+    sources = discover_sources(options.source_dir)
+    overrides = load_overrides(options.overrides_path)
+    settings = PrepareSettings(options.source_dir, overrides)
+    workers = KeepingWorkers(process_count(options, len(sources)), prepare_to_publish, settings)
+    with cycle_collection_paused(), contextlib.closing(workers):
+        results = workers.run_first(sources)
+        reports = [result for result in results if isinstance(result, Report)]
+        failures = [result for result in results if isinstance(result, SourceOutcome)]
+        override_problems = unmatched_problems(overrides, {report.source.path for report in reports})
         lap("prepare")
-        reports = [item.report for item in prepared.values()]
         archive = build_archive(reports, overrides.agency_links)
-        prepare_second_copies(archive, prepared, settings)
+        second_copies: dict[str, PreparedReport] = {}
+        prepare_second_copies(archive, second_copies, settings)
         browse_pages = render_browse_pages(archive)
         lap("browse")
         prepare_content_dir(options.content_dir)  # everything has been read: now write
         write_files(options.content_dir, browse_pages)
-        state = PublishState(archive, prepared, options.source_dir, options.content_dir)
-        publish_reports(state, process_count(options, len(archive.pages)))
+        message = PublishMessage(archive, options.source_dir, options.content_dir, frozenset(second_copies))
+        workers.run_second(publish_kept, message)
+        state = PublishState(archive, second_copies, options.source_dir, options.content_dir)
+        for index, page in enumerate(archive.pages):
+            if page.report.source.path in second_copies:
+                publish_one_report(state, index)
         lap("publish")
     result = BuildResult(outcomes=published_outcomes(archive) + failures, override_problems=override_problems)
     result.timings = timings

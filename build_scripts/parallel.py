@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -54,3 +55,101 @@ def cycle_collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class KeepingWorkers:
+    """Forked workers that keep their own results between two rounds of work.
+
+    Round one gives each worker every `jobs`-th item; `first(shared, item)` returns a public part,
+    sent back to the parent, and a kept part, which stays in the worker. Round two runs
+    `second(message, kept)` in every worker with the parent's message (the whole archive) and what
+    that worker kept: the bulky part of each result never travels between processes. With one job
+    everything runs in this process.
+    """
+
+    def __init__(self, jobs: int, first: Callable[[Any, Any], tuple[Any, Any]], shared: Any) -> None:
+        self.jobs = jobs
+        self.first = first
+        self.shared = shared
+        self.kept: dict[int, Any] = {}
+        self.connections: list[Any] = []
+        self.processes: list[Any] = []
+
+    def run_first(self, items: Sequence[Any]) -> list[Any]:
+        if self.jobs <= 1:
+            publics = []
+            for index, item in enumerate(items):
+                public, self.kept[index] = self.first(self.shared, item)
+                publics.append(public)
+            return publics
+        context = multiprocessing.get_context("fork")
+        gc.freeze()
+        try:
+            for worker in range(self.jobs):
+                parent_end, child_end = context.Pipe()
+                share = [(index, items[index]) for index in range(worker, len(items), self.jobs)]
+                # The child closes the parent's ends it inherited, or it would never see them close.
+                inherited = [parent_end, *self.connections]
+                arguments = (child_end, inherited, self.first, self.shared, share)
+                process = context.Process(target=_keeping_worker, args=arguments)
+                process.daemon = True  # never outlives a parent that stopped between the rounds
+                process.start()
+                child_end.close()
+                self.connections.append(parent_end)
+                self.processes.append(process)
+        finally:
+            gc.unfreeze()
+        publics: list[Any] = [None] * len(items)
+        for connection in self.connections:
+            for index, public in _received(connection):
+                publics[index] = public
+        return publics
+
+    def run_second(self, second: Callable[[Any, dict[int, Any]], None], message: Any) -> None:
+        if self.jobs <= 1:
+            second(message, self.kept)
+            return
+        for connection in self.connections:
+            connection.send((second, message))
+        try:
+            for connection in self.connections:
+                _received(connection)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        for connection in self.connections:
+            connection.close()
+        for process in self.processes:
+            process.join()
+        self.connections, self.processes = [], []
+
+
+def _received(connection: Any) -> Any:
+    status, value = connection.recv()
+    if status == "error":
+        raise RuntimeError(f"a worker process failed:\n{value}")
+    return value
+
+
+def _keeping_worker(
+    connection: Any, inherited: list[Any], first: Callable[[Any, Any], tuple[Any, Any]], shared: Any, share: list
+) -> None:
+    for other in inherited:
+        other.close()
+    try:
+        kept: dict[int, Any] = {}
+        publics = []
+        for index, item in share:
+            public, kept[index] = first(shared, item)
+            publics.append((index, public))
+        connection.send(("ok", publics))
+        second, message = connection.recv()
+        second(message, kept)
+        connection.send(("ok", None))
+    except EOFError:
+        pass  # the parent stopped between the rounds (another worker failed): nothing to report
+    except BaseException:
+        connection.send(("error", traceback.format_exc()))
+    finally:
+        connection.close()

@@ -232,13 +232,14 @@ def test_pdf_source_is_published_with_its_page(tmp_path: Path) -> None:
     assert hashlib.sha256(pdf.read_bytes()).hexdigest() in html
 
 
-def test_a_second_copy_of_an_agency_year_is_published_beside_the_first(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_second_copy_of_an_agency_year_is_published_beside_the_first(tmp_path: Path, jobs: int) -> None:
     source = tmp_path / "reports"
     source.mkdir()
     sample = REPORTS / "004_f3bbfa1004ed2dd6.txt"
     (source / "a.txt").write_bytes(sample.read_bytes())
     (source / "b.txt").write_bytes(sample.read_bytes() + b"\n")  # another download of the same report
-    options, result = build_into(tmp_path, source=source)
+    options, result = build_into(tmp_path, source=source, jobs=jobs)
     pages = {outcome.source: outcome.page or "" for outcome in result.outcomes}
     assert pages["a.txt"] == "reports/410329/chengshiguanliju/2020.md"
     second = pages["b.txt"]
