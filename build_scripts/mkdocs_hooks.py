@@ -4,9 +4,10 @@ Sharding: MkDocs renders pages one after another in one process. `build.run_mkdo
 MkDocs process per core with `ARCHIVE_MKDOCS_SHARD=i/n`; each one knows every file, so links and
 navigation resolve as in a single build, but renders only the pages whose path hashes to its
 shard (MkDocs' own "dirty" mechanism skips files that report they are not modified); the other
-files (each report's JSON and original, the theme's assets) are copied the same way, by the
-shard their path hashes to. Shard 0 alone writes the sitemap and 404 page. Without the variable
-(plain `mkdocs build` or `mkdocs serve`) the hooks change nothing.
+files are handled the same way, by the shard their path hashes to: the theme's assets are
+copied, each report's JSON and original hard-linked from content/. Shard 0 alone writes the
+sitemap and 404 page. Without the variable (plain `mkdocs build` or `mkdocs serve`) the hooks
+change nothing.
 
 Front matter: from `source` on, a report page's front matter (source file, sections, findings,
 statistics) is for people and programs reading content/; no template uses it, and parsing its
@@ -19,6 +20,7 @@ and `source` is always a mapping.
 from __future__ import annotations
 
 import os
+import shutil
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -56,14 +58,43 @@ def on_config(config: Any) -> Any:
     return config
 
 
+# Files of this shard that are linked into the site instead of copied (see on_post_build).
+_to_link: list[tuple[str, str]] = []
+
+
+def is_report_file(file: Any) -> bool:
+    """A report's JSON or original beside its page: generated, never edited, and the bulk of the
+    site's bytes."""
+    return file.src_uri.startswith("reports/") and not file.is_documentation_page()
+
+
 def on_files(files: Any, config: Any) -> Any:
     shard = current_shard()
     if shard is None:
         return files
+    _to_link.clear()
     for file in files:
-        if not shard.owns(file.src_uri):
+        if shard.owns(file.src_uri) and is_report_file(file):
+            _to_link.append((file.abs_src_path, file.abs_dest_path))
+        if not shard.owns(file.src_uri) or is_report_file(file):
             file.is_modified = not_modified  # MkDocs neither renders nor copies it in this process
     return files
+
+
+def link_or_copy(source: str, target: str) -> None:
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed: copy
+        shutil.copyfile(source, target)
+
+
+def on_post_build(config: Any) -> None:
+    """A report's JSON and original are hard-linked from content/ rather than copied: the same
+    bytes, without writing hundreds of megabytes a second time in a large build."""
+    for source, target in _to_link:
+        link_or_copy(source, target)
+    _to_link.clear()
 
 
 def without_reader_only_keys(source: str) -> str:
