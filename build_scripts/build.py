@@ -33,7 +33,7 @@ from .writers import (
     default_data_name,
     prepare_report,
     render_browse_pages,
-    render_report_page,
+    report_files,
     template_environment,
     to_plain,
     write_files,
@@ -202,11 +202,19 @@ def publish_one_report(state: PublishState, index: int) -> None:
     """Write one report's page and data, and copy its original file beside them for readers to check."""
     page = state.archive.pages[index]
     prepared = state.prepared[page.report.source.path]
-    text = render_report_page(template_environment(), page, prepared, state.archive.agencies[page.agency_id])
+    files = report_files(template_environment(), page, prepared, state.archive.agencies[page.agency_id])
     (state.content_dir / page.path).parent.mkdir(parents=True, exist_ok=True)
-    write_text(state.content_dir / page.path, text)
-    write_text(state.content_dir / page.data_path, prepared.data_json)
+    for relative, text in files.items():
+        write_text(state.content_dir / relative, text)
     shutil.copyfile(state.source_dir / page.report.source.path, state.content_dir / page.original_path)
+
+
+def publish_prepared(state: PublishState, leave_out: frozenset[str] = frozenset()) -> None:
+    """Write every report of the archive that this process prepared, except those left out."""
+    for index, page in enumerate(state.archive.pages):
+        source = page.report.source.path
+        if source in state.prepared and source not in leave_out:
+            publish_one_report(state, index)
 
 
 def prepare_to_publish(settings: PrepareSettings, path: Path) -> tuple[Report | SourceOutcome, PreparedReport | None]:
@@ -231,10 +239,7 @@ def publish_kept(message: PublishMessage, kept: dict[int, PreparedReport | None]
     """Round two in a worker: write the pages of the reports this worker prepared."""
     prepared = {item.report.source.path: item for item in kept.values() if item is not None}
     state = PublishState(message.archive, prepared, message.source_dir, message.content_dir)
-    for index, page in enumerate(message.archive.pages):
-        path = page.report.source.path
-        if path in prepared and path not in message.written_by_parent:
-            publish_one_report(state, index)
+    publish_prepared(state, leave_out=message.written_by_parent)
 
 
 def build_epoch(reports: list[Report]) -> int:
@@ -425,10 +430,7 @@ def build(options: BuildOptions) -> BuildResult:
         write_files(options.content_dir, browse_pages)
         message = PublishMessage(archive, options.source_dir, options.content_dir, frozenset(second_copies))
         workers.run_second(publish_kept, message)
-        state = PublishState(archive, second_copies, options.source_dir, options.content_dir)
-        for index, page in enumerate(archive.pages):
-            if page.report.source.path in second_copies:
-                publish_one_report(state, index)
+        publish_prepared(PublishState(archive, second_copies, options.source_dir, options.content_dir))
         lap("publish")
     result = BuildResult(outcomes=published_outcomes(archive) + failures, override_problems=override_problems)
     result.timings = timings

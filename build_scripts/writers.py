@@ -639,23 +639,28 @@ def render_quality(env: jinja2.Environment, archive: Archive) -> str:
     )
 
 
-def render_one_report(state: tuple[jinja2.Environment, Archive, dict[str, PreparedReport]], index: int) -> str:
+def report_files(
+    env: jinja2.Environment, page: ReportPage, prepared: PreparedReport, agency: AgencyEntry
+) -> dict[str, str]:
+    """A report's Markdown page and JSON data, keyed by content-relative path."""
+    return {page.path: render_report_page(env, page, prepared, agency), page.data_path: prepared.data_json}
+
+
+def render_one_report(
+    state: tuple[jinja2.Environment, Archive, dict[str, PreparedReport]], index: int
+) -> dict[str, str]:
     env, archive, prepared = state
     page = archive.pages[index]
-    return render_report_page(env, page, prepared[page.report.source.path], archive.agencies[page.agency_id])
+    return report_files(env, page, prepared[page.report.source.path], archive.agencies[page.agency_id])
 
 
 def render_report_files(
     env: jinja2.Environment, archive: Archive, prepared: dict[str, PreparedReport], jobs: int = 1
 ) -> dict[str, str]:
-    """Each report's Markdown page and JSON data, keyed by content-relative path."""
+    """Every report's Markdown page and JSON data, keyed by content-relative path."""
     state = (env, archive, prepared)
-    pages = map_in_processes(render_one_report, range(len(archive.pages)), jobs, shared=state)
-    files: dict[str, str] = {}
-    for page, text in zip(archive.pages, pages, strict=True):
-        files[page.path] = text
-        files[page.data_path] = prepared[page.report.source.path].data_json
-    return files
+    rendered = map_in_processes(render_one_report, range(len(archive.pages)), jobs, shared=state)
+    return {path: text for files in rendered for path, text in files.items()}
 
 
 def render_browse_pages(archive: Archive, env: jinja2.Environment | None = None) -> dict[str, str]:
