@@ -121,6 +121,12 @@ def test_browse_from_home_to_a_report_by_region(page, site_url: str) -> None:
     assert page.requested_hosts == {urlsplit(site_url).netloc}
 
 
+def follow(page, link) -> None:
+    """Click a link and wait for the page it opens, so that what follows reads the new page."""
+    with page.expect_navigation():
+        link.click()
+
+
 def only_local_requests(page, url: str) -> bool:
     return page.failed_requests == [] and page.requested_hosts == {urlsplit(url).netloc}
 
@@ -129,23 +135,23 @@ def test_browse_by_kind_to_an_agency_and_between_its_years(page, archive_url: st
     page.goto(archive_url)
     counts = page.inner_text(".archive-counts")
     assert "13 份报告" in counts and "7 个机构" in counts, counts
-    page.get_by_role("link", name="按机构浏览").first.click()
-    page.get_by_role("link", name="发展改革").click()
+    follow(page, page.get_by_role("link", name="按机构浏览").first)
+    follow(page, page.get_by_role("link", name="发展改革"))
     assert page.inner_text("h1") == "发展改革机构"
-    page.locator("article li a").first.click()  # the one province with such an agency
-    page.locator("article li a").first.click()  # its agency
+    follow(page, page.locator("article li a").first)  # the one province with such an agency
+    follow(page, page.locator("article li a").first)  # its agency
     agency = page.inner_text("h1")
     assert agency.endswith("发展和改革委员会"), agency  # named as in its newest report (2024)
     assert "发展改革委" in page.inner_text("article")  # the odd years' spelling, listed as another name
     assert page.locator("article li a[href*='/reports/']").count() == 4
-    page.locator("article li a[href*='/reports/']").first.click()
+    follow(page, page.locator("article li a[href*='/reports/']").first)
     assert "2024" in page.inner_text("h1")
     crumbs = page.inner_text(".archive-breadcrumb")
     assert crumbs.startswith("地区 › ") and agency in crumbs and crumbs.endswith("2024 年")
-    page.get_by_role("link", name="‹ 上一年度：2023 年").click()
+    follow(page, page.get_by_role("link", name="‹ 上一年度：2023 年"))
     assert "2023" in page.inner_text("h1") and "发展改革委" in page.inner_text("h1")
     assert page.url.startswith(archive_url + "reports/") and page.url.endswith("/2023/")
-    page.get_by_role("link", name="下一年度：2024 年 ›").click()
+    follow(page, page.get_by_role("link", name="下一年度：2024 年 ›"))
     assert "2024" in page.inner_text("h1")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert only_local_requests(page, archive_url)
@@ -154,16 +160,16 @@ def test_browse_by_kind_to_an_agency_and_between_its_years(page, archive_url: st
 def test_browse_a_year_by_province_and_city(page, archive_url: str) -> None:
     page.goto(archive_url + "regions/")
     page.click("header label[for='__drawer']")  # the phone menu: the site's navigation, no script
-    page.get_by_role("link", name="按年度", exact=True).click()
+    follow(page, page.get_by_role("link", name="按年度", exact=True))
     assert page.inner_text("h1") == "按年度浏览"
-    page.get_by_role("link", name="2020 年").click()
+    follow(page, page.get_by_role("link", name="2020 年"))
     assert page.inner_text("h1") == "2020 年度报告"
-    page.get_by_role("link", name="洛阳市").click()
+    follow(page, page.get_by_role("link", name="洛阳市"))
     assert page.inner_text("h1") == "洛阳市 2020 年度报告"
     titles = page.locator("article li a").all_inner_texts()
     assert sorted(titles) == sorted(
         ["伊川县城市管理局2020年政府信息公开工作年度报告", "伊川县科技和工信局2020年政府信息公开工作年度报告"]
     )
-    page.get_by_role("link", name="伊川县城市管理局2020年政府信息公开工作年度报告").click()
+    follow(page, page.get_by_role("link", name="伊川县城市管理局2020年政府信息公开工作年度报告"))
     assert page.get_by_role("link", name="城市管理", exact=True).count() == 1  # the report names its agency kind
     assert only_local_requests(page, archive_url)
