@@ -14,8 +14,7 @@ import multiprocessing
 import os
 import posixpath
 import shutil
-import subprocess
-import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from .model import Finding, Report, Severity, SourceOutcome
 from .overrides import OVERRIDES_NAME, Overrides, apply_override_if_any, load_overrides, unmatched_problems
 from .parallel import KeepingWorkers, cycle_collection_paused, map_in_processes
 from .readers import ReportError, read_report
+from .search_index import page_url, record_name, render_record, report_facets, run_pagefind, write_facets
 from .writers import (
     PreparedReport,
     default_data_name,
@@ -196,17 +196,23 @@ class PublishState:
     prepared: dict[str, PreparedReport]
     source_dir: Path
     content_dir: Path
+    records_dir: Path | None  # where the search records go, when the site is indexed
 
 
 def publish_one_report(state: PublishState, index: int) -> None:
-    """Write one report's page and data, and copy its original file beside them for readers to check."""
+    """Write one report's page and data, copy its original file beside them for readers to check,
+    and write its search record."""
     page = state.archive.pages[index]
     prepared = state.prepared[page.report.source.path]
-    files = report_files(template_environment(), page, prepared, state.archive.agencies[page.agency_id])
+    env = template_environment()
+    files = report_files(env, page, prepared, state.archive.agencies[page.agency_id])
     (state.content_dir / page.path).parent.mkdir(parents=True, exist_ok=True)
     for relative, text in files.items():
         write_text(state.content_dir / relative, text)
     shutil.copyfile(state.source_dir / page.report.source.path, state.content_dir / page.original_path)
+    if state.records_dir is not None:
+        record = render_record(env, page.report, page_url(page.path), prepared.search_blocks)
+        write_text(state.records_dir / record_name(index), record)
 
 
 def publish_prepared(state: PublishState, leave_out: frozenset[str] = frozenset()) -> None:
@@ -232,13 +238,14 @@ class PublishMessage:
     archive: Archive
     source_dir: Path
     content_dir: Path
+    records_dir: Path | None
     written_by_parent: frozenset[str]  # second copies, prepared again by the parent
 
 
 def publish_kept(message: PublishMessage, kept: dict[int, PreparedReport | None]) -> None:
     """Round two in a worker: write the pages of the reports this worker prepared."""
     prepared = {item.report.source.path: item for item in kept.values() if item is not None}
-    state = PublishState(message.archive, prepared, message.source_dir, message.content_dir)
+    state = PublishState(message.archive, prepared, message.source_dir, message.content_dir, message.records_dir)
     publish_prepared(state, leave_out=message.written_by_parent)
 
 
@@ -337,18 +344,6 @@ def prune_unused_assets(site_dir: Path) -> None:
             path.unlink()
 
 
-def run_pagefind(site_dir: Path) -> str | None:
-    """Index the built site with Pagefind (extended binary: Chinese word segmentation); error or None."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir)]
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)
-    log.debug("pagefind output:\n%s", completed.stdout)
-    if completed.returncode != 0:
-        return f"pagefind exited with {completed.returncode}: {completed.stderr.strip() or completed.stdout.strip()}"
-    if not (site_dir / "pagefind" / "pagefind.js").exists():
-        return "pagefind finished but wrote no pagefind/pagefind.js"
-    return None
-
-
 def build_report_data(result: BuildResult) -> dict[str, object]:
     outcomes = sorted(result.outcomes, key=lambda outcome: outcome.source)
     severities = [finding.severity.value for outcome in outcomes for finding in outcome.findings]
@@ -412,6 +407,8 @@ def build(options: BuildOptions) -> BuildResult:
         clock = time.perf_counter()
 
     sources = discover_sources(options.source_dir)
+    # The search records are read by Pagefind and then removed: they are not part of the site.
+    records_dir = Path(tempfile.mkdtemp(prefix="archive-search-records-")) if options.index else None
     overrides = load_overrides(options.overrides_path)
     settings = PrepareSettings(options.source_dir, overrides)
     workers = KeepingWorkers(process_count(options, len(sources)), prepare_to_publish, settings)
@@ -428,9 +425,11 @@ def build(options: BuildOptions) -> BuildResult:
         lap("browse")
         prepare_content_dir(options.content_dir)  # everything has been read: now write
         write_files(options.content_dir, browse_pages)
-        message = PublishMessage(archive, options.source_dir, options.content_dir, frozenset(second_copies))
+        message = PublishMessage(
+            archive, options.source_dir, options.content_dir, records_dir, frozenset(second_copies)
+        )
         workers.run_second(publish_kept, message)
-        publish_prepared(PublishState(archive, second_copies, options.source_dir, options.content_dir))
+        publish_prepared(PublishState(archive, second_copies, options.source_dir, options.content_dir, records_dir))
         lap("publish")
     result = BuildResult(outcomes=published_outcomes(archive) + failures, override_problems=override_problems)
     result.timings = timings
@@ -438,9 +437,12 @@ def build(options: BuildOptions) -> BuildResult:
     clock = time.perf_counter()
     result.site_warnings = run_mkdocs(options, build_epoch(reports), len(archive.pages) + len(browse_pages))
     result.timings["mkdocs"] = time.perf_counter() - clock
-    if options.index:
+    if records_dir is not None:
         clock = time.perf_counter()
-        result.index_error = run_pagefind(options.site_dir)
+        result.index_error = run_pagefind(records_dir, options.site_dir)
+        if result.index_error is None:
+            write_facets(options.site_dir, [report_facets(page.report) for page in archive.pages])
+        shutil.rmtree(records_dir)
         result.timings["pagefind"] = time.perf_counter() - clock
     prune_unused_assets(options.site_dir)
     write_build_report(result, options.site_dir)

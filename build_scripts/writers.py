@@ -52,6 +52,7 @@ from .metadata import KINDS_BY_SLUG
 from .model import CellStatus, Contact, Finding, Region, Report, StatTable
 from .parallel import map_in_processes
 from .regions import UNRESOLVED, UNRESOLVED_NAME, region_chain
+from .search_index import pack_blocks, report_text_blocks
 from .table_views import TABLE2_ONLY_2019_ROWS, table_view
 from .tables import read_number
 
@@ -315,6 +316,7 @@ class PreparedReport:
     body: str
     statistics_yaml: str
     data_json: str
+    search_blocks: bytes  # the report's text coded for the search index (search_index.py), packed
 
 
 def metadata_only(report: Report) -> Report:
@@ -337,7 +339,13 @@ def prepare_report(
         views={table.number: table_view(table, report.findings) for table in report.statistics},
         links={"data": data_name or default_data_name(report)},
     )
-    return PreparedReport(metadata_only(report), body, statistics_yaml(report), report_json(report, pretty_json))
+    return PreparedReport(
+        metadata_only(report),
+        body,
+        statistics_yaml(report),
+        report_json(report, pretty_json),
+        pack_blocks(report_text_blocks(report)),
+    )
 
 
 def render_report_page(env: jinja2.Environment, page: ReportPage, prepared: PreparedReport, agency: AgencyEntry) -> str:

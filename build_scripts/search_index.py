@@ -1,0 +1,303 @@
+"""The search index: every report as a search record that Pagefind indexes, and the facets beside it.
+
+Chinese has no spaces, and people type any part of a name or a term (伊川, 城市管理局, 复议). Pagefind
+matches whole words and word prefixes, and its Chinese word segmentation differs between indexing
+and the browser, so a word-based index misses what people type. Instead every run of text is cut
+into units (one Chinese character, or one run of ASCII letters and digits) and indexed as
+overlapping pairs of units, each written as digits: 伊川县 → "2031024029 2402935793 35793".
+A query of k units becomes its k-1 pairs, and a report contains the query exactly when the pairs
+stand at consecutive positions, which the search page checks (templates/theme/assets/
+archive-search.js). Digits keep Pagefind from stemming, segmenting or splitting the words into
+characters, so its matches are exact. The same cutting runs in the browser: the two must agree.
+
+The records live outside the site: Pagefind reads them and writes its index into site/pagefind/,
+and the facets file (site/pagefind/archive-facets.json) maps each indexed record to its report
+page, year, region, kind, format, source and checks, for the search page's filters and counts.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import logging
+import posixpath
+import re
+import subprocess
+import sys
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .metadata import KINDS_BY_SLUG
+from .model import Report, Table
+
+log = logging.getLogger(__name__)
+
+# Units: a run of ASCII letters and digits, or one Chinese character (the CJK unified ideographs,
+# extension A and the compatibility block). Everything else (punctuation, symbols) ends a run.
+UNIT_CLASSES = r"0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+PIECE = re.compile(rf"([0-9a-z]+)|([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])|(\s+)|([^\s{UNIT_CLASSES}]+)")
+CODE_WIDTH = 5  # every code point of a unit as 5 decimal digits (all are below 100000)
+
+FACETS_NAME = "archive-facets.json"
+PAGEFIND_DIR = "pagefind"
+# Pagefind's language for the records: they hold only digits and punctuation, so what matters is
+# that the language neither segments nor stems digits.
+INDEX_LANGUAGE = "en"
+
+TABLE_WEIGHT = 0.2  # table labels are shared by every report: a hit in the prose must rank higher
+METADATA_WEIGHT = 2.0
+
+FORM_LABELS = {"2019": "2019 年版", "2021": "2021 年版"}
+UNRESOLVED_LABEL = "未能确定"
+
+
+@functools.cache
+def unit_code(unit: str) -> str:
+    return "".join(f"{ord(character):0{CODE_WIDTH}d}" for character in unit)
+
+
+# Full-width letters and digits (ＡＢＣ１２３) read as ASCII, and ASCII in lower case. One character
+# for one, so the browser can map a match back onto the page's own text.
+FOLD = {
+    code: chr(code - 0xFEE0).lower()
+    for code in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+}
+FOLD |= {code: chr(code).lower() for code in range(ord("A"), ord("Z") + 1)}
+
+
+def normalize(text: str) -> str:
+    """What both sides index and search: full-width letters and digits folded, ASCII lower case."""
+    return text.translate(FOLD)
+
+
+def segment_tokens(codes: list[str]) -> list[str]:
+    """A run of unit codes as overlapping pairs, then its last unit alone, so that every unit
+    begins a token and a one-unit query finds it by prefix."""
+    return [*map(str.__add__, codes, codes[1:]), codes[-1]]
+
+
+def text_to_chunks(text: str) -> list[str]:
+    """Text as Pagefind's words: pair tokens of each run of units, and punctuation kept as it is
+    (for the snippets) in chunks of its own. Whitespace joins units, except between two ASCII runs
+    (`open data` stays two words)."""
+    chunks: list[str] = []
+    run: list[str] = []
+    last_was_ascii = spaced = False
+    for ascii_run, character, space, other in PIECE.findall(normalize(text)):
+        if space:
+            spaced = True
+            continue
+        if other:
+            if run:
+                chunks += segment_tokens(run)
+                run = []
+            chunks.append(other)
+        elif ascii_run and spaced and last_was_ascii and run:
+            chunks += segment_tokens(run)
+            run = [unit_code(ascii_run)]
+        else:
+            run.append(unit_code(ascii_run or character))
+        last_was_ascii = bool(ascii_run)
+        spaced = False
+    if run:
+        chunks += segment_tokens(run)
+    return chunks
+
+
+def encode_text(text: str) -> str:
+    return " ".join(text_to_chunks(text))
+
+
+def decode_chunk(chunk: str) -> str:
+    """The text a chunk stands for: a token's first unit, or punctuation as it is. Pagefind ends
+    each block's last word with a full stop: that becomes a space."""
+    if chunk.endswith(".") and chunk[:-1].isdigit():
+        return decode_chunk(chunk[:-1]) + " "
+    if not chunk.isdigit():
+        return chunk
+    codes = [int(chunk[i : i + CODE_WIDTH]) for i in range(0, len(chunk), CODE_WIDTH)]
+    if codes[0] >= 128:
+        return chr(codes[0])
+    first = []
+    for code in codes:
+        if code >= 128:
+            break
+        first.append(chr(code))
+    return "".join(first)
+
+
+def decode_text(encoded: str) -> str:
+    """The normalized text back from its chunks, without whitespace (the snippets' source)."""
+    return "".join(decode_chunk(chunk) for chunk in encoded.split())
+
+
+@dataclass(frozen=True)
+class SearchBlock:
+    """One indexed element of a record: encoded text and its Pagefind weight (1 is prose)."""
+
+    text: str
+    weight: float = 1.0
+
+
+def table_text(table: Table) -> str:
+    """A table as printed, cell by cell; the separators keep pairs from crossing cells."""
+    return "；".join(" | ".join(cell for cell in row if cell.strip()) for row in table.rows)
+
+
+def report_text_blocks(report: Report) -> Iterator[SearchBlock]:
+    """The report's own text in reading order: cover notice, preamble, sections; tables weigh less."""
+    if report.cover_notice:
+        yield SearchBlock(encode_text(" ".join(report.cover_notice.lines)))
+    for section in [None, *report.sections]:
+        blocks = report.preamble if section is None else section.blocks
+        if section is not None:
+            yield SearchBlock(encode_text(section.title))
+        for block in blocks:
+            if block.table is not None:
+                yield SearchBlock(encode_text(table_text(block.table)), TABLE_WEIGHT)
+            elif block.text:
+                yield SearchBlock(encode_text(block.text))
+
+
+def region_text(report: Report) -> str:
+    region = report.region
+    return " ".join(part for part in (region.province, region.city, region.county) if part)
+
+
+def metadata_text(report: Report) -> str:
+    """What a person may search for that the text might not say: agency, place, year, kind."""
+    parts = [report.agency, region_text(report), f"{report.year}年" if report.year else ""]
+    parts.append(KINDS_BY_SLUG[report.kind].label)
+    return "；".join(part for part in parts if part)
+
+
+def pack_blocks(blocks: Iterable[SearchBlock]) -> bytes:
+    """Blocks compressed for the trip between the two build rounds (a tenth of their size)."""
+    data = json.dumps([[block.text, block.weight] for block in blocks], ensure_ascii=False)
+    return zlib.compress(data.encode("utf-8"), 1)
+
+
+def unpack_blocks(packed: bytes) -> list[SearchBlock]:
+    return [SearchBlock(text, weight) for text, weight in json.loads(zlib.decompress(packed))]
+
+
+def page_url(page_path: str) -> str:
+    """The site-relative URL of a Markdown page (MkDocs' directory URLs)."""
+    return posixpath.splitext(page_path)[0] + "/"
+
+
+def source_label(report: Report) -> str:
+    if report.source.media_type == "application/pdf":
+        return "PDF（含扫描页）" if report.ocr_pages else "PDF"
+    return "文本"
+
+
+def has_failed_checks(report: Report) -> bool:
+    return any(finding.code.startswith("check-") for finding in report.findings)
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the search page filters and counts by, for one report."""
+
+    province: str
+    city: str
+    year: int
+    kind: str
+    form: str
+    source: str
+    checks: str
+
+
+FACET_FIELDS = ("province", "city", "kind", "form", "source", "checks")
+
+
+def report_facets(report: Report) -> Facets:
+    region = report.region
+    province = region.province if region.resolved and region.province else UNRESOLVED_LABEL
+    city = f"{province} {region.city}" if region.resolved and region.city else f"{province} —"
+    return Facets(
+        province=province,
+        city=city,
+        year=report.year or 0,
+        kind=KINDS_BY_SLUG[report.kind].label,
+        form=FORM_LABELS.get(report.format or "", "未能识别"),
+        source=source_label(report),
+        checks="有校验未通过" if has_failed_checks(report) else "校验全部通过",
+    )
+
+
+def render_record(env: jinja2.Environment, report: Report, url: str, packed_blocks: bytes) -> str:
+    """The HTML page Pagefind indexes for one report."""
+    return env.get_template("search_record.html.j2").render(
+        report=report,
+        url=url,
+        region=region_text(report),
+        kind=KINDS_BY_SLUG[report.kind].label,
+        title_tokens=encode_text(report.title),
+        metadata=SearchBlock(encode_text(metadata_text(report)), METADATA_WEIGHT),
+        blocks=unpack_blocks(packed_blocks),
+    )
+
+
+def record_name(index: int) -> str:
+    return f"{index:06d}.html"
+
+
+def run_pagefind(records_dir: Path, site_dir: Path) -> str | None:
+    """Index the records into site/pagefind/; an error message, or None."""
+    output = site_dir / PAGEFIND_DIR
+    command = [sys.executable, "-m", "pagefind", "--site", str(records_dir), "--output-path", str(output)]
+    command += ["--force-language", INDEX_LANGUAGE]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    log.debug("pagefind output:\n%s", completed.stdout)
+    if completed.returncode != 0:
+        return f"pagefind exited with {completed.returncode}: {completed.stderr.strip() or completed.stdout.strip()}"
+    if not (output / "pagefind.js").exists():
+        return "pagefind finished but wrote no pagefind/pagefind.js"
+    return None
+
+
+def read_fragment(path: Path) -> dict:
+    """A Pagefind fragment: gzip, a signature, then JSON."""
+    data = gzip.decompress(path.read_bytes())
+    return json.loads(data[len(b"pagefind_dcd") :])
+
+
+def record_hashes(site_dir: Path) -> dict[int, str]:
+    """Which Pagefind page (its fragment hash) holds which record, by record number."""
+    hashes = {}
+    for path in sorted((site_dir / PAGEFIND_DIR / "fragment").glob("*.pf_fragment")):
+        url = read_fragment(path)["url"]
+        hashes[int(posixpath.basename(url.rstrip("/")).split(".")[0])] = path.name.removesuffix(".pf_fragment")
+    return hashes
+
+
+def facets_data(facets: list[Facets], hashes: dict[int, str]) -> dict:
+    """Every indexed report in archive order: its Pagefind id and facets, as columns of small
+    numbers into sorted value lists (compact, and the same bytes for the same inputs). The page
+    itself is in the record's metadata, loaded only for the results shown."""
+    indexed = [i for i in range(len(facets)) if i in hashes]
+    values = {name: sorted({getattr(facets[i], name) for i in indexed}) for name in FACET_FIELDS}
+    positions = {name: {value: n for n, value in enumerate(labels)} for name, labels in values.items()}
+    columns = {name: [positions[name][getattr(facets[i], name)] for i in indexed] for name in FACET_FIELDS}
+    return {
+        "ids": [hashes[i] for i in indexed],
+        "year": [facets[i].year for i in indexed],
+        "values": values,
+        "columns": columns,
+    }
+
+
+def write_facets(site_dir: Path, facets: list[Facets]) -> None:
+    """The facets file, plain and gzip-compressed (fetched by browsers that can decompress)."""
+    data = facets_data(facets, record_hashes(site_dir))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    target = site_dir / PAGEFIND_DIR / FACETS_NAME
+    target.write_bytes(text)
+    target.with_name(FACETS_NAME + ".gz").write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
