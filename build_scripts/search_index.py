@@ -49,7 +49,9 @@ PAGEFIND_DIR = "pagefind"
 # that the language neither segments nor stems digits.
 INDEX_LANGUAGE = "en"
 
-TABLE_WEIGHT = 0.2  # table labels are shared by every report: a hit in the prose must rank higher
+# Table labels are shared by every report: a hit in the prose must rank above a hit only in a table.
+# 1/24 is the smallest weight Pagefind keeps (it stores weights in 24ths).
+TABLE_WEIGHT = 0.05
 METADATA_WEIGHT = 2.0
 
 FORM_LABELS = {"2019": "2019 年版", "2021": "2021 年版"}
@@ -113,12 +115,40 @@ def encode_text(text: str) -> str:
     return " ".join(text_to_chunks(text))
 
 
+def is_token(chunk: str) -> bool:
+    return chunk.isascii() and chunk.isdigit()
+
+
+def query_segments(query: str) -> list[list[str]]:
+    """A query as runs of units a report must contain unbroken: words split at spaces and
+    punctuation, quotes only grouping. The search page does the same (querySegments)."""
+    segments = []
+    for term in re.sub(r'["“”]', " ", normalize(query)).split():
+        units: list[str] = []
+        for ascii_run, character, _space, other in PIECE.findall(term):
+            if other:
+                if units:
+                    segments.append(units)
+                units = []
+            else:
+                units.append(ascii_run or character)
+        if units:
+            segments.append(units)
+    return segments
+
+
+def segment_query_tokens(units: list[str]) -> list[str]:
+    """The tokens to look up for one segment: its pairs, or its one unit (found by prefix)."""
+    codes = [unit_code(unit) for unit in units]
+    return codes if len(codes) == 1 else segment_tokens(codes)[:-1]
+
+
 def decode_chunk(chunk: str) -> str:
     """The text a chunk stands for: a token's first unit, or punctuation as it is. Pagefind ends
     each block's last word with a full stop: that becomes a space."""
-    if chunk.endswith(".") and chunk[:-1].isdigit():
+    if chunk.endswith(".") and is_token(chunk[:-1]):
         return decode_chunk(chunk[:-1]) + " "
-    if not chunk.isdigit():
+    if not is_token(chunk):
         return chunk
     codes = [int(chunk[i : i + CODE_WIDTH]) for i in range(0, len(chunk), CODE_WIDTH)]
     if codes[0] >= 128:

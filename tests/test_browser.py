@@ -87,7 +87,7 @@ def test_search_from_the_header_finds_the_report_and_opens_it(page, site_url: st
     page.wait_for_selector(".archive-search-result", timeout=15_000)
     titles = page.locator(".archive-search-result-title").all_inner_texts()
     assert any("伊川县城市管理局" in title for title in titles), titles
-    assert "共找到" in page.inner_text(".archive-search-status")
+    assert "“城市管理”：找到 1 份报告" in page.inner_text(".archive-search-status")
     page.locator(".archive-search-result-title", has_text="伊川县城市管理局").first.click()
     page.wait_for_load_state()
     assert page.url.startswith(site_url + "reports/410329/chengshiguanliju/2020/")

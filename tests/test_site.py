@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -70,7 +71,7 @@ def test_one_page_per_sample(built_site: tuple[BuildOptions, BuildResult]) -> No
     for outcome in published:
         page_dir = options.site_dir / Path(outcome.page or "").with_suffix("")
         html = (page_dir / "index.html").read_text(encoding="utf-8")
-        assert "data-pagefind-body" in html
+        assert "<h1" in html and "data-pagefind" not in html  # the index is built from search records
         assert (options.site_dir / Path(outcome.page or "").with_suffix(".json")).exists()
 
 
@@ -111,10 +112,15 @@ def test_no_third_party_host_is_referenced(built_site: tuple[BuildOptions, Build
 def test_pagefind_bundle_is_present(built_site: tuple[BuildOptions, BuildResult]) -> None:
     site = built_site[0].site_dir
     assert (site / "pagefind" / "pagefind.js").exists()
-    assert (site / "pagefind" / "pagefind-entry.json").exists()
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
-    assert "zh" in entry["languages"]
-    assert entry["languages"]["zh"]["page_count"] == len(SAMPLES)  # reports only, not browse pages
+    assert entry["languages"]["en"]["page_count"] == len(SAMPLES)  # search_index.INDEX_LANGUAGE
+    facets = json.loads((site / "pagefind" / "archive-facets.json").read_text())
+    assert len(facets["ids"]) == len(SAMPLES) == len(facets["year"])
+    assert (
+        gzip.decompress((site / "pagefind" / "archive-facets.json.gz").read_bytes())
+        == (site / "pagefind" / "archive-facets.json").read_bytes()
+    )
+    assert not list(site.rglob("0000*.html")), "search records must not be published"
 
 
 def test_build_report_accounts_for_every_source(built_site: tuple[BuildOptions, BuildResult]) -> None:
@@ -186,7 +192,7 @@ def test_tables_are_rendered_as_the_official_form(built_site: tuple[BuildOptions
     two = re.search(r'data-table="二">.*?</table>', page, re.S).group(0)
     assert '<th scope="row">行政许可</th><td>15</td><td>2</td>' in two
     assert '<td colspan="2">232.4586</td>' in two
-    assert '<p class="table-source" data-pagefind-ignore="all">原文第' in page
+    assert '<p class="table-source">原文第' in page
 
 
 def test_broken_rule_is_published_and_explained_in_chinese(tmp_path: Path) -> None:
