@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 BASE_PATH ?= /
 
-.PHONY: site serve test lint golden browser-deps pdf-fixtures bench-pdf bench-site clean
+.PHONY: site serve test lint golden browser-deps pdf-fixtures bench-pdf bench-site bench-search search-quality clean
 
 # Debian's Python needs its python3-venv package before it can create a virtual environment.
 $(VENV)/bin/python:
@@ -55,6 +55,14 @@ pdf-fixtures: $(TEST_STAMP) browser-deps
 ## bench-pdf: seconds per page for PDF text, tables and OCR, and the share of cells recovered
 bench-pdf: $(TEST_STAMP)
 	$(PY) -m tests.benchmarks.pdf_benchmark
+
+## search-quality: run the search query set in headless Chromium and print recall and precision (UPDATE=1 rewrites the expectations)
+search-quality: $(TEST_STAMP)
+	$(PY) -m tests.search_harness $(if $(UPDATE),--update)
+
+## bench-search: bytes and time of a first and later searches at 1,000 and 10,000 synthetic reports
+bench-search: $(TEST_STAMP)
+	$(PY) -m tests.benchmarks.search_benchmark $(or $(SEARCH_N),1000 10000)
 
 ## bench-site: build synthetic corpora of 100, 1,000 and 10,000 reports and print times and sizes
 bench-site: $(SITE_STAMP)
