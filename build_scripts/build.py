@@ -27,7 +27,7 @@ from .model import Finding, Report, Severity, SourceOutcome
 from .overrides import OVERRIDES_NAME, Overrides, apply_override_if_any, load_overrides, unmatched_problems
 from .parallel import KeepingWorkers, cycle_collection_paused, map_in_processes
 from .readers import ReportError, read_report
-from .search_index import page_url, record_name, render_record, report_facets, run_pagefind, write_facets
+from .search_index import SHARD_SIZE, page_url, record_name, render_record, report_facets, run_pagefind, write_facets
 from .writers import (
     PreparedReport,
     default_data_name,
@@ -62,6 +62,7 @@ class BuildOptions:
     strict: bool = False
     index: bool = True
     jobs: int | None = None  # processes for conversion and MkDocs; None: one per core for a large archive
+    search_shard_size: int = SHARD_SIZE  # reports per search index shard (search_index.py)
 
     @property
     def overrides_path(self) -> Path:
@@ -332,6 +333,7 @@ UNUSED_ASSETS = (
     "pagefind/pagefind-modular-ui.css",
     "pagefind/pagefind-component-ui.js",
     "pagefind/pagefind-component-ui.css",
+    "pagefind/pagefind-highlight.js",  # the report pages mark matches with the archive's own script
 )
 
 
@@ -439,9 +441,10 @@ def build(options: BuildOptions) -> BuildResult:
     result.timings["mkdocs"] = time.perf_counter() - clock
     if records_dir is not None:
         clock = time.perf_counter()
-        result.index_error = run_pagefind(records_dir, options.site_dir)
+        shard_size = options.search_shard_size
+        result.index_error = run_pagefind(records_dir, options.site_dir, len(archive.pages), shard_size)
         if result.index_error is None:
-            write_facets(options.site_dir, [report_facets(page.report) for page in archive.pages])
+            write_facets(options.site_dir, [report_facets(page.report) for page in archive.pages], shard_size)
         shutil.rmtree(records_dir)
         result.timings["pagefind"] = time.perf_counter() - clock
     prune_unused_assets(options.site_dir)

@@ -11,8 +11,14 @@ archive-search.js). Digits keep Pagefind from stemming, segmenting or splitting 
 characters, so its matches are exact. The same cutting runs in the browser: the two must agree.
 
 The records live outside the site: Pagefind reads them and writes its index into site/pagefind/,
-and the facets file (site/pagefind/archive-facets.json) maps each indexed record to its report
-page, year, region, kind, format, source and checks, for the search page's filters and counts.
+and the facets file (site/pagefind/archive-facets.json) maps each indexed record to its year,
+region, kind, format, source and checks, for the search page's filters and counts.
+
+Pagefind's work for one query grows with the pages matched times the word entries matched, so a
+term in every report costs the square of the archive's size. The records are therefore indexed
+in shards of SHARD_SIZE reports: the first is the main bundle (site/pagefind/), the others
+(site/pagefind/shard-N/) hold only their index and are merged into it by the search page, which
+then does about SHARD_SIZE times the archive's size of work for a query.
 """
 
 from __future__ import annotations
@@ -173,6 +179,14 @@ class SearchBlock:
     text: str
     weight: float = 1.0
 
+    @property
+    def in_table(self) -> bool:
+        return self.weight == TABLE_WEIGHT
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
 
 def table_text(table: Table) -> str:
     """A table as printed, cell by cell; the separators keep pairs from crossing cells."""
@@ -263,33 +277,76 @@ def report_facets(report: Report) -> Facets:
 
 
 def render_record(env: jinja2.Environment, report: Report, url: str, packed_blocks: bytes) -> str:
-    """The HTML page Pagefind indexes for one report."""
+    """The HTML page Pagefind indexes for one report: its prose, metadata and title, then its
+    tables. Where the tables start (in Pagefind's word positions, one per chunk) is in the record's
+    metadata, so that the search page can rank a hit in the report's own words above a hit only in
+    the tables, whichever shard each came from."""
+    blocks = unpack_blocks(packed_blocks)
+    prose = [block for block in blocks if not block.in_table]
+    title = SearchBlock(encode_text(report.title))
+    metadata = SearchBlock(encode_text(metadata_text(report)), METADATA_WEIGHT)
     return env.get_template("search_record.html.j2").render(
         report=report,
         url=url,
         region=region_text(report),
         kind=KINDS_BY_SLUG[report.kind].label,
-        title_tokens=encode_text(report.title),
-        metadata=SearchBlock(encode_text(metadata_text(report)), METADATA_WEIGHT),
-        blocks=unpack_blocks(packed_blocks),
+        prose=prose,
+        metadata=metadata,
+        title=title,
+        tables=[block for block in blocks if block.in_table],
+        tables_start=sum(block.word_count for block in [*prose, metadata, title]),
     )
 
 
+RECORD_DIGITS = 6
+SHARD_SIZE = 1000  # a power of ten, so that a shard's records share a name prefix
+# What a shard's bundle keeps: the main bundle's code and WebAssembly serve every shard.
+SHARD_KEEPS = ("pagefind-entry.json", "index", "fragment", "filter", "*.pf_meta")
+
+
 def record_name(index: int) -> str:
-    return f"{index:06d}.html"
+    return f"{index:0{RECORD_DIGITS}d}.html"
 
 
-def run_pagefind(records_dir: Path, site_dir: Path) -> str | None:
-    """Index the records into site/pagefind/; an error message, or None."""
-    output = site_dir / PAGEFIND_DIR
+def shard_bundles(record_count: int, shard_size: int = SHARD_SIZE) -> list[tuple[str, str]]:
+    """(bundle folder relative to the site, glob of its records) for each shard."""
+    digits = len(str(shard_size)) - 1
+    if shard_size != 10**digits:
+        raise ValueError(f"the shard size must be a power of ten, not {shard_size}")
+    count = max(1, -(-record_count // shard_size))
+    return [
+        (PAGEFIND_DIR if n == 0 else f"{PAGEFIND_DIR}/shard-{n}", f"{n:0{RECORD_DIGITS - digits}d}{'?' * digits}.html")
+        for n in range(count)
+    ]
+
+
+def run_pagefind_once(records_dir: Path, glob: str, output: Path) -> str | None:
     command = [sys.executable, "-m", "pagefind", "--site", str(records_dir), "--output-path", str(output)]
-    command += ["--force-language", INDEX_LANGUAGE]
+    command += ["--glob", glob, "--force-language", INDEX_LANGUAGE]
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     log.debug("pagefind output:\n%s", completed.stdout)
     if completed.returncode != 0:
         return f"pagefind exited with {completed.returncode}: {completed.stderr.strip() or completed.stdout.strip()}"
-    if not (output / "pagefind.js").exists():
-        return "pagefind finished but wrote no pagefind/pagefind.js"
+    if not (output / "pagefind-entry.json").exists():
+        return f"pagefind finished but wrote no {output.name}/pagefind-entry.json"
+    return None
+
+
+def keep_index_only(bundle: Path) -> None:
+    for path in bundle.iterdir():
+        if not any(path.match(pattern) for pattern in SHARD_KEEPS):
+            path.unlink()
+
+
+def run_pagefind(records_dir: Path, site_dir: Path, record_count: int, shard_size: int = SHARD_SIZE) -> str | None:
+    """Index the records into site/pagefind/ and its shards; an error message, or None."""
+    for folder, glob in shard_bundles(record_count, shard_size):
+        output = site_dir / folder
+        error = run_pagefind_once(records_dir, glob, output)
+        if error:
+            return error
+        if folder != PAGEFIND_DIR:
+            keep_index_only(output)
     return None
 
 
@@ -299,34 +356,45 @@ def read_fragment(path: Path) -> dict:
     return json.loads(data[len(b"pagefind_dcd") :])
 
 
-def record_hashes(site_dir: Path) -> dict[int, str]:
-    """Which Pagefind page (its fragment hash) holds which record, by record number."""
-    hashes = {}
-    for path in sorted((site_dir / PAGEFIND_DIR / "fragment").glob("*.pf_fragment")):
-        url = read_fragment(path)["url"]
-        hashes[int(posixpath.basename(url.rstrip("/")).split(".")[0])] = path.name.removesuffix(".pf_fragment")
-    return hashes
+@dataclass(frozen=True)
+class IndexedRecord:
+    id: str  # Pagefind's page hash, the id of its search results
+    tables_start: int  # the word position where the record's tables begin
 
 
-def facets_data(facets: list[Facets], hashes: dict[int, str]) -> dict:
+def indexed_records(site_dir: Path) -> dict[int, IndexedRecord]:
+    """Which Pagefind page holds which record, by record number, read back from the fragments."""
+    records = {}
+    for path in sorted((site_dir / PAGEFIND_DIR).glob("**/fragment/*.pf_fragment")):
+        fragment = read_fragment(path)
+        number = int(posixpath.basename(fragment["url"]).split(".")[0])
+        records[number] = IndexedRecord(path.name.removesuffix(".pf_fragment"), int(fragment["meta"]["tables"]))
+    return records
+
+
+def facets_data(facets: list[Facets], records: dict[int, IndexedRecord], shards: list[str]) -> dict:
     """Every indexed report in archive order: its Pagefind id and facets, as columns of small
     numbers into sorted value lists (compact, and the same bytes for the same inputs). The page
     itself is in the record's metadata, loaded only for the results shown."""
-    indexed = [i for i in range(len(facets)) if i in hashes]
+    indexed = [i for i in range(len(facets)) if i in records]
     values = {name: sorted({getattr(facets[i], name) for i in indexed}) for name in FACET_FIELDS}
     positions = {name: {value: n for n, value in enumerate(labels)} for name, labels in values.items()}
     columns = {name: [positions[name][getattr(facets[i], name)] for i in indexed] for name in FACET_FIELDS}
     return {
-        "ids": [hashes[i] for i in indexed],
+        "ids": [records[i].id for i in indexed],
+        "tables": [records[i].tables_start for i in indexed],
         "year": [facets[i].year for i in indexed],
         "values": values,
         "columns": columns,
+        "shards": [f"{folder}/" for folder in shards],
     }
 
 
-def write_facets(site_dir: Path, facets: list[Facets]) -> None:
-    """The facets file, plain and gzip-compressed (fetched by browsers that can decompress)."""
-    data = facets_data(facets, record_hashes(site_dir))
+def write_facets(site_dir: Path, facets: list[Facets], shard_size: int = SHARD_SIZE) -> None:
+    """The facets file, plain and gzip-compressed (fetched by browsers that can decompress), with
+    the shard bundles the search page merges into the main one."""
+    shards = [folder for folder, _ in shard_bundles(len(facets), shard_size)[1:]]
+    data = facets_data(facets, indexed_records(site_dir), shards)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
     target = site_dir / PAGEFIND_DIR / FACETS_NAME
     target.write_bytes(text)

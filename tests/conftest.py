@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def build_into(
-    folder: Path, source: Path = REPORTS, strict: bool = False, jobs: int | None = None
+    folder: Path, source: Path = REPORTS, strict: bool = False, jobs: int | None = None, **options: Any
 ) -> tuple[BuildOptions, BuildResult]:
     options = BuildOptions(
         source_dir=source,
@@ -29,6 +30,7 @@ def build_into(
         config_file=REPO / "mkdocs.yml",
         strict=strict,
         jobs=jobs,
+        **options,
     )
     return options, build(options)
 

@@ -35,6 +35,7 @@ from .conftest import CHROMIUM, REPO, SAMPLES, build_into
 
 QUERIES_FILE = REPO / "tests" / "search_queries.yaml"
 SYNTHETIC = 144  # two counties, 18 agencies each, four years
+SHARD_SIZE = 100  # small shards, so that the search page merges two index bundles as at scale
 SUB_PATH = "/archive/"
 CHROMIUM_ARGS = [
     "--headless",
@@ -74,7 +75,7 @@ def build_corpus(folder: Path) -> tuple[BuildOptions, BuildResult]:
     make_corpus(SYNTHETIC, source)
     for sample in SAMPLES:
         shutil.copyfile(sample, source / sample.name)
-    return build_into(folder, source=source)
+    return build_into(folder, source=source, search_shard_size=SHARD_SIZE)
 
 
 def source_key(name: str) -> str:

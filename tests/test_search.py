@@ -164,8 +164,27 @@ def test_search_loads_nothing_from_other_hosts_and_fits_a_phone(page, corpus) ->
     assert page.failed_requests == []
 
 
-def test_the_index_holds_no_page_but_the_reports(corpus) -> None:
+def test_the_index_holds_the_reports_only_in_shards_merged_by_the_page(corpus) -> None:
     options, result, _ = corpus
-    entry = json.loads((Path(options.site_dir) / "pagefind" / "pagefind-entry.json").read_text())
+    bundles = sorted((Path(options.site_dir) / "pagefind").glob("**/pagefind-entry.json"))
     published = sum(1 for o in result.outcomes if o.status == "published")
-    assert entry["languages"]["en"]["page_count"] == published
+    assert len(bundles) == -(-published // harness.SHARD_SIZE) >= 2
+    counts = [json.loads(entry.read_text())["languages"]["en"]["page_count"] for entry in bundles]
+    assert sum(counts) == published
+    facets = json.loads((Path(options.site_dir) / "pagefind" / "archive-facets.json").read_text())
+    assert facets["shards"] == [f"pagefind/shard-{n}/" for n in range(1, len(bundles))]
+    for shard in facets["shards"]:
+        assert not list((Path(options.site_dir) / shard).glob("*.js")), "a shard holds its index only"
+
+
+def test_a_query_found_only_apart_suggests_its_words(page, corpus) -> None:  # noqa: F811
+    _, _, url = corpus
+    page.goto(url + "search/?q=伊川城市管理")
+    wait_for_search(page)
+    assert page.inner_text(".archive-search-status").startswith("没有找到包含“伊川城市管理”的报告")
+    suggestion = page.locator(".archive-search-suggestion")
+    assert suggestion.inner_text() == "伊川 城市 管理"
+    suggestion.click()
+    wait_for_search(page)
+    assert page.inner_text(".archive-search-status").startswith("“伊川 城市 管理”：找到")
+    assert page.locator(".archive-search-result").count() > 0

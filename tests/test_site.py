@@ -13,6 +13,7 @@ import pytest
 
 from build_scripts.build import BuildOptions, BuildResult
 from build_scripts.readers import read_report
+from build_scripts.search_index import decode_text, read_fragment
 
 from .conftest import PDF_FIXTURES, REPORTS, SAMPLES, build_into
 
@@ -24,8 +25,6 @@ NOT_LOADED = {
     "www.w3.org": "SVG/XML namespace identifiers",
     "example.com": "Pagefind's dummy base for new URL() when rewriting result links",
     "fontawesome.com": "licence comment inside an inline SVG icon in Material's CSS",
-    "markjs.io": "licence comment in pagefind-highlight.js",
-    "git.io": "licence comment in pagefind-highlight.js",
 }
 URL = re.compile(r"""(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})""", re.IGNORECASE)
 
@@ -162,6 +161,9 @@ def test_report_text_is_shown_exactly_never_run(tmp_path: Path) -> None:
     assert "<script>alert" not in page and "<b>城管</b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ config }} **粗体** [链接](javascript:alert(1))" in page
     assert "<title>伊川县&lt;b&gt;城管&lt;/b&gt;局2020年" in page
+    [fragment] = [read_fragment(path) for path in (options.site_dir / "pagefind" / "fragment").iterdir()]
+    assert fragment["meta"]["title"] == title.replace("城市管理局", "<b>城管</b>局")  # the index has it as text
+    assert "<script>alert(1)</script>{{config}}**粗体**[链接](javascript:alert(1))" in decode_text(fragment["content"])
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -109,14 +109,18 @@ export function decodeText(content) {
 // ---- finding reports ----
 
 // Pagefind finds the reports holding every pair of a segment; the pairs must also stand at
-// consecutive positions somewhere, or the report holds them only apart.
-function hasRun(positions, length) {
-  if (length <= 1) return positions.length > 0;
+// consecutive positions somewhere, or the report holds them only apart. The first position where
+// they do, or -1.
+function firstRun(positions, length) {
+  if (length <= 1) return positions.length ? Math.min(...positions) : -1;
   const present = new Set(positions);
-  return positions.some((start) => {
-    for (let step = 1; step < length; step += 1) if (!present.has(start + step)) return false;
-    return true;
-  });
+  let first = -1;
+  for (const start of positions) {
+    let whole = true;
+    for (let step = 1; step < length && whole; step += 1) whole = present.has(start + step);
+    if (whole && (first === -1 || start < first)) first = start;
+  }
+  return first;
 }
 
 async function findSegment(pagefind, units) {
@@ -124,20 +128,22 @@ async function findSegment(pagefind, units) {
   const search = await pagefind.search(tokens.join(" "));
   const found = new Map();
   for (const result of search.results) {
-    if (hasRun(result.words, tokens.length)) found.set(result.id, result);
+    const first = firstRun(result.words, tokens.length);
+    if (first !== -1) found.set(result.id, { result, first });
   }
   return found;
 }
 
-// Reports containing every segment: id -> {score, result}.
+// Reports containing every segment: id -> {score, result, last}, where `last` is the latest of
+// the segments' first positions (all of them occur before it).
 export async function findReports(pagefind, segments) {
   let hits = null;
   for (const units of segments) {
     const found = await findSegment(pagefind, units);
     const next = new Map();
-    for (const [id, result] of found) {
-      if (hits === null) next.set(id, { score: result.score, result });
-      else if (hits.has(id)) next.set(id, { score: hits.get(id).score + result.score, result: hits.get(id).result });
+    for (const [id, { result, first }] of found) {
+      const hit = hits === null ? { score: 0, result, last: first } : hits.get(id);
+      if (hit) next.set(id, { score: hit.score + result.score, result: hit.result, last: Math.max(hit.last, first) });
     }
     hits = next;
   }
@@ -180,9 +186,11 @@ export function filterCounts(facets, rows, selected) {
 }
 
 // Relevance first and the newer year on a tie, or the year first on request; then archive order.
-export function orderRows(facets, rows, scores, sort) {
+// Relevance puts the reports that have every word in their own text (prose, title, metadata)
+// before those that have some only in their tables, whose labels every report shares.
+export function orderRows(facets, rows, scores, sort, inText = new Set(rows)) {
   const byYear = (a, b) => facets.year[b] - facets.year[a];
-  const byScore = (a, b) => (scores.get(b) || 0) - (scores.get(a) || 0);
+  const byScore = (a, b) => inText.has(b) - inText.has(a) || (scores.get(b) || 0) - (scores.get(a) || 0);
   const first = sort === "year" ? byYear : byScore;
   const second = sort === "year" ? byScore : byYear;
   return [...rows].sort((a, b) => first(a, b) || second(a, b) || a - b);
@@ -225,6 +233,21 @@ export function snippetParts(text, needles, before = 30, length = 110) {
   if (start > 0) parts.unshift(["…", false]);
   if (end < text.length) parts.push(["…", false]);
   return parts;
+}
+
+// A query that no report contains whole may still name things that are there apart
+// (伊川城市管理 → 伊川 城市 管理): the words of its longer segments, if the browser can cut them.
+export function spacedSuggestion(query) {
+  if (typeof Intl === "undefined" || !Intl.Segmenter) return null;
+  const segmenter = new Intl.Segmenter("zh", { granularity: "word" });
+  const segments = querySegments(query);
+  const words = [];
+  for (const units of segments) {
+    const text = units.join("");
+    if (units.length < 3) words.push(text);
+    else for (const { segment, isWordLike } of segmenter.segment(text)) if (isWordLike) words.push(segment);
+  }
+  return words.length > segments.length ? words.join(" ") : null;
 }
 
 // ---- the page ----
@@ -332,9 +355,10 @@ function describe(state, segments, total) {
 
 // Everything the page and the tests need: the engine, its facets, and one search.
 export async function createArchiveSearch(root) {
-  const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+  const [pagefind, facets] = await Promise.all([import(new URL("pagefind/pagefind.js", root).href), loadFacets(root)]);
   await pagefind.options({ baseUrl: root.pathname });
-  const facets = await loadFacets(root);
+  // A large archive's index comes in shards (search_index.py), searched together as one.
+  for (const shard of facets.shards) await pagefind.mergeIndex(new URL(shard, root).pathname);
   let everything = null;
   return {
     facets,
@@ -343,12 +367,14 @@ export async function createArchiveSearch(root) {
       const segments = querySegments(query);
       const results = new Map();
       const scores = new Map();
+      const inText = new Set();
       if (segments.length) {
         for (const [id, hit] of await findReports(pagefind, segments)) {
           const row = facets.rowOf.get(id);
           if (row === undefined) continue;
           results.set(row, hit.result);
           scores.set(row, hit.score);
+          if (hit.last < facets.tables[row]) inText.add(row);
         }
       } else {
         everything ??= (await pagefind.search(null)).results;
@@ -357,13 +383,13 @@ export async function createArchiveSearch(root) {
           if (row !== undefined) results.set(row, result);
         }
       }
-      return { segments, results, scores };
+      return { segments, results, scores, inText };
     },
     select(found, selected, sort) {
       const rows = [...found.results.keys()];
       const counts = filterCounts(facets, rows, selected);
       const kept = rows.filter((row) => matches(facets, row, selected, null));
-      return { counts, rows: orderRows(facets, kept, found.scores, sort) };
+      return { counts, rows: orderRows(facets, kept, found.scores, sort, found.inText) };
     },
     // The report pages of some rows, for tests and harnesses (loads their metadata).
     async pages(found, rows) {
@@ -419,6 +445,14 @@ async function main() {
     list.replaceChildren();
     await showMore();
     status.textContent = describe(state, found.segments, rows.length);
+    const suggestion = rows.length || !found.segments.length ? null : spacedSuggestion(state.query);
+    if (suggestion) {
+      const link = element("a", "archive-search-suggestion", suggestion);
+      const url = new URL(window.location.href);
+      url.searchParams.set("q", suggestion);
+      link.href = url.href;
+      status.append(" 试试分开的词：", link);
+    }
     const chosen = FILTERS.filter(({ name }) => state.selected[name]).length;
     panel.querySelector("summary").textContent = chosen ? `筛选和排序（已选 ${chosen} 项）` : "筛选和排序";
     if (chosen || !found.segments.length) panel.open = true;
