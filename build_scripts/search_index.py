@@ -23,6 +23,7 @@ then does about SHARD_SIZE times the archive's size of work for a query.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gzip
 import json
@@ -372,11 +373,16 @@ def indexed_records(site_dir: Path) -> dict[int, IndexedRecord]:
     return records
 
 
-def facets_data(facets: list[Facets], records: dict[int, IndexedRecord], shards: list[str]) -> dict:
+def facets_data(facets: list[Facets], records: dict[int, IndexedRecord], shard_size: int = SHARD_SIZE) -> dict:
     """Every indexed report in archive order: its Pagefind id and facets, as columns of small
-    numbers into sorted value lists (compact, and the same bytes for the same inputs). The page
-    itself is in the record's metadata, loaded only for the results shown."""
+    numbers into sorted value lists (compact, and the same bytes for the same inputs); and the
+    index bundles with the first row of each. The page itself is in the record's metadata, loaded
+    only for the results shown."""
     indexed = [i for i in range(len(facets)) if i in records]
+    bundles = shard_bundles(len(facets), shard_size)
+    bundle_rows = [
+        next((row for row, i in enumerate(indexed) if i >= n * shard_size), len(indexed)) for n in range(len(bundles))
+    ]
     values = {name: sorted({getattr(facets[i], name) for i in indexed}) for name in FACET_FIELDS}
     positions = {name: {value: n for n, value in enumerate(labels)} for name, labels in values.items()}
     columns = {name: [positions[name][getattr(facets[i], name)] for i in indexed] for name in FACET_FIELDS}
@@ -386,15 +392,15 @@ def facets_data(facets: list[Facets], records: dict[int, IndexedRecord], shards:
         "year": [facets[i].year for i in indexed],
         "values": values,
         "columns": columns,
-        "shards": [f"{folder}/" for folder in shards],
+        "bundles": [f"{folder}/" for folder, _ in bundles],
+        "bundle_rows": bundle_rows,
     }
 
 
 def write_facets(site_dir: Path, facets: list[Facets], shard_size: int = SHARD_SIZE) -> None:
     """The facets file, plain and gzip-compressed (fetched by browsers that can decompress), with
     the shard bundles the search page merges into the main one."""
-    shards = [folder for folder, _ in shard_bundles(len(facets), shard_size)[1:]]
-    data = facets_data(facets, indexed_records(site_dir), shards)
+    data = facets_data(facets, indexed_records(site_dir), shard_size)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
     target = site_dir / PAGEFIND_DIR / FACETS_NAME
     target.write_bytes(text)

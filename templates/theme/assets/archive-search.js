@@ -8,7 +8,7 @@
 
 const CODE_WIDTH = 5;
 const PIECE = /([0-9a-z]+)|([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])|(\s+)|([^\s0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)/gu;
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 10;
 const FILTERS = [
   { name: "province", label: "省份" },
   { name: "city", label: "城市" },
@@ -108,28 +108,35 @@ export function decodeText(content) {
 
 // ---- finding reports ----
 
-// Pagefind finds the reports holding every pair of a segment; the pairs must also stand at
-// consecutive positions somewhere, or the report holds them only apart. The first position where
-// they do, or -1.
-function firstRun(positions, length) {
-  if (length <= 1) return positions.length ? Math.min(...positions) : -1;
-  const present = new Set(positions);
-  let first = -1;
-  for (const start of positions) {
-    let whole = true;
-    for (let step = 1; step < length && whole; step += 1) whole = present.has(start + step);
-    if (whole && (first === -1 || start < first)) first = start;
-  }
-  return first;
+// The pairs to look up for a segment, with their offsets: every other pair and the last one. They
+// cover every unit, so a report whose pair at position p + offset is the segment's pair at that
+// offset, for each of them, contains the whole segment; looking up half the pairs halves the
+// index a long query downloads.
+export function coveringTokens(units) {
+  const tokens = segmentQueryTokens(units);
+  const offsets = tokens.map((_, offset) => offset).filter((offset) => offset % 2 === 0 || offset === tokens.length - 1);
+  return offsets.map((offset) => ({ token: tokens[offset], offset }));
 }
 
+// Each pair is looked up on its own, so that its positions are known to be its own; the reports
+// with every pair, at their offsets from one start, contain the segment. id -> {result, first,
+// score}, `first` being the first such start.
 async function findSegment(pagefind, units) {
-  const tokens = segmentQueryTokens(units);
-  const search = await pagefind.search(tokens.join(" "));
+  const lookups = [];
+  for (const { token, offset } of coveringTokens(units)) {
+    const search = await pagefind.search(token);
+    lookups.push({ offset, results: new Map(search.results.map((result) => [result.id, result])) });
+  }
   const found = new Map();
-  for (const result of search.results) {
-    const first = firstRun(result.words, tokens.length);
-    if (first !== -1) found.set(result.id, { result, first });
+  const [head, ...rest] = lookups;
+  for (const [id, result] of head.results) {
+    const others = rest.map(({ offset, results }) => ({ offset, result: results.get(id) }));
+    if (others.some(({ result: other }) => !other)) continue;
+    const positions = others.map(({ offset, result: other }) => ({ offset, at: new Set(other.words) }));
+    const starts = result.words.filter((start) => positions.every(({ offset, at }) => at.has(start + offset)));
+    if (!starts.length) continue;
+    const score = others.reduce((sum, { result: other }) => sum + other.score, result.score);
+    found.set(id, { result, first: Math.min(...starts), score });
   }
   return found;
 }
@@ -141,9 +148,9 @@ export async function findReports(pagefind, segments) {
   for (const units of segments) {
     const found = await findSegment(pagefind, units);
     const next = new Map();
-    for (const [id, { result, first }] of found) {
+    for (const [id, { result, first, score }] of found) {
       const hit = hits === null ? { score: 0, result, last: first } : hits.get(id);
-      if (hit) next.set(id, { score: hit.score + result.score, result: hit.result, last: Math.max(hit.last, first) });
+      if (hit) next.set(id, { score: hit.score + score, result: hit.result, last: Math.max(hit.last, first) });
     }
     hits = next;
   }
@@ -160,6 +167,17 @@ async function loadFacets(root) {
   const facets = await new Response(body).json();
   facets.rowOf = new Map(facets.ids.map((id, row) => [id, row]));
   return facets;
+}
+
+// One report's Pagefind fragment (its metadata and coded text), fetched directly: browsing
+// without a query needs no search, and a search for nothing would load the whole index.
+async function loadFragment(root, facets, row) {
+  let bundle = 0;
+  while (bundle + 1 < facets.bundle_rows.length && facets.bundle_rows[bundle + 1] <= row) bundle += 1;
+  const response = await fetch(new URL(`${facets.bundles[bundle]}fragment/${facets.ids[row]}.pf_fragment`, root));
+  if (!response.ok) throw new Error(`fragment: HTTP ${response.status}`);
+  const data = await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+  return JSON.parse(new TextDecoder().decode(new Uint8Array(data).subarray("pagefind_dcd".length)));
 }
 
 function facetValue(facets, name, row) {
@@ -358,7 +376,7 @@ export async function createArchiveSearch(root) {
   const [pagefind, facets] = await Promise.all([import(new URL("pagefind/pagefind.js", root).href), loadFacets(root)]);
   await pagefind.options({ baseUrl: root.pathname });
   // A large archive's index comes in shards (search_index.py), searched together as one.
-  for (const shard of facets.shards) await pagefind.mergeIndex(new URL(shard, root).pathname);
+  for (const bundle of facets.bundles.slice(1)) await pagefind.mergeIndex(new URL(bundle, root).pathname);
   let everything = null;
   return {
     facets,
@@ -376,8 +394,10 @@ export async function createArchiveSearch(root) {
           scores.set(row, hit.score);
           if (hit.last < facets.tables[row]) inText.add(row);
         }
+      } else if (typeof DecompressionStream !== "undefined") {
+        for (let row = 0; row < facets.ids.length; row += 1) results.set(row, { data: () => loadFragment(root, facets, row) });
       } else {
-        everything ??= (await pagefind.search(null)).results;
+        everything ??= (await pagefind.search(null)).results; // loads the whole index: old browsers only
         for (const result of everything) {
           const row = facets.rowOf.get(result.id);
           if (row !== undefined) results.set(row, result);
