@@ -380,9 +380,7 @@ def facets_data(facets: list[Facets], records: dict[int, IndexedRecord], shard_s
     only for the results shown."""
     indexed = [i for i in range(len(facets)) if i in records]
     bundles = shard_bundles(len(facets), shard_size)
-    bundle_rows = [
-        next((row for row, i in enumerate(indexed) if i >= n * shard_size), len(indexed)) for n in range(len(bundles))
-    ]
+    bundle_rows = [bisect.bisect_left(indexed, n * shard_size) for n in range(len(bundles))]
     values = {name: sorted({getattr(facets[i], name) for i in indexed}) for name in FACET_FIELDS}
     positions = {name: {value: n for n, value in enumerate(labels)} for name, labels in values.items()}
     columns = {name: [positions[name][getattr(facets[i], name)] for i in indexed] for name in FACET_FIELDS}
