@@ -300,7 +300,11 @@ def render_record(env: jinja2.Environment, report: Report, url: str, packed_bloc
 
 
 RECORD_DIGITS = 6
-SHARD_SIZE = 1000  # a power of ten, so that a shard's records share a name prefix
+# A power of ten, so that a shard's records share a name prefix. Each shard adds its own index
+# chunks to a query's download, and saves Pagefind work that grows with the square of its size:
+# at 10,000 reports one bundle downloaded 40 % less than ten shards and took 50 % longer to
+# search (tests/benchmarks/search_benchmark.py), so shards start above 10,000.
+SHARD_SIZE = 10_000
 # What a shard's bundle keeps: the main bundle's code and WebAssembly serve every shard.
 SHARD_KEEPS = ("pagefind-entry.json", "index", "fragment", "filter", "*.pf_meta")
 

@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from build_scripts.search_index import SHARD_SIZE
 from build_scripts.serve import serve_in_thread
 
 from ..conftest import CHROMIUM, build_into
@@ -27,9 +28,9 @@ FIRST_QUERY = "城市管理局"
 LATER_QUERIES = ("行政复议", "伊川 科技", "2023年", "本机关不掌握相关政府信息")
 
 
-def build_synthetic(count: int, folder: Path) -> Path:
+def build_synthetic(count: int, folder: Path, shard_size: int) -> Path:
     make_corpus(count, folder / "reports")
-    options, result = build_into(folder, source=folder / "reports")
+    options, result = build_into(folder, source=folder / "reports", search_shard_size=shard_size)
     timings = result.timings
     total = sum(timings.get(stage, 0) for stage in ("convert", "mkdocs", "pagefind"))
     print(f"built {count} reports in {total:.0f} s (Pagefind {timings.get('pagefind', 0):.0f} s)")
@@ -83,13 +84,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("counts", nargs="*", type=int, help="synthetic reports to build and measure")
     parser.add_argument("--site", type=Path, help="measure an existing built site instead")
+    parser.add_argument("--shard-size", type=int, default=SHARD_SIZE, help="reports per index shard (power of ten)")
     args = parser.parse_args()
     if args.site:
         print_rows(str(args.site), measure_site(args.site))
     for count in args.counts:
         with tempfile.TemporaryDirectory() as folder:
-            site = build_synthetic(count, Path(folder))
-            print_rows(f"{count} synthetic reports", measure_site(site))
+            site = build_synthetic(count, Path(folder), args.shard_size)
+            print_rows(f"{count} synthetic reports, index shards of {args.shard_size}", measure_site(site))
     return 0
 
 
