@@ -192,3 +192,17 @@ def test_a_query_found_only_apart_suggests_its_words(page, corpus) -> None:  # n
     wait_for_search(page)
     assert page.inner_text(".archive-search-status").startswith("“伊川 城市 管理”：找到")
     assert page.locator(".archive-search-result").count() > 0
+
+
+def test_a_snippet_shows_where_the_words_of_the_query_meet(page, corpus) -> None:  # noqa: F811
+    _, _, url = corpus
+    page.goto(url + "search/")
+    page.wait_for_function("window.archiveSearch !== undefined")
+    text = "科技" + "无关的文字" * 40 + "伊川县科技和工信局" + "其他" * 60
+    parts = page.evaluate(
+        "async ([module, text]) => (await import(module)).snippetParts(text, ['伊川', '科技'])",
+        [url + "assets/archive-search.js", text],
+    )
+    marked = [part for part, is_mark in parts if is_mark]
+    assert marked == ["伊川", "科技"]
+    assert "".join(part for part, _ in parts).startswith("…")

@@ -233,11 +233,24 @@ function findAll(text, needles) {
   return merged;
 }
 
-// A stretch of the report's text around the first match, the matches marked: a list of
+// Where a snippet starts: before the first match of the stretch that shows the most different
+// words of the query (the first such stretch), so that 伊川 科技 shows both where they meet.
+function snippetStart(text, spans, needles, before, length) {
+  let best = { start: spans.length ? Math.max(0, spans[0][0] - before) : 0, words: 0 };
+  for (const [from] of spans.slice(0, 200)) {
+    const start = Math.max(0, from - before);
+    const shown = text.slice(start, start + length);
+    const words = needles.filter((needle) => shown.includes(needle)).length;
+    if (words > best.words) best = { start, words };
+  }
+  return best.start;
+}
+
+// A stretch of the report's text around the matches, the matches marked: a list of
 // [text, marked] pairs, rendered as text nodes (report text is never parsed as HTML).
 export function snippetParts(text, needles, before = 30, length = 110) {
   const spans = findAll(text, needles);
-  const start = spans.length ? Math.max(0, spans[0][0] - before) : 0;
+  const start = snippetStart(text, spans, needles, before, length);
   const end = Math.min(text.length, start + length);
   const parts = [];
   let at = start;
