@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .archive import Archive, build_archive
+from .datasets import StatsRow, dataset_files, write_binary_files
 from .mkdocs_hooks import SHARD_VARIABLE
 from .model import Finding, Report, Severity, SourceOutcome
 from .overrides import OVERRIDES_NAME, Overrides, apply_override_if_any, load_overrides, unmatched_problems
@@ -224,12 +225,22 @@ def publish_prepared(state: PublishState, leave_out: frozenset[str] = frozenset(
             publish_one_report(state, index)
 
 
-def prepare_to_publish(settings: PrepareSettings, path: Path) -> tuple[Report | SourceOutcome, PreparedReport | None]:
-    """Round one in a worker: the report's metadata for the archive; the prepared report stays."""
+@dataclass(frozen=True)
+class ReportSummary:
+    """What round one sends to the parent: a report's metadata and its cells, compact."""
+
+    report: Report
+    stats: StatsRow
+
+
+def prepare_to_publish(
+    settings: PrepareSettings, path: Path
+) -> tuple[ReportSummary | SourceOutcome, PreparedReport | None]:
+    """Round one in a worker: the report's metadata and cells for the archive; the prepared report stays."""
     result = prepare_one_source(settings, path)
     if isinstance(result, SourceOutcome):
         return result, None
-    return result.report, result
+    return ReportSummary(result.report, result.stats), result
 
 
 @dataclass(frozen=True)
@@ -416,17 +427,21 @@ def build(options: BuildOptions) -> BuildResult:
     workers = KeepingWorkers(process_count(options, len(sources)), prepare_to_publish, settings)
     with cycle_collection_paused(), contextlib.closing(workers):
         results = workers.run_first(sources)
-        reports = [result for result in results if isinstance(result, Report)]
+        summaries = [result for result in results if isinstance(result, ReportSummary)]
+        reports = [summary.report for summary in summaries]
+        stats = {summary.report.source.path: summary.stats for summary in summaries}
         failures = [result for result in results if isinstance(result, SourceOutcome)]
         override_problems = unmatched_problems(overrides, {report.source.path for report in reports})
         lap("prepare")
         archive = build_archive(reports, overrides.agency_links)
         second_copies: dict[str, PreparedReport] = {}
         prepare_second_copies(archive, second_copies, settings)
-        browse_pages = render_browse_pages(archive)
+        downloads = dataset_files(archive, stats)
+        browse_pages = render_browse_pages(archive, downloads=downloads)
         lap("browse")
         prepare_content_dir(options.content_dir)  # everything has been read: now write
         write_files(options.content_dir, browse_pages)
+        write_binary_files(options.content_dir, downloads.files)
         message = PublishMessage(
             archive, options.source_dir, options.content_dir, records_dir, frozenset(second_copies)
         )

@@ -63,9 +63,9 @@ _to_link: list[tuple[str, str]] = []
 
 
 def is_report_file(file: Any) -> bool:
-    """A report's JSON or original beside its page: generated, never edited, and the bulk of the
-    site's bytes."""
-    return file.src_uri.startswith("reports/") and not file.is_documentation_page()
+    """A report's JSON or original beside its page, or a download of the archive's data: generated,
+    never edited, and the bulk of the site's bytes."""
+    return file.src_uri.startswith(("reports/", "data/")) and not file.is_documentation_page()
 
 
 def on_files(files: Any, config: Any) -> Any:

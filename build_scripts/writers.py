@@ -33,6 +33,19 @@ from .archive import (
     year_group_path,
 )
 from .checks import RULE_NAMES
+from .datasets import (
+    CELL_KEYS,
+    CELLS_CSV,
+    DATA_DIR,
+    JSON_FILE,
+    REPORT_FIELDS,
+    SCHEMA,
+    SQLITE_FILE,
+    WIDE_CSV,
+    Downloads,
+    StatsRow,
+    report_stats,
+)
 from .escape import html_text, markdown_text
 from .forms import (
     TABLE2_2019_COLUMNS,
@@ -317,6 +330,7 @@ class PreparedReport:
     statistics_yaml: str
     data_json: str
     search_blocks: bytes  # the report's text coded for the search index (search_index.py), packed
+    stats: StatsRow  # its cells, compact, for the archive's downloads (datasets.py)
 
 
 def metadata_only(report: Report) -> Report:
@@ -345,6 +359,7 @@ def prepare_report(
         statistics_yaml(report),
         report_json(report, pretty_json),
         pack_blocks(report_text_blocks(report)),
+        report_stats(report),
     )
 
 
@@ -618,6 +633,39 @@ def render_dictionary(env: jinja2.Environment) -> str:
             {"slug": kind.slug, "label": kind.label, "words": "、".join(kind.words) or "（以上均不符合）"}
             for kind in KINDS_BY_SLUG.values()
         ],
+        report_fields=REPORT_FIELDS,
+        cell_keys=CELL_KEYS,
+    )
+
+
+DOWNLOAD_DESCRIPTIONS = {
+    WIDE_CSV: "宽表：每份报告一行，报告信息之后每格一列（UTF-8 带 BOM，Excel 可直接打开）",
+    CELLS_CSV: "长表（gzip 压缩）：每份报告印出的每格一行：报告、表、行、列、数值、空白、存疑",
+    JSON_FILE: "JSON（gzip 压缩）：每份报告的信息与各格数值，及各格的官方标签",
+    SQLITE_FILE: "SQLite 数据库（gzip 压缩）：reports、agencies、regions、cells、findings 五张表，结构见下",
+}
+
+
+def human_size(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
+
+
+def render_data_page(env: jinja2.Environment, archive: Archive, downloads: Downloads) -> str:
+    files = [
+        {
+            "name": name,
+            "description": DOWNLOAD_DESCRIPTIONS[name],
+            "size": human_size(len(downloads.files[f"{DATA_DIR}/{name}"])),
+        }
+        for name in (WIDE_CSV, CELLS_CSV, JSON_FILE, SQLITE_FILE)
+    ]
+    return env.get_template("data.md.j2").render(
+        front_matter=front_matter({"title": "数据下载", "page_kind": "index"}),
+        files=files,
+        report_count=len(archive.pages),
+        cell_count=downloads.cell_count,
+        schema=SCHEMA,
+        sqlite_name=SQLITE_FILE,
     )
 
 
@@ -671,10 +719,14 @@ def render_report_files(
     return {path: text for files in rendered for path, text in files.items()}
 
 
-def render_browse_pages(archive: Archive, env: jinja2.Environment | None = None) -> dict[str, str]:
+def render_browse_pages(
+    archive: Archive, env: jinja2.Environment | None = None, downloads: Downloads | None = None
+) -> dict[str, str]:
     """Every page of the content folder besides the reports, keyed by relative path, sorted."""
     env = env or template_environment()
     files = {"index.md": render_home(env, archive)}
+    if downloads is not None:
+        files[f"{DATA_DIR}/index.md"] = render_data_page(env, archive, downloads)
     files["search.md"] = env.get_template("search.md.j2").render(
         front_matter=front_matter({"title": "搜索", "page_kind": "search", "hide": ["toc"]})
     )

@@ -1,0 +1,380 @@
+"""The archive's numbers as downloads: every cell of tables 二, 三 and 四 of every report.
+
+- `archive-reports.csv`: one row per report, one column per cell of the official forms (UTF-8 with
+  a BOM, so that Excel reads the Chinese correctly);
+- `archive-cells.csv.gz`: one row per printed cell (report, table, row, column, value, flags);
+- `archive.json.gz`: every report with its metadata and cells;
+- `archive.sqlite.gz`: the same as a SQLite database (tables in SCHEMA, documented on the site).
+
+A cell is a number, blank (printed empty or "—": not reported, never the same as 0), uncertain
+(the parser could not place a number with confidence: no value is given) or absent (the report's
+form has no such cell, or the report has no such table). Everything is written in archive order
+with no timestamps, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .archive import Archive, ReportPage
+from .forms import (
+    TABLE2_COLUMNS,
+    TABLE2_FORM,
+    TABLE2_ROWS,
+    TABLE3_COLUMNS,
+    TABLE3_ROWS,
+    TABLE4_COLUMNS,
+    TABLE4_ROWS,
+    table2_column_label,
+)
+from .metadata import KINDS_BY_SLUG
+from .model import CellStatus, Report
+from .search_index import page_url, source_label
+from .table_views import TABLE2_ONLY_2019_ROWS
+
+DATA_DIR = "data"
+WIDE_CSV = "archive-reports.csv"
+CELLS_CSV = "archive-cells.csv.gz"
+JSON_FILE = "archive.json.gz"
+SQLITE_FILE = "archive.sqlite.gz"
+TABLE_DIGITS = {"二": "2", "三": "3", "四": "4"}
+
+# What a report's cell holds, one character each in StatsRow.states.
+NUMBER, BLANK, UNCERTAIN, ABSENT = "n", "b", "u", "."
+STATE_OF = {CellStatus.NUMBER: NUMBER, CellStatus.BLANK: BLANK, CellStatus.UNCERTAIN: UNCERTAIN}
+
+
+@dataclass(frozen=True)
+class CellKey:
+    """One cell of an official form, and the forms ("2019", "2021") it exists in."""
+
+    table: str  # 二, 三, 四
+    row: str
+    column: str
+    row_label: str
+    column_label: str
+    formats: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        """Its column name in the downloads: t3.received.total."""
+        return f"t{TABLE_DIGITS[self.table]}.{self.row}.{self.column}"
+
+
+def table2_formats(row: str, group: str | None, column: str) -> tuple[str, ...]:
+    return tuple(
+        form
+        for form, items in TABLE2_FORM.items()
+        if group in items and column in items[group] and row not in TABLE2_ONLY_2019_ROWS.get(form, ())
+    )
+
+
+def table3_formats(row: str) -> tuple[str, ...]:
+    if row == "other_handling":
+        return ("2019",)
+    if row in ("other_no_correction", "other_unpaid_fee", "other_other"):
+        return ("2021",)
+    return ("2019", "2021")
+
+
+def form_cells() -> tuple[CellKey, ...]:
+    """Every cell of every official form, in the forms' order (table, row, column)."""
+    keys = []
+    for row in TABLE2_ROWS:
+        for column in TABLE2_COLUMNS:
+            formats = table2_formats(row.key, row.group, column.key)
+            if formats:
+                label = table2_column_label(formats[-1], column.key)
+                keys.append(CellKey("二", row.key, column.key, row.label, label, tuple(sorted(formats))))
+    for row in TABLE3_ROWS:
+        keys += [CellKey("三", row.key, c.key, row.label, c.label, table3_formats(row.key)) for c in TABLE3_COLUMNS]
+    for row in TABLE4_ROWS:
+        keys += [CellKey("四", row.key, c.key, row.label, c.label, ("2019", "2021")) for c in TABLE4_COLUMNS]
+    return tuple(keys)
+
+
+CELL_KEYS = form_cells()
+KEY_INDEX = {(key.table, key.row, key.column): index for index, key in enumerate(CELL_KEYS)}
+
+
+@dataclass(frozen=True)
+class StatsRow:
+    """A report's cells, compact enough to send from a build worker: a value and a state per
+    CELL_KEYS entry (a value only for numbers)."""
+
+    values: tuple[int | float | None, ...]
+    states: str
+
+
+def report_stats(report: Report) -> StatsRow:
+    values: list[int | float | None] = [None] * len(CELL_KEYS)
+    states = [ABSENT] * len(CELL_KEYS)
+    for table in report.statistics:
+        for cell in table.cells:
+            index = KEY_INDEX.get((table.number, cell.row, cell.column))
+            if index is None:
+                continue
+            states[index] = STATE_OF[cell.status]
+            values[index] = cell.value if cell.status == CellStatus.NUMBER else None
+    return StatsRow(tuple(values), "".join(states))
+
+
+def report_id(page: ReportPage) -> str:
+    """A report's stable id in the downloads: its page's path (reports/410329/chengshiguanliju/2020)."""
+    return page.path.removesuffix(".md")
+
+
+def checks_failed(report: Report) -> int:
+    return sum(1 for finding in report.findings if finding.code.startswith("check-"))
+
+
+# The reports' metadata columns, in the downloads' order, with what each holds.
+REPORT_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("report_id", "TEXT", "报告编号：报告页面的路径，如 reports/410329/chengshiguanliju/2020"),
+    ("url", "TEXT", "报告页面（相对于网站根目录）"),
+    ("data_url", "TEXT", "该报告全部解析结果的 JSON（相对于网站根目录）"),
+    ("title", "TEXT", "报告标题"),
+    ("agency_id", "TEXT", "机构编号（同一机构各年度相同）"),
+    ("agency", "TEXT", "机构名称（报告所用）"),
+    ("kind", "TEXT", "机构类型"),
+    ("year", "INTEGER", "报告年度"),
+    ("format", "TEXT", "报表格式：2019 或 2021；空为未能识别"),
+    ("publication_date", "TEXT", "发布日期（YYYY-MM-DD），空为报告未载明"),
+    ("region_code", "TEXT", "行政区划代码；空为未能确定"),
+    ("province", "TEXT", "省级"),
+    ("city", "TEXT", "地级"),
+    ("county", "TEXT", "县级"),
+    ("source_file", "TEXT", "来源文件名"),
+    ("source_type", "TEXT", "来源文件类型：文本、PDF 或 PDF（含扫描页）"),
+    ("source_sha256", "TEXT", "来源文件的 SHA-256"),
+    ("checks_failed", "INTEGER", "未通过的勾稽关系校验条数"),
+    ("uncertain_cells", "INTEGER", "不确定的单元格数"),
+)
+
+
+def report_metadata(page: ReportPage, stats: StatsRow) -> dict[str, str | int | None]:
+    report, region = page.report, page.report.region
+    return {
+        "report_id": report_id(page),
+        "url": page_url(page.path),
+        "data_url": page.data_path,
+        "title": report.title,
+        "agency_id": page.agency_id,
+        "agency": report.agency,
+        "kind": KINDS_BY_SLUG[report.kind].label,
+        "year": report.year,
+        "format": report.format,
+        "publication_date": report.publication_date,
+        "region_code": region.code if region.resolved else None,
+        "province": region.province if region.resolved else None,
+        "city": region.city if region.resolved else None,
+        "county": region.county if region.resolved else None,
+        "source_file": report.source.path,
+        "source_type": source_label(report),
+        "source_sha256": report.source.sha256,
+        "checks_failed": checks_failed(report),
+        "uncertain_cells": stats.states.count(UNCERTAIN),
+    }
+
+
+def text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def csv_text(rows: Iterable[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def wide_rows(pages: list[ReportPage], stats: dict[str, StatsRow]) -> Iterator[list[str]]:
+    """The header, then one row per report: metadata, then every cell (empty unless a number)."""
+    yield [name for name, _, _ in REPORT_FIELDS] + [key.name for key in CELL_KEYS]
+    for page in pages:
+        row = stats[page.report.source.path]
+        metadata = report_metadata(page, row)
+        yield [text(metadata[name]) for name, _, _ in REPORT_FIELDS] + [text(value) for value in row.values]
+
+
+def printed_cells(
+    pages: list[ReportPage], stats: dict[str, StatsRow]
+) -> Iterator[tuple[str, CellKey, int | float | None, int, int]]:
+    """Every cell a report prints (a number, blank or uncertain): report id, key, value, blank, uncertain."""
+    for page in pages:
+        row = stats[page.report.source.path]
+        for key, value, state in zip(CELL_KEYS, row.values, row.states, strict=True):
+            if state != ABSENT:
+                yield report_id(page), key, value, int(state == BLANK), int(state == UNCERTAIN)
+
+
+def cell_rows(pages: list[ReportPage], stats: dict[str, StatsRow]) -> Iterator[list[str]]:
+    yield ["report_id", "table", "row", "column", "value", "blank", "uncertain"]
+    for report, key, value, blank, uncertain in printed_cells(pages, stats):
+        yield [report, key.table, key.row, key.column, text(value), str(blank), str(uncertain)]
+
+
+def json_document(pages: list[ReportPage], stats: dict[str, StatsRow]) -> dict:
+    reports = []
+    for page in pages:
+        row = stats[page.report.source.path]
+        entry: dict = dict(report_metadata(page, row))
+        entry["cells"] = {k.name: v for k, v, s in zip(CELL_KEYS, row.values, row.states, strict=True) if s == NUMBER}
+        entry["blank"] = [k.name for k, s in zip(CELL_KEYS, row.states, strict=True) if s == BLANK]
+        entry["uncertain"] = [k.name for k, s in zip(CELL_KEYS, row.states, strict=True) if s == UNCERTAIN]
+        reports.append(entry)
+    return {"cells": [cell_key_entry(key) for key in CELL_KEYS], "reports": reports}
+
+
+def cell_key_entry(key: CellKey) -> dict:
+    return {
+        "name": key.name,
+        "table": key.table,
+        "row": key.row,
+        "column": key.column,
+        "row_label": key.row_label,
+        "column_label": key.column_label,
+        "formats": list(key.formats),
+    }
+
+
+@dataclass(frozen=True)
+class SqlTable:
+    name: str
+    description: str
+    columns: tuple[tuple[str, str, str], ...]  # name, SQLite type, what it holds
+
+    def create(self) -> str:
+        return f"CREATE TABLE {self.name} ({', '.join(f'{name} {kind}' for name, kind, _ in self.columns)})"
+
+
+SCHEMA: tuple[SqlTable, ...] = (
+    SqlTable("reports", "每份报告一行", REPORT_FIELDS),
+    SqlTable(
+        "agencies",
+        "每个机构一行（同一机构跨年度）",
+        (
+            ("agency_id", "TEXT", "机构编号"),
+            ("name", "TEXT", "最新报告所用名称"),
+            ("kind", "TEXT", "机构类型"),
+            ("region_code", "TEXT", "行政区划代码"),
+            ("report_count", "INTEGER", "报告份数"),
+        ),
+    ),
+    SqlTable(
+        "regions",
+        "报告涉及的每个行政区划一行",
+        (
+            ("region_code", "TEXT", "行政区划代码"),
+            ("province", "TEXT", "省级"),
+            ("city", "TEXT", "地级"),
+            ("county", "TEXT", "县级"),
+        ),
+    ),
+    SqlTable(
+        "cells",
+        "每份报告印出的每个单元格一行",
+        (
+            ("report_id", "TEXT", "报告编号"),
+            ("table_no", "TEXT", "表：二、三或四"),
+            ("row_key", "TEXT", "行（见数据说明）"),
+            ("column_key", "TEXT", "列（见数据说明）"),
+            ("value", "NUMERIC", "数值；空白或不确定时为 NULL"),
+            ("blank", "INTEGER", "1：报告此格空白（未填报，不同于 0）"),
+            ("uncertain", "INTEGER", "1：未能可靠读出此格"),
+        ),
+    ),
+    SqlTable(
+        "findings",
+        "每条校验发现一行（勾稽关系校验未通过等）",
+        (
+            ("report_id", "TEXT", "报告编号"),
+            ("code", "TEXT", "发现类型，如 check-rule-1"),
+            ("severity", "TEXT", "error、warning 或 info"),
+            ("table_no", "TEXT", "表"),
+            ("row_key", "TEXT", "行"),
+            ("column_key", "TEXT", "列"),
+            ("printed", "NUMERIC", "报告印出的数"),
+            ("expected", "NUMERIC", "按勾稽关系应为的数"),
+            ("message", "TEXT", "说明"),
+        ),
+    ),
+)
+
+
+def sqlite_rows(archive: Archive, stats: dict[str, StatsRow]) -> dict[str, list[tuple]]:
+    pages = archive.pages
+    reports = [tuple(report_metadata(p, stats[p.report.source.path]).values()) for p in pages]
+    agencies = [
+        (a.id, a.name, KINDS_BY_SLUG[a.kind].label, a.region.code if a.region.resolved else None, len(a.pages))
+        for a in sorted(archive.agencies.values(), key=lambda agency: agency.id)
+    ]
+    regions = sorted({(r.code, r.province, r.city, r.county) for r in (p.report.region for p in pages) if r.resolved})
+    cells = [
+        (report, k.table, k.row, k.column, value, blank, uncertain)
+        for report, k, value, blank, uncertain in printed_cells(pages, stats)
+    ]
+    findings = [
+        (report_id(p), f.code, str(f.severity), f.table, f.row, f.column, f.printed, f.expected, f.message)
+        for p in pages
+        for f in p.report.findings
+    ]
+    return {"reports": reports, "agencies": agencies, "regions": regions, "cells": cells, "findings": findings}
+
+
+def sqlite_bytes(archive: Archive, stats: dict[str, StatsRow]) -> bytes:
+    """The database file's bytes: written to a temporary file, in one transaction, in order."""
+    rows = sqlite_rows(archive, stats)
+    handle, name = tempfile.mkstemp(suffix=".sqlite")
+    os.close(handle)
+    try:
+        connection = sqlite3.connect(name)
+        with connection:
+            for table in SCHEMA:
+                connection.execute(table.create())
+                marks = ", ".join("?" * len(table.columns))
+                connection.executemany(f"INSERT INTO {table.name} VALUES ({marks})", rows[table.name])
+        connection.close()
+        return Path(name).read_bytes()
+    finally:
+        os.unlink(name)
+
+
+def gzipped(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+@dataclass(frozen=True)
+class Downloads:
+    files: dict[str, bytes]  # by path relative to the content folder
+    cell_count: int  # cells printed by all reports
+
+
+def dataset_files(archive: Archive, stats: dict[str, StatsRow]) -> Downloads:
+    """Every download of the archive's data."""
+    pages = archive.pages
+    document = json.dumps(json_document(pages, stats), ensure_ascii=False, separators=(",", ":"))
+    files = {
+        f"{DATA_DIR}/{WIDE_CSV}": "\ufeff".encode() + csv_text(wide_rows(pages, stats)).encode("utf-8"),
+        f"{DATA_DIR}/{CELLS_CSV}": gzipped(csv_text(cell_rows(pages, stats)).encode("utf-8")),
+        f"{DATA_DIR}/{JSON_FILE}": gzipped(document.encode("utf-8")),
+        f"{DATA_DIR}/{SQLITE_FILE}": gzipped(sqlite_bytes(archive, stats)),
+    }
+    cell_count = sum(len(row.states) - row.states.count(ABSENT) for row in stats.values())
+    return Downloads(files, cell_count)
+
+
+def write_binary_files(root: Path, files: dict[str, bytes]) -> None:
+    for relative, data in files.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
