@@ -252,42 +252,43 @@ class SqlTable:
     name: str
     description: str
     columns: tuple[tuple[str, str, str], ...]  # name, SQLite type, what it holds
+    primary_key: str | None = None
 
     def create(self) -> str:
-        return f"CREATE TABLE {self.name} ({', '.join(f'{name} {kind}' for name, kind, _ in self.columns)})"
+        columns = [
+            f"{name} {kind}{' PRIMARY KEY' if name == self.primary_key else ''}" for name, kind, _ in self.columns
+        ]
+        return f"CREATE TABLE {self.name} ({', '.join(columns)})"
 
 
 SCHEMA: tuple[SqlTable, ...] = (
-    SqlTable("reports", "每份报告一行", REPORT_FIELDS),
     SqlTable(
-        "agencies",
-        "每个机构一行（同一机构跨年度）",
-        (
-            ("agency_id", "TEXT", "机构编号"),
-            ("name", "TEXT", "最新报告所用名称"),
-            ("kind", "TEXT", "机构类型"),
-            ("region_code", "TEXT", "行政区划代码"),
-            ("report_count", "INTEGER", "报告份数"),
-        ),
+        "reports",
+        "每份报告一行；report_no 连接 cells 与 findings",
+        (("report_no", "INTEGER", "报告序号（本数据库内）"), *REPORT_FIELDS),
+        "report_no",
     ),
     SqlTable(
-        "regions",
-        "报告涉及的每个行政区划一行",
+        "cell_keys",
+        "官方表格的每一格一行；cell_no 连接 cells",
         (
-            ("region_code", "TEXT", "行政区划代码"),
-            ("province", "TEXT", "省级"),
-            ("city", "TEXT", "地级"),
-            ("county", "TEXT", "县级"),
+            ("cell_no", "INTEGER", "格序号（本数据库内）"),
+            ("name", "TEXT", "下载文件中的列名，如 t3.received.total"),
+            ("table_no", "TEXT", "表：二、三或四"),
+            ("row_key", "TEXT", "行键（见数据说明）"),
+            ("column_key", "TEXT", "列键（见数据说明）"),
+            ("row_label", "TEXT", "行的官方标签"),
+            ("column_label", "TEXT", "列的官方标签"),
+            ("formats", "TEXT", "有此格的格式：2019、2021"),
         ),
+        "cell_no",
     ),
     SqlTable(
         "cells",
-        "每份报告印出的每个单元格一行",
+        "每份报告印出的每一格一行",
         (
-            ("report_id", "TEXT", "报告编号"),
-            ("table_no", "TEXT", "表：二、三或四"),
-            ("row_key", "TEXT", "行（见数据说明）"),
-            ("column_key", "TEXT", "列（见数据说明）"),
+            ("report_no", "INTEGER", "报告序号"),
+            ("cell_no", "INTEGER", "格序号"),
             ("value", "NUMERIC", "数值；空白或不确定时为 NULL"),
             ("blank", "INTEGER", "1：报告此格空白（未填报，不同于 0）"),
             ("uncertain", "INTEGER", "1：未能可靠读出此格"),
@@ -297,7 +298,7 @@ SCHEMA: tuple[SqlTable, ...] = (
         "findings",
         "每条校验发现一行（勾稽关系校验未通过等）",
         (
-            ("report_id", "TEXT", "报告编号"),
+            ("report_no", "INTEGER", "报告序号"),
             ("code", "TEXT", "发现类型，如 check-rule-1"),
             ("severity", "TEXT", "error、warning 或 info"),
             ("table_no", "TEXT", "表"),
@@ -308,27 +309,63 @@ SCHEMA: tuple[SqlTable, ...] = (
             ("message", "TEXT", "说明"),
         ),
     ),
+    SqlTable(
+        "agencies",
+        "每个机构一行（同一机构跨年度）",
+        (
+            ("agency_id", "TEXT", "机构编号"),
+            ("name", "TEXT", "最新报告所用名称"),
+            ("kind", "TEXT", "机构类型"),
+            ("region_code", "TEXT", "行政区划代码"),
+            ("report_count", "INTEGER", "报告份数"),
+        ),
+        "agency_id",
+    ),
+    SqlTable(
+        "regions",
+        "报告涉及的每个行政区划一行",
+        (
+            ("region_code", "TEXT", "行政区划代码"),
+            ("province", "TEXT", "省级"),
+            ("city", "TEXT", "地级"),
+            ("county", "TEXT", "县级"),
+        ),
+        "region_code",
+    ),
 )
 
 
 def sqlite_rows(archive: Archive, stats: dict[str, StatsRow]) -> dict[str, list[tuple]]:
     pages = archive.pages
-    reports = [tuple(report_metadata(p, stats[p.report.source.path]).values()) for p in pages]
+    numbers = {report_id(page): number for number, page in enumerate(pages, start=1)}
+    reports = [(n, *report_metadata(p, stats[p.report.source.path]).values()) for n, p in enumerate(pages, start=1)]
+    cell_numbers = {key: number for number, key in enumerate(CELL_KEYS, start=1)}
+    keys = [
+        (n, k.name, k.table, k.row, k.column, k.row_label, k.column_label, "、".join(k.formats))
+        for k, n in cell_numbers.items()
+    ]
+    cells = [
+        (numbers[report], cell_numbers[key], value, blank, uncertain)
+        for report, key, value, blank, uncertain in printed_cells(pages, stats)
+    ]
+    findings = [
+        (numbers[report_id(p)], f.code, str(f.severity), f.table, f.row, f.column, f.printed, f.expected, f.message)
+        for p in pages
+        for f in p.report.findings
+    ]
     agencies = [
         (a.id, a.name, KINDS_BY_SLUG[a.kind].label, a.region.code if a.region.resolved else None, len(a.pages))
         for a in sorted(archive.agencies.values(), key=lambda agency: agency.id)
     ]
     regions = sorted({(r.code, r.province, r.city, r.county) for r in (p.report.region for p in pages) if r.resolved})
-    cells = [
-        (report, k.table, k.row, k.column, value, blank, uncertain)
-        for report, k, value, blank, uncertain in printed_cells(pages, stats)
-    ]
-    findings = [
-        (report_id(p), f.code, str(f.severity), f.table, f.row, f.column, f.printed, f.expected, f.message)
-        for p in pages
-        for f in p.report.findings
-    ]
-    return {"reports": reports, "agencies": agencies, "regions": regions, "cells": cells, "findings": findings}
+    return {
+        "reports": reports,
+        "cell_keys": keys,
+        "cells": cells,
+        "findings": findings,
+        "agencies": agencies,
+        "regions": regions,
+    }
 
 
 def sqlite_bytes(archive: Archive, stats: dict[str, StatsRow]) -> bytes:

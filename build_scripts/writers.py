@@ -642,7 +642,7 @@ DOWNLOAD_DESCRIPTIONS = {
     WIDE_CSV: "宽表：每份报告一行，报告信息之后每格一列（UTF-8 带 BOM，Excel 可直接打开）",
     CELLS_CSV: "长表（gzip 压缩）：每份报告印出的每格一行：报告、表、行、列、数值、空白、存疑",
     JSON_FILE: "JSON（gzip 压缩）：每份报告的信息与各格数值，及各格的官方标签",
-    SQLITE_FILE: "SQLite 数据库（gzip 压缩）：reports、agencies、regions、cells、findings 五张表，结构见下",
+    SQLITE_FILE: "SQLite 数据库（gzip 压缩）：reports、cell_keys、cells、findings、agencies、regions 六张表，结构见下",
 }
 
 

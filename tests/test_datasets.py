@@ -103,7 +103,10 @@ def database(built_site, tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Co
 
 
 def test_the_database_holds_every_number(database, expected) -> None:
-    rows = database.execute("SELECT report_id, table_no, row_key, column_key, value, blank, uncertain FROM cells")
+    rows = database.execute(
+        "SELECT report_id, table_no, row_key, column_key, value, blank, uncertain"
+        " FROM cells JOIN reports USING (report_no) JOIN cell_keys USING (cell_no)"
+    )
     found = {
         (report, f"t{TABLE_DIGITS[table]}.{row}.{column}"): (value, blank, uncertain)
         for report, table, row, column, value, blank, uncertain in rows
@@ -116,6 +119,9 @@ def test_the_database_holds_every_number(database, expected) -> None:
     assert found == wanted
     assert database.execute("SELECT count(*) FROM reports").fetchone()[0] == len(expected)
     failed = database.execute("SELECT count(*) FROM findings WHERE code LIKE 'check-%'").fetchone()[0]
+    assert [row[0] for row in database.execute("SELECT name FROM cell_keys ORDER BY cell_no")] == [
+        key.name for key in CELL_KEYS
+    ]
     assert failed == database.execute("SELECT sum(checks_failed) FROM reports").fetchone()[0]
 
 
@@ -158,7 +164,8 @@ def test_the_database_has_the_structure_its_documentation_gives(built_site, data
     ]
     names = [row[0] for row in database.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
     assert names == [table.name for table in SCHEMA]
-    actual = [[(c[1], c[2]) for c in database.execute(f"PRAGMA table_info({name})")] for name in names]
+    pragma = [database.execute(f"PRAGMA table_info({name})").fetchall() for name in names]
+    actual = [[(c[1], c[2] + ("，主键" if c[5] else "")) for c in columns] for columns in pragma]
     assert actual == documented
 
 
