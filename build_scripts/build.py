@@ -437,7 +437,7 @@ def build(options: BuildOptions) -> BuildResult:
         second_copies: dict[str, PreparedReport] = {}
         prepare_second_copies(archive, second_copies, settings)
         downloads = dataset_files(archive, stats)
-        browse_pages = render_browse_pages(archive, downloads=downloads)
+        browse_pages = render_browse_pages(archive, stats, downloads)
         lap("browse")
         prepare_content_dir(options.content_dir)  # everything has been read: now write
         write_files(options.content_dir, browse_pages)

@@ -33,6 +33,7 @@ from .archive import (
     year_group_path,
 )
 from .checks import RULE_NAMES
+from .comparisons import FIGURES, agency_charts, agency_series
 from .datasets import (
     CELL_KEYS,
     CELLS_CSV,
@@ -445,9 +446,10 @@ def render_regions_index(env: jinja2.Environment, archive: Archive) -> str:
     )
 
 
-def render_agency_page(env: jinja2.Environment, agency: AgencyEntry) -> str:
+def render_agency_page(env: jinja2.Environment, agency: AgencyEntry, stats: dict[str, StatsRow]) -> str:
     path = agency.path
     crumbs = region_crumbs(path, agency.region)
+    series = agency_series(agency, stats)
     return env.get_template("agency.md.j2").render(
         front_matter=front_matter({"title": agency.name, "page_kind": "agency", "agency_id": agency.id}),
         crumbs=crumbs,
@@ -455,6 +457,9 @@ def render_agency_page(env: jinja2.Environment, agency: AgencyEntry) -> str:
         other_names=agency.names[1:],
         kind=link_item(path, KINDS_BY_SLUG[agency.kind].label, kind_page_path(agency.kind)),
         reports=[link_item(path, report_label(p), p.path) for p in agency.pages],
+        figures=FIGURES,
+        series=series,
+        charts=agency_charts(series) if len(series) > 1 else [],
     )
 
 
@@ -720,7 +725,10 @@ def render_report_files(
 
 
 def render_browse_pages(
-    archive: Archive, env: jinja2.Environment | None = None, downloads: Downloads | None = None
+    archive: Archive,
+    stats: dict[str, StatsRow],
+    downloads: Downloads | None = None,
+    env: jinja2.Environment | None = None,
 ) -> dict[str, str]:
     """Every page of the content folder besides the reports, keyed by relative path, sorted."""
     env = env or template_environment()
@@ -737,7 +745,7 @@ def render_browse_pages(
         files[entry.path] = render_region_page(env, archive, entry)
     files["agencies/index.md"] = render_agencies_index(env, archive)
     for agency in archive.agencies.values():
-        files[agency.path] = render_agency_page(env, agency)
+        files[agency.path] = render_agency_page(env, agency, stats)
     for slug in archive.kinds:
         files.update(render_kind_pages(env, archive, slug))
     files["years/index.md"] = render_years_index(env, archive)

@@ -1,0 +1,154 @@
+"""Comparisons (build_scripts/comparisons.py): key figures, agency time series and their charts, the
+charts' data equal to the table beside them and to the reports' own numbers."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from build_scripts.comparisons import FIGURES, KEY_POSITION, bar_chart, figure_value
+from build_scripts.datasets import ABSENT, BLANK, CELL_KEYS, NUMBER, UNCERTAIN, StatsRow
+
+from .benchmarks.synthetic_corpus import make_corpus
+from .conftest import SAMPLES, build_into
+
+
+def stats_with(cells: dict[str, tuple[int | None, str]]) -> StatsRow:
+    values: list[int | None] = [None] * len(CELL_KEYS)
+    states = [ABSENT] * len(CELL_KEYS)
+    for name, (value, state) in cells.items():
+        values[KEY_POSITION[name]], states[KEY_POSITION[name]] = value, state
+    return StatsRow(tuple(values), "".join(states))
+
+
+LITIGATION = next(figure for figure in FIGURES if figure.key == "litigation")
+
+
+def test_a_figure_sums_its_cells_and_a_blank_beside_a_number_counts_as_zero() -> None:
+    row = stats_with({"t4.litigation_direct.total": (3, NUMBER), "t4.litigation_after_review.total": (None, BLANK)})
+    assert figure_value(row, LITIGATION) == 3
+
+
+def test_a_figure_is_missing_when_nothing_was_reported_or_a_cell_is_uncertain() -> None:
+    assert figure_value(stats_with({"t4.litigation_direct.total": (None, BLANK)}), LITIGATION) is None
+    assert figure_value(stats_with({}), LITIGATION) is None
+    uncertain = {"t4.litigation_direct.total": (3, NUMBER), "t4.litigation_after_review.total": (None, UNCERTAIN)}
+    assert figure_value(stats_with(uncertain), LITIGATION) is None
+
+
+def test_a_missing_value_is_a_gap_and_zero_a_flat_bar() -> None:
+    chart = bar_chart("新收申请", [("2021", 10), ("2022", None), ("2023", 0), ("2024", 5)])
+    heights = [bar.height for bar in chart.bars]
+    assert heights[0] > heights[3] > heights[2] == 0
+    assert chart.bars[1].value is None and chart.has_gaps
+
+
+class SeriesAndCharts(HTMLParser):
+    """The series table (one dict per row, keyed by header) and each chart's (label, value) pairs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headers: list[str] = []
+        self.rows: list[list[str]] = []
+        self.charts: dict[str, list[tuple[str, str]]] = {}
+        self.in_series = False
+        self.cell: list[str] | None = None
+        self.chart: str | None = None
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        attributes = dict(attrs)
+        if tag == "div" and "archive-series" in (attributes.get("class") or ""):
+            self.in_series = True
+        elif tag == "svg" and "data-chart" in attributes:
+            self.chart = attributes["data-chart"]
+            self.charts[self.chart] = []
+        elif tag == "g" and self.chart is not None:
+            self.charts[self.chart].append((attributes["data-label"], attributes["data-value"]))
+        elif self.in_series and tag == "tr":
+            self.rows.append([])
+        elif self.in_series and tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self.in_series = False
+        elif tag == "svg":
+            self.chart = None
+        elif tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+    def table(self) -> list[dict[str, str]]:
+        header, *body = [row for row in self.rows if row]
+        return [dict(zip(header, row, strict=True)) for row in body]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("comparisons")
+    make_corpus(8, folder / "reports")
+    for sample in SAMPLES:
+        shutil.copyfile(sample, folder / "reports" / sample.name)
+    return build_into(folder, source=folder / "reports")
+
+
+def agency_pages(site: Path) -> list[Path]:
+    return sorted((site / "agencies").glob("*/index.html"))
+
+
+def test_each_chart_shows_the_numbers_of_the_table_beside_it(archive) -> None:
+    options, _ = archive
+    charted = 0
+    for page in agency_pages(options.site_dir):
+        parsed = SeriesAndCharts()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        table = parsed.table()
+        for title, points in parsed.charts.items():
+            assert points == [(row["年度"], row[title]) for row in table], (page, title)
+            charted += 1
+    assert charted >= 6  # two synthetic agencies over four years, three charts each
+
+
+def report_figures(report: dict) -> dict[str, int | float | None]:
+    """The key figures computed straight from a report's JSON, independently of StatsRow."""
+    cells = {
+        f"t{'二三四'.index(t['number']) + 2}.{c['row']}.{c['column']}": c
+        for t in report["statistics"]
+        for c in t["cells"]
+    }
+    figures = {}
+    for figure in FIGURES:
+        found = [cells[name] for name in figure.cells if name in cells]
+        numbers = [c["value"] for c in found if c["status"] == "number"]
+        uncertain = any(c["status"] == "uncertain" for c in found)
+        figures[figure.label] = None if uncertain or not numbers else sum(numbers)
+    return figures
+
+
+def test_the_series_holds_each_reports_own_numbers(archive) -> None:
+    options, result = archive
+    by_year = {}
+    for outcome in result.outcomes:
+        report = json.loads((options.content_dir / outcome.page).with_suffix(".json").read_text(encoding="utf-8"))
+        agency_dir = re.sub(r"^reports/(\d+)/([^/]+)/.*$", r"\1-\2", outcome.page)
+        by_year[(agency_dir, str(report["year"]))] = report_figures(report)
+    checked = 0
+    for page in agency_pages(options.site_dir):
+        parsed = SeriesAndCharts()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        for row in parsed.table():
+            expected = by_year[(page.parent.name, row["年度"])]
+            assert {label: row[label] for label in expected} == {
+                label: "" if value is None else str(value) for label, value in expected.items()
+            }
+            checked += 1
+    assert checked == len(result.outcomes)
