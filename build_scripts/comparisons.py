@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .archive import AgencyEntry
+from .archive import AgencyEntry, Archive, ReportPage
 from .datasets import CELL_KEYS, NUMBER, UNCERTAIN, StatsRow
+from .regions import region_chain
 
 KEY_POSITION = {key.name: index for index, key in enumerate(CELL_KEYS)}
 
@@ -120,3 +121,88 @@ def agency_charts(series: list[SeriesRow]) -> list[BarChart]:
         index = next(i for i, figure in enumerate(FIGURES) if figure.key == key)
         charts.append(bar_chart(FIGURES[index].label, [(f"{row.year}", row.values[index]) for row in series]))
     return charts
+
+
+# ---- Summaries of a group of reports: a region, a year, the whole archive ----
+
+SHARED = ("disclosed", "partly_disclosed", "withheld")  # outcome shares, of 办理结果总计
+FIGURE_INDEX = {figure.key: index for index, figure in enumerate(FIGURES)}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Totals of a group of reports. Sums cover the reports that give the figure; the outcome
+    shares cover the reports that give both the outcome and 办理结果总计."""
+
+    reports: int
+    failed_checks: int  # reports with at least one failed consistency check
+    received: int | float | None
+    outcomes_total: int | float | None
+    shares: tuple[float | None, ...]  # one per SHARED entry, 0..1
+
+    def share_text(self, index: int) -> str:
+        share = self.shares[index]
+        return "" if share is None else f"{share:.0%}"
+
+
+def summarize(pages: list[ReportPage], stats: dict[str, StatsRow]) -> Summary:
+    received: list[int | float] = []
+    outcome_totals: list[int | float] = []
+    parts: dict[str, list[tuple[int | float, int | float]]] = {key: [] for key in SHARED}
+    failed = 0
+    for page in pages:
+        row = stats[page.report.source.path]
+        failed += any(f.code.startswith("check-") for f in page.report.findings)
+        value = figure_value(row, FIGURES[FIGURE_INDEX["received"]])
+        if value is not None:
+            received.append(value)
+        total = figure_value(row, FIGURES[FIGURE_INDEX["outcomes_total"]])
+        if total is not None:
+            outcome_totals.append(total)
+            for key in SHARED:
+                part = figure_value(row, FIGURES[FIGURE_INDEX[key]])
+                if part is not None:
+                    parts[key].append((part, total))
+    shares = []
+    for key in SHARED:
+        denominator = sum(total for _, total in parts[key])
+        shares.append(sum(part for part, _ in parts[key]) / denominator if denominator else None)
+    return Summary(
+        reports=len(pages),
+        failed_checks=failed,
+        received=sum(received) if received else None,
+        outcomes_total=sum(outcome_totals) if outcome_totals else None,
+        shares=tuple(shares),
+    )
+
+
+def by_year(pages: list[ReportPage]) -> dict[int, list[ReportPage]]:
+    """The pages grouped by report year, newest first."""
+    groups: dict[int, list[ReportPage]] = {}
+    for page in pages:
+        groups.setdefault(page.report.year or 0, []).append(page)
+    return dict(sorted(groups.items(), reverse=True))
+
+
+def yearly_summaries(pages: list[ReportPage], stats: dict[str, StatsRow]) -> list[tuple[int, Summary]]:
+    return [(year, summarize(group, stats)) for year, group in by_year(pages).items()]
+
+
+RANKED = 10
+
+
+def top_received(pages: list[ReportPage], stats: dict[str, StatsRow]) -> list[tuple[ReportPage, int | float]]:
+    """The reports with the most new applications (新收申请), most first; ties by archive order."""
+    figure = FIGURES[FIGURE_INDEX["received"]]
+    valued = [(page, figure_value(stats[page.report.source.path], figure)) for page in pages]
+    ranked = sorted(((p, v) for p, v in valued if v is not None), key=lambda item: -item[1])
+    return ranked[:RANKED]
+
+
+def subtree_pages(archive: Archive) -> dict[str, list[ReportPage]]:
+    """Every region's reports, its sub-regions' included."""
+    pages: dict[str, list[ReportPage]] = {code: [] for code in archive.regions}
+    for page in archive.pages:
+        for code, _name, _level in region_chain(page.report.region):
+            pages[code].append(page)
+    return pages

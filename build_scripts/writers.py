@@ -33,7 +33,18 @@ from .archive import (
     year_group_path,
 )
 from .checks import RULE_NAMES
-from .comparisons import FIGURES, agency_charts, agency_series
+from .comparisons import (
+    FIGURES,
+    Summary,
+    agency_charts,
+    agency_series,
+    bar_chart,
+    by_year,
+    subtree_pages,
+    summarize,
+    top_received,
+    yearly_summaries,
+)
 from .datasets import (
     CELL_KEYS,
     CELLS_CSV,
@@ -400,7 +411,39 @@ def report_label(page: ReportPage) -> str:
     return f"{page.report.year} 年：{page.report.title}"
 
 
-def render_region_page(env: jinja2.Environment, archive: Archive, entry: RegionEntry) -> str:
+def summary_table(caption: str, first: str, rows: list[tuple[str, str | None, Summary]]) -> dict[str, Any]:
+    return {
+        "caption": caption,
+        "first": first,
+        "rows": [{"label": label, "link": link, "summary": summary} for label, link, summary in rows],
+    }
+
+
+def ranking(from_page: str, heading: str, pages: list[ReportPage], stats: dict[str, StatsRow]) -> dict[str, Any]:
+    items = [
+        link_item(from_page, page.report.agency, page.path, value=value) for page, value in top_received(pages, stats)
+    ]
+    return {"heading": heading, "entries": items}
+
+
+NO_RANKING: dict[str, Any] = {"heading": "", "entries": []}
+
+
+def region_comparisons(path: str, name: str, pages: list[ReportPage], stats: dict[str, StatsRow]) -> dict[str, Any]:
+    """A region's totals by year, and the reports of its latest year with the most applications."""
+    yearly = yearly_summaries(pages, stats)
+    if not yearly:
+        return {"summary_table": None, "ranking": NO_RANKING}
+    latest = next(iter(by_year(pages).items()))
+    return {
+        "summary_table": summary_table(f"{name}各年度汇总", "年度", [(f"{y} 年", None, s) for y, s in yearly]),
+        "ranking": ranking(path, f"{latest[0]} 年度新收申请最多的报告", latest[1], stats),
+    }
+
+
+def render_region_page(
+    env: jinja2.Environment, archive: Archive, entry: RegionEntry, subtree: list[ReportPage], stats: dict[str, StatsRow]
+) -> str:
     path = entry.path
     chain = []
     parent = entry.parent
@@ -419,6 +462,7 @@ def render_region_page(env: jinja2.Environment, archive: Archive, entry: RegionE
         children_heading=LEVEL_CHILDREN_HEADING[entry.level] or "下级地区",
         children=[link_item(path, c.name, c.path, count=c.report_count) for c in children],
         agencies=[agency_item(path, agency) for agency in agencies],
+        **region_comparisons(path, entry.name, subtree, stats),
     )
 
 
@@ -443,6 +487,8 @@ def render_regions_index(env: jinja2.Environment, archive: Archive) -> str:
         children_heading="省、自治区、直辖市",
         children=[link_item(path, p.name, p.path, count=p.report_count) for p in provinces],
         agencies=[],
+        summary_table=None,
+        ranking=NO_RANKING,
     )
 
 
@@ -528,7 +574,9 @@ def render_kind_pages(env: jinja2.Environment, archive: Archive, slug: str) -> d
     return files
 
 
-def render_year_pages(env: jinja2.Environment, archive: Archive, year: int) -> dict[str, str]:
+def render_year_pages(
+    env: jinja2.Environment, archive: Archive, year: int, stats: dict[str, StatsRow]
+) -> dict[str, str]:
     """A year's page (provinces → cities with counts) and one page per city listing its reports."""
     index_path = year_page_path(year)
     groups: dict[tuple[str, str], list[ReportPage]] = {}
@@ -547,6 +595,8 @@ def render_year_pages(env: jinja2.Environment, archive: Archive, year: int) -> d
             summary=f"共 {len(pages)} 份报告。",
             provinces=[],
             reports=[link_item(path, p.report.title, p.path, place=region_label(p.report.region)) for p in pages],
+            summary_table=None,
+            ranking=ranking(path, "新收申请最多的报告", pages, stats),
         )
     files[index_path] = env.get_template("year.md.j2").render(
         front_matter=front_matter({"title": f"{year} 年度报告", "page_kind": "year", "year": year}),
@@ -558,8 +608,20 @@ def render_year_pages(env: jinja2.Environment, archive: Archive, year: int) -> d
             for code, items in sorted(by_province.items(), key=lambda item: (item[0] == UNRESOLVED, item[0]))
         ],
         reports=[],
+        summary_table=summary_table(f"{year} 年度各省汇总", "省份", province_summaries(archive, year, stats)),
+        ranking=ranking(index_path, "新收申请最多的报告", archive.years[year], stats),
     )
     return files
+
+
+def province_summaries(
+    archive: Archive, year: int, stats: dict[str, StatsRow]
+) -> list[tuple[str, str | None, Summary]]:
+    groups: dict[str, list[ReportPage]] = {}
+    for page in archive.years[year]:
+        groups.setdefault(province_code(page.report.region), []).append(page)
+    ordered = sorted(groups.items(), key=lambda item: (item[0] == UNRESOLVED, item[0]))
+    return [(archive.regions[code].name, None, summarize(pages, stats)) for code, pages in ordered]
 
 
 def render_years_index(env: jinja2.Environment, archive: Archive) -> str:
@@ -674,6 +736,34 @@ def render_data_page(env: jinja2.Environment, archive: Archive, downloads: Downl
     )
 
 
+def render_overview(env: jinja2.Environment, archive: Archive, stats: dict[str, StatsRow]) -> str:
+    """The whole archive: totals by year, a chart of new applications, reports per province and year."""
+    path = "overview.md"
+    yearly = yearly_summaries(archive.pages, stats)
+    years = sorted(year for year, _ in yearly)
+    counts: dict[str, dict[int, int]] = {}
+    for page in archive.pages:
+        by_province = counts.setdefault(province_code(page.report.region), {})
+        by_province[page.report.year or 0] = by_province.get(page.report.year or 0, 0) + 1
+    provinces = [
+        {
+            "label": archive.regions[code].name,
+            "link": relative_link(path, archive.regions[code].path),
+            "counts": [per_year.get(year, 0) for year in years],
+            "total": sum(per_year.values()),
+        }
+        for code, per_year in sorted(counts.items(), key=lambda item: (item[0] == UNRESOLVED, item[0]))
+    ]
+    return env.get_template("overview.md.j2").render(
+        front_matter=front_matter({"title": "全国概览", "page_kind": "index"}),
+        report_count=len(archive.pages),
+        summary_table=summary_table("全部报告各年度汇总", "年度", [(f"{y} 年", None, s) for y, s in yearly]),
+        chart=bar_chart("全部报告的新收申请", [(f"{y} 年", s.received) for y, s in reversed(yearly)]),
+        years=years,
+        provinces=provinces,
+    )
+
+
 def render_quality(env: jinja2.Environment, archive: Archive) -> str:
     """Every report with failed checks or uncertain cells, with what is wrong."""
     entries = []
@@ -739,10 +829,12 @@ def render_browse_pages(
         front_matter=front_matter({"title": "搜索", "page_kind": "search", "hide": ["toc"]})
     )
     files["data-dictionary.md"] = render_dictionary(env)
+    files["overview.md"] = render_overview(env, archive, stats)
     files["quality.md"] = render_quality(env, archive)
     files["regions/index.md"] = render_regions_index(env, archive)
+    subtrees = subtree_pages(archive)
     for entry in archive.regions.values():
-        files[entry.path] = render_region_page(env, archive, entry)
+        files[entry.path] = render_region_page(env, archive, entry, subtrees[entry.code], stats)
     files["agencies/index.md"] = render_agencies_index(env, archive)
     for agency in archive.agencies.values():
         files[agency.path] = render_agency_page(env, agency, stats)
@@ -750,7 +842,7 @@ def render_browse_pages(
         files.update(render_kind_pages(env, archive, slug))
     files["years/index.md"] = render_years_index(env, archive)
     for year in archive.years:
-        files.update(render_year_pages(env, archive, year))
+        files.update(render_year_pages(env, archive, year, stats))
     return dict(sorted(files.items()))
 
 
