@@ -421,7 +421,8 @@ def summary_table(caption: str, first: str, rows: list[tuple[str, str | None, Su
 
 def ranking(from_page: str, heading: str, pages: list[ReportPage], stats: dict[str, StatsRow]) -> dict[str, Any]:
     items = [
-        link_item(from_page, page.report.agency, page.path, value=value) for page, value in top_received(pages, stats)
+        link_item(from_page, f"{page.report.agency} {page.report.year} 年报告", page.path, value=value)
+        for page, value in top_received(pages, stats)
     ]
     return {"heading": heading, "entries": items}
 

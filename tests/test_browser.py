@@ -105,10 +105,10 @@ def test_search_for_an_absent_word_says_so(page, site_url: str) -> None:
 def test_browse_from_home_to_a_report_by_region(page, site_url: str) -> None:
     page.goto(site_url)
     page.get_by_role("link", name="按地区浏览").click()
-    page.get_by_role("link", name="河南省").first.click()
-    page.get_by_role("link", name="洛阳市").first.click()
-    page.get_by_role("link", name="伊川县").first.click()
-    page.get_by_role("link", name="伊川县科技和工信局").first.click()
+    page.get_by_role("link", name="河南省", exact=True).first.click()
+    page.get_by_role("link", name="洛阳市", exact=True).first.click()
+    page.get_by_role("link", name="伊川县", exact=True).first.click()
+    page.get_by_role("link", name="伊川县科技和工信局", exact=True).first.click()
     page.get_by_role("link", name="2020 年：伊川县科技和工信局2020年政府信息公开工作年度报告").click()
     assert "伊川县科技和工信局" in page.inner_text("h1")
     table_box = page.locator(".report-table").nth(1).bounding_box()
@@ -166,10 +166,39 @@ def test_browse_a_year_by_province_and_city(page, archive_url: str) -> None:
     assert page.inner_text("h1") == "2020 年度报告"
     follow(page, page.get_by_role("link", name="洛阳市"))
     assert page.inner_text("h1") == "洛阳市 2020 年度报告"
-    titles = page.locator("article li a").all_inner_texts()
+    titles = page.locator("article ul li a").all_inner_texts()  # the reports, not the ranking
     assert sorted(titles) == sorted(
         ["伊川县城市管理局2020年政府信息公开工作年度报告", "伊川县科技和工信局2020年政府信息公开工作年度报告"]
     )
     follow(page, page.get_by_role("link", name="伊川县城市管理局2020年政府信息公开工作年度报告"))
     assert page.get_by_role("link", name="城市管理", exact=True).count() == 1  # the report names its agency kind
     assert only_local_requests(page, archive_url)
+
+
+@pytest.mark.parametrize("width", [390, 1280])  # a phone and a desktop
+def test_agency_and_region_comparisons_read_well_at_phone_and_desktop_width(
+    browser, archive_url: str, width: int, tmp_path: Path
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    page.goto(archive_url + "regions/530000/")  # 云南省: the synthetic agencies' province
+    summary = page.locator(".archive-summary table")
+    assert summary.locator("tbody tr").count() == 4  # four years
+    assert page.locator("h2", has_text="新收申请最多的报告").count() == 1
+    page.screenshot(path=str(tmp_path / f"region-{width}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    follow(page, page.locator("ol a").first)  # the report with the most applications
+    follow(page, page.locator(".archive-breadcrumb a").last)  # its agency
+    charts = page.locator(".archive-chart svg")
+    assert charts.count() == 3
+    for index in range(3):
+        box = charts.nth(index).bounding_box()
+        assert box is not None and box["width"] > 200 and box["x"] + box["width"] <= width
+    series = page.locator(".archive-series table tbody tr")
+    assert series.count() == 4
+    page.screenshot(path=str(tmp_path / f"agency-{width}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # wide tables scroll inside
+    assert hosts == {urlsplit(archive_url).netloc}
+    context.close()

@@ -152,3 +152,52 @@ def test_the_series_holds_each_reports_own_numbers(archive) -> None:
             }
             checked += 1
     assert checked == len(result.outcomes)
+
+
+def page_summary_rows(path: Path) -> tuple[list[dict[str, str]], dict[str, list[tuple[str, str]]]]:
+    """The rows of a page's summary table, keyed by header, and its charts."""
+
+    class Summary(SeriesAndCharts):
+        def handle_starttag(self, tag: str, attrs) -> None:
+            if tag == "div" and "archive-summary" in (dict(attrs).get("class") or ""):
+                self.in_series = True
+                return
+            super().handle_starttag(tag, attrs)
+
+    parsed = Summary()
+    parsed.feed(path.read_text(encoding="utf-8"))
+    return parsed.table(), parsed.charts
+
+
+def reports_in(options, result, province: str | None = None) -> list[dict]:
+    reports = []
+    for outcome in result.outcomes:
+        report = json.loads((options.content_dir / outcome.page).with_suffix(".json").read_text(encoding="utf-8"))
+        if province is None or report["region"].get("province") == province:
+            reports.append(report)
+    return reports
+
+
+def test_a_province_page_totals_its_reports_by_year(archive) -> None:
+    options, result = archive
+    rows, _ = page_summary_rows(options.site_dir / "regions" / "410000" / "index.html")  # 河南省: three samples
+    reports = reports_in(options, result, "河南省")
+    expected = {}
+    for report in reports:
+        year = expected.setdefault(f"{report['year']} 年", {"报告": 0, "新收申请": []})
+        year["报告"] += 1
+        received = report_figures(report)["新收申请"]
+        if received is not None:
+            year["新收申请"].append(received)
+    assert {row["年度"]: (int(row["报告"]), row["新收申请"]) for row in rows} == {
+        year: (values["报告"], str(sum(values["新收申请"])) if values["新收申请"] else "")
+        for year, values in expected.items()
+    }
+
+
+def test_the_overview_chart_shows_the_numbers_of_its_table(archive) -> None:
+    options, result = archive
+    rows, charts = page_summary_rows(options.site_dir / "overview" / "index.html")
+    [points] = charts.values()
+    assert points == [(row["年度"], row["新收申请"]) for row in reversed(rows)]
+    assert sum(int(row["报告"]) for row in rows) == len(result.outcomes)
