@@ -137,8 +137,14 @@ class Summary:
     reports: int
     failed_checks: int  # reports with at least one failed consistency check
     received: int | float | None
+    reporting: int  # reports that give 新收申请
     outcomes_total: int | float | None
     shares: tuple[float | None, ...]  # one per SHARED entry, 0..1
+
+    @property
+    def received_per_report(self) -> str:
+        """New applications per report that gives the figure, to one decimal."""
+        return "" if self.received is None or not self.reporting else f"{self.received / self.reporting:.1f}"
 
     def share_text(self, index: int) -> str:
         share = self.shares[index]
@@ -171,6 +177,7 @@ def summarize(pages: list[ReportPage], stats: dict[str, StatsRow]) -> Summary:
         reports=len(pages),
         failed_checks=failed,
         received=sum(received) if received else None,
+        reporting=len(received),
         outcomes_total=sum(outcome_totals) if outcome_totals else None,
         shares=tuple(shares),
     )
@@ -206,3 +213,69 @@ def subtree_pages(archive: Archive) -> dict[str, list[ReportPage]]:
         for code, _name, _level in region_chain(page.report.region):
             pages[code].append(page)
     return pages
+
+
+# ---- The outcome mix of an agency's years, as 100 % stacked bars ----
+
+MIX = (("disclosed", "予以公开"), ("partly_disclosed", "部分公开"), ("withheld", "不予公开"))
+MIX_OTHER = "其他结果"  # 无法提供, 不予处理, 其他处理: the rest of 办理结果总计
+
+
+@dataclass(frozen=True)
+class Segment:
+    label: str
+    value: int | float
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class StackedBar:
+    label: str
+    x: float
+    segments: tuple[Segment, ...]  # empty: the year's mix is unknown (a gap)
+
+
+@dataclass(frozen=True)
+class StackedChart:
+    title: str
+    width: int
+    height: int
+    baseline: float
+    bar_width: float
+    legend: tuple[str, ...]
+    bars: tuple[StackedBar, ...]
+
+    @property
+    def has_gaps(self) -> bool:
+        return any(not bar.segments for bar in self.bars)
+
+
+def outcome_mix(row: SeriesRow) -> list[tuple[str, int | float]] | None:
+    """The year's outcomes as (label, count) adding up to 办理结果总计, or None if not all known."""
+    total = row.values[FIGURE_INDEX["outcomes_total"]]
+    parts = [(label, row.values[FIGURE_INDEX[key]]) for key, label in MIX]
+    if not total or any(value is None for _, value in parts):
+        return None
+    other = total - sum(value for _, value in parts)
+    return [*parts, (MIX_OTHER, other)] if other >= 0 else None
+
+
+def mix_chart(series: list[SeriesRow]) -> StackedChart:
+    width = max(320, SLOT * len(series) + 20)
+    bar_width = SLOT * 0.6
+    bars = []
+    for index, row in enumerate(series):
+        x = round(10 + SLOT * index + (SLOT - bar_width) / 2, 1)
+        mix = outcome_mix(row)
+        segments = []
+        if mix:
+            total = sum(value for _, value in mix)
+            top = PLOT_BOTTOM
+            for label, value in mix:
+                height = (PLOT_BOTTOM - PLOT_TOP) * value / total
+                top -= height
+                segments.append(Segment(label, value, round(top, 1), round(height, 1)))
+        bars.append(StackedBar(f"{row.year}", x, tuple(segments)))
+    legend = (*(label for _, label in MIX), MIX_OTHER)
+    return StackedChart("办理结果构成", width, CHART_HEIGHT, PLOT_BOTTOM, round(bar_width, 1), legend, tuple(bars))

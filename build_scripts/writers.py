@@ -40,6 +40,7 @@ from .comparisons import (
     agency_series,
     bar_chart,
     by_year,
+    mix_chart,
     subtree_pages,
     summarize,
     top_received,
@@ -507,6 +508,7 @@ def render_agency_page(env: jinja2.Environment, agency: AgencyEntry, stats: dict
         figures=FIGURES,
         series=series,
         charts=agency_charts(series) if len(series) > 1 else [],
+        stacked=mix_chart(series) if len(series) > 1 else None,
     )
 
 

@@ -192,8 +192,8 @@ def test_agency_and_region_comparisons_read_well_at_phone_and_desktop_width(
     follow(page, page.locator("ol a").first)  # the report with the most applications
     follow(page, page.locator(".archive-breadcrumb a").last)  # its agency
     charts = page.locator(".archive-chart svg")
-    assert charts.count() == 3
-    for index in range(3):
+    assert charts.count() == 4  # new applications, review, litigation, and the outcome mix
+    for index in range(4):
         box = charts.nth(index).bounding_box()
         assert box is not None and box["width"] > 200 and box["x"] + box["width"] <= width
     series = page.locator(".archive-series table tbody tr")

@@ -201,3 +201,57 @@ def test_the_overview_chart_shows_the_numbers_of_its_table(archive) -> None:
     [points] = charts.values()
     assert points == [(row["年度"], row["新收申请"]) for row in reversed(rows)]
     assert sum(int(row["报告"]) for row in rows) == len(result.outcomes)
+
+
+def test_the_average_counts_only_the_reports_that_give_the_figure(archive) -> None:
+    options, result = archive
+    rows, _ = page_summary_rows(options.site_dir / "overview" / "index.html")
+    given: dict[str, list] = {}
+    for report in reports_in(options, result):
+        value = report_figures(report)["新收申请"]
+        given.setdefault(f"{report['year']} 年", [])
+        if value is not None:
+            given[f"{report['year']} 年"].append(value)
+    assert {row["年度"]: row["每份报告平均新收申请"] for row in rows} == {
+        year: f"{sum(values) / len(values):.1f}" if values else "" for year, values in given.items()
+    }
+
+
+def stacked_segments(path: Path) -> dict[str, dict[str, str]]:
+    """Each year's outcome mix as drawn: year -> segment label -> count."""
+    bars: dict[str, dict[str, str]] = {}
+
+    class Stacked(HTMLParser):
+        year: str | None = None
+
+        def handle_starttag(self, tag: str, attrs) -> None:
+            attributes = dict(attrs)
+            if tag == "g" and "data-label" in attributes:
+                self.year = attributes["data-label"]
+            elif tag == "rect" and "data-segment" in attributes and self.year:
+                bars.setdefault(self.year, {})[attributes["data-segment"]] = attributes["data-value"]
+
+        def handle_startendtag(self, tag: str, attrs) -> None:
+            self.handle_starttag(tag, attrs)
+
+    text = path.read_text(encoding="utf-8")
+    start = text.find("data-stacked=")
+    Stacked().feed(text[text.rfind("<svg", 0, start) : text.find("</svg>", start)])
+    return bars
+
+
+def test_the_outcome_mix_shows_the_numbers_of_the_table(archive) -> None:
+    options, _ = archive
+    checked = 0
+    for page in agency_pages(options.site_dir):
+        parsed = SeriesAndCharts()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        if not parsed.charts:
+            continue
+        drawn = stacked_segments(page)
+        for row in parsed.table():
+            parts = {label: row[label] for label in ("予以公开", "部分公开", "不予公开")}
+            other = int(row["办理结果总计"]) - sum(int(value) for value in parts.values())
+            assert drawn[row["年度"]] == {**parts, "其他结果": str(other)}
+            checked += 1
+    assert checked >= 8
