@@ -436,7 +436,7 @@ def build(options: BuildOptions) -> BuildResult:
         archive = build_archive(reports, overrides.agency_links)
         second_copies: dict[str, PreparedReport] = {}
         prepare_second_copies(archive, second_copies, settings)
-        downloads = dataset_files(archive, stats)
+        downloads = dataset_files(archive, stats, process_count(options, len(archive.pages)))
         browse_pages = render_browse_pages(archive, stats, downloads)
         lap("browse")
         prepare_content_dir(options.content_dir)  # everything has been read: now write

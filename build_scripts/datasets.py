@@ -38,6 +38,7 @@ from .forms import (
 )
 from .metadata import KINDS_BY_SLUG
 from .model import CellStatus, Report
+from .parallel import map_in_processes
 from .search_index import page_url, source_label
 from .table_views import TABLE2_ONLY_2019_ROWS
 
@@ -199,28 +200,33 @@ def csv_text(rows: Iterable[list[str]]) -> str:
 
 def wide_rows(pages: list[ReportPage], stats: dict[str, StatsRow]) -> Iterator[list[str]]:
     """The header, then one row per report: metadata, then every cell (empty unless a number)."""
-    yield [name for name, _, _ in REPORT_FIELDS] + [key.name for key in CELL_KEYS]
+    yield [name for name, _, _ in REPORT_FIELDS] + list(CELL_NAMES)
     for page in pages:
         row = stats[page.report.source.path]
         metadata = report_metadata(page, row)
         yield [text(metadata[name]) for name, _, _ in REPORT_FIELDS] + [text(value) for value in row.values]
 
 
+CELL_NAMES = tuple(key.name for key in CELL_KEYS)
+
+
 def printed_cells(
     pages: list[ReportPage], stats: dict[str, StatsRow]
-) -> Iterator[tuple[str, CellKey, int | float | None, int, int]]:
-    """Every cell a report prints (a number, blank or uncertain): report id, key, value, blank, uncertain."""
-    for page in pages:
-        row = stats[page.report.source.path]
-        for key, value, state in zip(CELL_KEYS, row.values, row.states, strict=True):
+) -> Iterator[tuple[int, str, int, int | float | None, int, int]]:
+    """Every cell a report prints (a number, blank or uncertain): the report's position and id,
+    the cell's position in CELL_KEYS, its value, and its blank and uncertain flags."""
+    for number, page in enumerate(pages):
+        row, rid = stats[page.report.source.path], report_id(page)
+        for index, state in enumerate(row.states):
             if state != ABSENT:
-                yield report_id(page), key, value, int(state == BLANK), int(state == UNCERTAIN)
+                yield number, rid, index, row.values[index], int(state == BLANK), int(state == UNCERTAIN)
 
 
 def cell_rows(pages: list[ReportPage], stats: dict[str, StatsRow]) -> Iterator[list[str]]:
     yield ["report_id", "table", "row", "column", "value", "blank", "uncertain"]
-    for report, key, value, blank, uncertain in printed_cells(pages, stats):
-        yield [report, key.table, key.row, key.column, text(value), str(blank), str(uncertain)]
+    for _, rid, index, value, blank, uncertain in printed_cells(pages, stats):
+        key = CELL_KEYS[index]
+        yield [rid, key.table, key.row, key.column, text(value), str(blank), str(uncertain)]
 
 
 def json_document(pages: list[ReportPage], stats: dict[str, StatsRow]) -> dict:
@@ -228,9 +234,9 @@ def json_document(pages: list[ReportPage], stats: dict[str, StatsRow]) -> dict:
     for page in pages:
         row = stats[page.report.source.path]
         entry: dict = dict(report_metadata(page, row))
-        entry["cells"] = {k.name: v for k, v, s in zip(CELL_KEYS, row.values, row.states, strict=True) if s == NUMBER}
-        entry["blank"] = [k.name for k, s in zip(CELL_KEYS, row.states, strict=True) if s == BLANK]
-        entry["uncertain"] = [k.name for k, s in zip(CELL_KEYS, row.states, strict=True) if s == UNCERTAIN]
+        entry["cells"] = {n: v for n, v, s in zip(CELL_NAMES, row.values, row.states, strict=True) if s == NUMBER}
+        entry["blank"] = [n for n, s in zip(CELL_NAMES, row.states, strict=True) if s == BLANK]
+        entry["uncertain"] = [n for n, s in zip(CELL_NAMES, row.states, strict=True) if s == UNCERTAIN]
         reports.append(entry)
     return {"cells": [cell_key_entry(key) for key in CELL_KEYS], "reports": reports}
 
@@ -337,20 +343,19 @@ SCHEMA: tuple[SqlTable, ...] = (
 
 def sqlite_rows(archive: Archive, stats: dict[str, StatsRow]) -> dict[str, list[tuple]]:
     pages = archive.pages
-    numbers = {report_id(page): number for number, page in enumerate(pages, start=1)}
     reports = [(n, *report_metadata(p, stats[p.report.source.path]).values()) for n, p in enumerate(pages, start=1)]
-    cell_numbers = {key: number for number, key in enumerate(CELL_KEYS, start=1)}
     keys = [
         (n, k.name, k.table, k.row, k.column, k.row_label, k.column_label, "、".join(k.formats))
-        for k, n in cell_numbers.items()
+        for n, k in enumerate(CELL_KEYS, start=1)
     ]
+    # Report and cell numbers count from 1, as SQLite's own row ids do.
     cells = [
-        (numbers[report], cell_numbers[key], value, blank, uncertain)
-        for report, key, value, blank, uncertain in printed_cells(pages, stats)
+        (number + 1, index + 1, value, blank, uncertain)
+        for number, _, index, value, blank, uncertain in printed_cells(pages, stats)
     ]
     findings = [
-        (numbers[report_id(p)], f.code, str(f.severity), f.table, f.row, f.column, f.printed, f.expected, f.message)
-        for p in pages
+        (n, f.code, str(f.severity), f.table, f.row, f.column, f.printed, f.expected, f.message)
+        for n, p in enumerate(pages, start=1)
         for f in p.report.findings
     ]
     agencies = [
@@ -396,18 +401,37 @@ class Downloads:
     cell_count: int  # cells printed by all reports
 
 
-def dataset_files(archive: Archive, stats: dict[str, StatsRow]) -> Downloads:
-    """Every download of the archive's data."""
-    pages = archive.pages
-    document = json.dumps(json_document(pages, stats), ensure_ascii=False, separators=(",", ":"))
-    files = {
-        f"{DATA_DIR}/{WIDE_CSV}": "\ufeff".encode() + csv_text(wide_rows(pages, stats)).encode("utf-8"),
-        f"{DATA_DIR}/{CELLS_CSV}": gzipped(csv_text(cell_rows(pages, stats)).encode("utf-8")),
-        f"{DATA_DIR}/{JSON_FILE}": gzipped(document.encode("utf-8")),
-        f"{DATA_DIR}/{SQLITE_FILE}": gzipped(sqlite_bytes(archive, stats)),
-    }
+def wide_csv(archive: Archive, stats: dict[str, StatsRow]) -> bytes:
+    return "\ufeff".encode() + csv_text(wide_rows(archive.pages, stats)).encode("utf-8")
+
+
+def cells_csv(archive: Archive, stats: dict[str, StatsRow]) -> bytes:
+    return gzipped(csv_text(cell_rows(archive.pages, stats)).encode("utf-8"))
+
+
+def json_file(archive: Archive, stats: dict[str, StatsRow]) -> bytes:
+    document = json.dumps(json_document(archive.pages, stats), ensure_ascii=False, separators=(",", ":"))
+    return gzipped(document.encode("utf-8"))
+
+
+def sqlite_file(archive: Archive, stats: dict[str, StatsRow]) -> bytes:
+    return gzipped(sqlite_bytes(archive, stats))
+
+
+# Largest first, so that the processes building them finish together.
+BUILDERS = {SQLITE_FILE: sqlite_file, CELLS_CSV: cells_csv, WIDE_CSV: wide_csv, JSON_FILE: json_file}
+
+
+def build_one(state: tuple[Archive, dict[str, StatsRow]], name: str) -> bytes:
+    return BUILDERS[name](*state)
+
+
+def dataset_files(archive: Archive, stats: dict[str, StatsRow], jobs: int = 1) -> Downloads:
+    """Every download of the archive's data, each built in its own process when there are cores."""
+    built = map_in_processes(build_one, list(BUILDERS), jobs, shared=(archive, stats))
+    files = {f"{DATA_DIR}/{name}": data for name, data in zip(BUILDERS, built, strict=True)}
     cell_count = sum(len(row.states) - row.states.count(ABSENT) for row in stats.values())
-    return Downloads(files, cell_count)
+    return Downloads(dict(sorted(files.items())), cell_count)
 
 
 def write_binary_files(root: Path, files: dict[str, bytes]) -> None:
