@@ -158,7 +158,7 @@ def summarize(pages: list[ReportPage], stats: dict[str, StatsRow]) -> Summary:
     failed = 0
     for page in pages:
         row = stats[page.report.source.path]
-        failed += any(f.code.startswith("check-") for f in page.report.findings)
+        failed += bool(page.report.failed_checks)
         value = figure_value(row, FIGURES[FIGURE_INDEX["received"]])
         if value is not None:
             received.append(value)

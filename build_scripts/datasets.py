@@ -134,10 +134,6 @@ def report_id(page: ReportPage) -> str:
     return page.path.removesuffix(".md")
 
 
-def checks_failed(report: Report) -> int:
-    return sum(1 for finding in report.findings if finding.code.startswith("check-"))
-
-
 # The reports' metadata columns, in the downloads' order, with what each holds.
 REPORT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("report_id", "TEXT", "报告编号：报告页面的路径，如 reports/410329/chengshiguanliju/2020"),
@@ -182,7 +178,7 @@ def report_metadata(page: ReportPage, stats: StatsRow) -> dict[str, str | int | 
         "source_file": report.source.path,
         "source_type": source_label(report),
         "source_sha256": report.source.sha256,
-        "checks_failed": checks_failed(report),
+        "checks_failed": len(report.failed_checks),
         "uncertain_cells": stats.states.count(UNCERTAIN),
     }
 

@@ -36,6 +36,11 @@ class Finding:
     printed: int | float | None = None
     expected: int | float | None = None
 
+    @property
+    def is_check(self) -> bool:
+        """A consistency rule (勾稽关系) the report's numbers break (checks.py)."""
+        return self.code.startswith("check-")
+
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -203,6 +208,10 @@ class Report:
     @property
     def tables(self) -> list[Table]:
         return [block.table for section in self.sections for block in section.blocks if block.table]
+
+    @property
+    def failed_checks(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.is_check]
 
     def statistic(self, number: str) -> StatTable | None:
         return next((table for table in self.statistics if table.number == number), None)

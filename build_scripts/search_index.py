@@ -242,10 +242,6 @@ def source_label(report: Report) -> str:
     return "文本"
 
 
-def has_failed_checks(report: Report) -> bool:
-    return any(finding.code.startswith("check-") for finding in report.findings)
-
-
 @dataclass(frozen=True)
 class Facets:
     """What the search page filters and counts by, for one report."""
@@ -273,7 +269,7 @@ def report_facets(report: Report) -> Facets:
         kind=KINDS_BY_SLUG[report.kind].label,
         form=FORM_LABELS.get(report.format or "", "未能识别"),
         source=source_label(report),
-        checks="有校验未通过" if has_failed_checks(report) else "校验全部通过",
+        checks="有校验未通过" if report.failed_checks else "校验全部通过",
     )
 
 

@@ -32,11 +32,7 @@ def report_stats(report: Report) -> TableStats:
         numbers=count[CellStatus.NUMBER],
         blank=count[CellStatus.BLANK],
         uncertain=count[CellStatus.UNCERTAIN],
-        checks_failed=[
-            f"{finding.code}:{finding.row}.{finding.column}"
-            for finding in report.findings
-            if finding.code.startswith("check-")
-        ],
+        checks_failed=[f"{finding.code}:{finding.row}.{finding.column}" for finding in report.failed_checks],
     )
 
 

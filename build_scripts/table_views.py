@@ -70,9 +70,7 @@ def value_cell(cell: Cell | None, failed: set[tuple[str, str]], colspan: int = 1
 
 
 def failed_cells(findings: list[Finding], number: str) -> set[tuple[str, str]]:
-    return {
-        (f.row, f.column) for f in findings if f.code.startswith("check-") and f.table == number and f.row and f.column
-    }
+    return {(f.row, f.column) for f in findings if f.is_check and f.table == number and f.row and f.column}
 
 
 def caption(number: str, table_format: str | None) -> tuple[str, str]:

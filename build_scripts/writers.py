@@ -75,7 +75,7 @@ from .forms import (
     Spec,
 )
 from .metadata import KINDS_BY_SLUG
-from .model import CellStatus, Contact, Finding, Region, Report, StatTable
+from .model import CellStatus, Contact, Region, Report, StatTable
 from .parallel import map_in_processes
 from .regions import UNRESOLVED, UNRESOLVED_NAME, region_chain
 from .search_index import pack_blocks, report_text_blocks
@@ -187,10 +187,6 @@ def statistics_front_matter(table: StatTable) -> dict[str, Any]:
     return {"format": table.format, "values": values, "uncertain": uncertain}
 
 
-def is_check(finding: Finding) -> bool:
-    return finding.code.startswith("check-")
-
-
 def report_front_matter(page: ReportPage) -> dict[str, Any]:
     report = page.report
     return {
@@ -208,7 +204,7 @@ def report_front_matter(page: ReportPage) -> dict[str, Any]:
         # From here on for readers of content/ only: the site build skips these (mkdocs_hooks.py).
         "source": to_plain(report.source),
         "sections": [{"number": s.number, "title": s.title} for s in report.sections],
-        "checks_failed": [f.code for f in report.findings if is_check(f)],
+        "checks_failed": [f.code for f in report.failed_checks],
         "findings": [{"code": f.code, "severity": f.severity.value} for f in report.findings],
     }
 
@@ -392,8 +388,8 @@ def render_report_page(env: jinja2.Environment, page: ReportPage, prepared: Prep
         source_summary=source_summary(report),
         format_label=FORMAT_LABELS.get(report.format or "", "未能识别"),
         kind=link_item(page.path, KINDS_BY_SLUG[report.kind].label, kind_page_path(report.kind)),
-        check_findings=[f for f in report.findings if is_check(f)],
-        other_findings=[f for f in report.findings if not is_check(f) and f.code != "override"],
+        check_findings=report.failed_checks,
+        other_findings=[f for f in report.findings if not f.is_check and f.code != "override"],
         overrides=[f for f in report.findings if f.code == "override"],
         neighbours=neighbour_links(page, agency),
         contact_parts=contact_parts(report.contact),
@@ -772,10 +768,10 @@ def render_quality(env: jinja2.Environment, archive: Archive) -> str:
     entries = []
     failed_count = uncertain_count = 0
     for page in sorted(archive.pages, key=lambda p: p.path):
-        problems = [f for f in page.report.findings if is_check(f) or f.code == "cell-uncertain"]
+        problems = [f for f in page.report.findings if f.is_check or f.code == "cell-uncertain"]
         if not problems:
             continue
-        failed_count += any(is_check(f) for f in problems)
+        failed_count += any(f.is_check for f in problems)
         uncertain_count += any(f.code == "cell-uncertain" for f in problems)
         entries.append(
             {
