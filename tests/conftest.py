@@ -18,6 +18,16 @@ PDF_FIXTURES = sorted((REPO / "tests" / "fixtures" / "pdf").glob("0*.pdf"))  # t
 UNRULED_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "unruled_004_f3bbfa1004ed2dd6.pdf"
 SCANNED_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "scanned_004_f3bbfa1004ed2dd6.pdf"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Debian's Chromium, headless, with nothing that would reach a network on its own.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def build_into(

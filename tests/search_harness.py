@@ -31,21 +31,12 @@ from build_scripts.search_index import normalize, query_segments
 from build_scripts.serve import serve_in_thread
 
 from .benchmarks.synthetic_corpus import make_corpus
-from .conftest import CHROMIUM, REPO, SAMPLES, build_into
+from .conftest import CHROMIUM, CHROMIUM_ARGS, REPO, SAMPLES, build_into
 
 QUERIES_FILE = REPO / "tests" / "search_queries.yaml"
 SYNTHETIC = 144  # two counties, 18 agencies each, four years
 SHARD_SIZE = 100  # small shards, so that the search page merges two index bundles as at scale
 SUB_PATH = "/archive/"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TOP = 10
 
 

@@ -15,19 +15,10 @@ from build_scripts.build import BuildOptions, BuildResult
 from build_scripts.serve import serve_in_thread
 
 from .benchmarks.synthetic_corpus import make_corpus
-from .conftest import CHROMIUM, SAMPLES, build_into
+from .conftest import CHROMIUM, CHROMIUM_ARGS, SAMPLES, build_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SUB_PATH = "/foia-archive/preview/"
 
 

@@ -101,16 +101,20 @@ def archive(tmp_path_factory: pytest.TempPathFactory):
     return build_into(folder, source=folder / "reports")
 
 
-def agency_pages(site: Path) -> list[Path]:
-    return sorted((site / "agencies").glob("*/index.html"))
+def agency_pages(site: Path) -> list[tuple[Path, SeriesAndCharts]]:
+    """Every agency page with its series table and charts parsed."""
+    pages = []
+    for page in sorted((site / "agencies").glob("*/index.html")):
+        parsed = SeriesAndCharts()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        pages.append((page, parsed))
+    return pages
 
 
 def test_each_chart_shows_the_numbers_of_the_table_beside_it(archive) -> None:
     options, _ = archive
     charted = 0
-    for page in agency_pages(options.site_dir):
-        parsed = SeriesAndCharts()
-        parsed.feed(page.read_text(encoding="utf-8"))
+    for page, parsed in agency_pages(options.site_dir):
         table = parsed.table()
         for title, points in parsed.charts.items():
             assert points == [(row["年度"], row[title]) for row in table], (page, title)
@@ -142,9 +146,7 @@ def test_the_series_holds_each_reports_own_numbers(archive) -> None:
         agency_dir = re.sub(r"^reports/(\d+)/([^/]+)/.*$", r"\1-\2", outcome.page)
         by_year[(agency_dir, str(report["year"]))] = report_figures(report)
     checked = 0
-    for page in agency_pages(options.site_dir):
-        parsed = SeriesAndCharts()
-        parsed.feed(page.read_text(encoding="utf-8"))
+    for page, parsed in agency_pages(options.site_dir):
         for row in parsed.table():
             expected = by_year[(page.parent.name, row["年度"])]
             assert {label: row[label] for label in expected} == {
@@ -243,9 +245,7 @@ def stacked_segments(path: Path) -> dict[str, dict[str, str]]:
 def test_the_outcome_mix_shows_the_numbers_of_the_table(archive) -> None:
     options, _ = archive
     checked = 0
-    for page in agency_pages(options.site_dir):
-        parsed = SeriesAndCharts()
-        parsed.feed(page.read_text(encoding="utf-8"))
+    for page, parsed in agency_pages(options.site_dir):
         if not parsed.charts:
             continue
         drawn = stacked_segments(page)

@@ -20,8 +20,8 @@ from pathlib import Path
 from build_scripts.search_index import SHARD_SIZE
 from build_scripts.serve import serve_in_thread
 
-from ..conftest import CHROMIUM, build_into
-from ..search_harness import CHROMIUM_ARGS, SUB_PATH
+from ..conftest import CHROMIUM, CHROMIUM_ARGS, build_into
+from ..search_harness import SUB_PATH
 from .synthetic_corpus import make_corpus
 
 FIRST_QUERY = "城市管理局"
