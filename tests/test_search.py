@@ -77,7 +77,8 @@ def test_the_browser_cuts_text_and_queries_as_the_build_does(page, corpus) -> No
 
 
 def wait_for_search(page, runs: int = 1) -> None:  # noqa: F811
-    page.wait_for_function(f"Number(document.body.dataset.searchDone || 0) >= {runs}", timeout=30_000)
+    # The body is missing for a moment while a new page loads.
+    page.wait_for_function(f"document.body && Number(document.body.dataset.searchDone || 0) >= {runs}", timeout=30_000)
 
 
 def test_filters_without_a_query_browse_with_counts_per_value(page, corpus) -> None:  # noqa: F811
@@ -188,7 +189,8 @@ def test_a_query_found_only_apart_suggests_its_words(page, corpus) -> None:  # n
     assert page.inner_text(".archive-search-status").startswith("没有找到包含“伊川城市管理”的报告")
     suggestion = page.locator(".archive-search-suggestion")
     assert suggestion.inner_text() == "伊川 城市 管理"
-    suggestion.click()
+    with page.expect_navigation():  # the link opens a new search page; wait for it, not the old one
+        suggestion.click()
     wait_for_search(page)
     assert page.inner_text(".archive-search-status").startswith("“伊川 城市 管理”：找到")
     assert page.locator(".archive-search-result").count() > 0
