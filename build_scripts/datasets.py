@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .archive import Archive, ReportPage
 from .forms import (
+    OTHER_HANDLING_2021,
     TABLE2_COLUMNS,
     TABLE2_FORM,
     TABLE2_ROWS,
@@ -82,7 +83,7 @@ def table2_formats(row: str, group: str | None, column: str) -> tuple[str, ...]:
 def table3_formats(row: str) -> tuple[str, ...]:
     if row == "other_handling":
         return ("2019",)
-    if row in ("other_no_correction", "other_unpaid_fee", "other_other"):
+    if row in OTHER_HANDLING_2021:
         return ("2021",)
     return ("2019", "2021")
 

@@ -61,6 +61,7 @@ from .datasets import (
 )
 from .escape import html_text, markdown_text
 from .forms import (
+    OTHER_HANDLING_2021,
     TABLE2_2019_COLUMNS,
     TABLE2_2021_COLUMNS,
     TABLE2_COLUMNS,
@@ -429,13 +430,14 @@ NO_RANKING: dict[str, Any] = {"heading": "", "entries": []}
 
 def region_comparisons(path: str, name: str, pages: list[ReportPage], stats: dict[str, StatsRow]) -> dict[str, Any]:
     """A region's totals by year, and the reports of its latest year with the most applications."""
-    yearly = yearly_summaries(pages, stats)
-    if not yearly:
+    groups = by_year(pages)
+    if not groups:
         return {"summary_table": None, "ranking": NO_RANKING}
-    latest = next(iter(by_year(pages).items()))
+    rows = [(f"{year} 年", None, summarize(group, stats)) for year, group in groups.items()]
+    latest_year, latest_pages = next(iter(groups.items()))
     return {
-        "summary_table": summary_table(f"{name}各年度汇总", "年度", [(f"{y} 年", None, s) for y, s in yearly]),
-        "ranking": ranking(path, f"{latest[0]} 年度新收申请最多的报告", latest[1], stats),
+        "summary_table": summary_table(f"{name}各年度汇总", "年度", rows),
+        "ranking": ranking(path, f"{latest_year} 年度新收申请最多的报告", latest_pages, stats),
     }
 
 
@@ -661,7 +663,7 @@ def render_home(env: jinja2.Environment, archive: Archive) -> str:
 def spec_formats(number: str, spec: Spec, kind: str) -> str:
     """Which forms a row or column exists in, for the data dictionary."""
     only_2019 = {"other_handling"} | TABLE2_ONLY_2019_ROWS["2021"] | TABLE2_2019_COLUMNS
-    only_2021 = {"other_no_correction", "other_unpaid_fee", "other_other"} | TABLE2_2021_COLUMNS
+    only_2021 = set(OTHER_HANDLING_2021) | TABLE2_2021_COLUMNS
     if number == "四" or (kind == "column" and number == "三"):
         return "2019、2021"
     if spec.key in only_2019:
