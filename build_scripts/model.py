@@ -176,6 +176,21 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where and when the report was published, as the page itself or the maintainer says.
+
+    `origin` names where these came from: "page" (the saved web page's meta tags and info box),
+    "crawl" (a crawler's header), "sidecar" (a `.meta.yaml` file beside the source) or "override"."""
+
+    url: str | None = None  # the address the report was published at
+    retrieved: str | None = None  # the date it was saved, YYYY-MM-DD
+    index_number: str | None = None  # 索引号 of the government's disclosure catalogue
+    published: str | None = None  # the page's own publication date, YYYY-MM-DD
+    publisher: str | None = None  # 发布机构
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
 class CoverNotice:
     """The 关于印发…的通知 some agencies wrap around the report."""
 
@@ -204,6 +219,7 @@ class Report:
     kind: str = "other"  # slug of an AgencyKind (metadata.py)
     agency_id: str | None = None  # set by the maintainer to link renamed agencies (overrides.py)
     overridden: list[str] = field(default_factory=list)  # fields the maintainer's overrides set
+    provenance: Provenance = field(default_factory=Provenance)
 
     @property
     def tables(self) -> list[Table]:

@@ -28,8 +28,17 @@ SECTION_KEYWORDS: dict[int, tuple[str, ...]] = {
 
 SECTION_HEADING = re.compile(r"^([一二三四五六])\s*[、.．]\s*(\S.{0,40})$")
 SUBHEADING = re.compile(r"^[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]\s*\S.{0,30}$")
-TITLE = re.compile(r"^(?P<agency>.*?)(?P<year>(?:19|20)\d{2})年度?政府信息公开.*?报告$")
-TITLE_START = re.compile(r"^.+?(?:19|20)\d{2}年度?政府信息公开")
+# The ways a report's title is really printed: the agency first or the year first, 年 or 年度,
+# 政府信息公开(工作)年度报告, 政府信息公开年报 or 政务公开年报.
+TITLE_END = r"(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)"
+YEAR = r"(?P<year>(?:19|20)\d{2})\s*年度?"
+TITLE = re.compile(rf"^(?P<agency>.*?){YEAR}{TITLE_END}$")
+TITLE_YEAR_FIRST = re.compile(rf"^{YEAR}(?P<agency>.+?){TITLE_END}$")
+TITLE_START = re.compile(
+    r"^(?:.+?(?:19|20)\d{2}\s*年度?(?:政府信息公开|政务公开)|(?:19|20)\d{2}\s*年度?.{2,40}(?:政府信息公开|政务公开))"
+)
+# Markup that tools leave around a title or heading: Markdown's #, ** and list marks, quotes.
+TITLE_MARKUP = re.compile(r"^[#>*\s]+|[*\s]+$|\*\*")
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
@@ -47,6 +56,7 @@ class Line:
     text: str
     page: int | None = None  # the PDF page the line came from
     ruled: bool = False  # a row of a ruled PDF table, its cells separated by tabs
+    layout: str | None = None  # a cell line whose layout its reader knows ("pipe-table", "run-together")
 
     @property
     def stripped(self) -> str:
@@ -145,16 +155,28 @@ def collapse_spaces(text: str) -> str:
     return re.sub(r"[\s\u3000]+", " ", text).strip()
 
 
+def match_title(text: str) -> re.Match[str] | None:
+    """A title in either order ("某局2024年…报告", "2024年某局…报告"), never the 印发 notice's."""
+    if "关于印发" in text:
+        return None
+    return TITLE.match(text) or TITLE_YEAR_FIRST.match(text)
+
+
+def title_text(line: Line) -> str:
+    """A line as a title candidate: no Markdown marks, no stray spaces between Chinese characters."""
+    return remove_spaces_next_to_cjk(TITLE_MARKUP.sub("", line.stripped))
+
+
 def find_title(lines: list[Line]) -> TitleMatch | None:
-    """The first line that reads like "<agency><year>年政府信息公开工作年度报告"."""
+    """The first line (or two) that reads like "<agency><year>年政府信息公开工作年度报告"."""
     texts = [
-        (index, remove_spaces_next_to_cjk(line.stripped))
+        (index, title_text(line))
         for index, line in enumerate(lines[:TITLE_SEARCH_LINES])
         if not line.has_cells and not line.is_blank
     ]
     for position, (index, title) in enumerate(texts):
-        match = TITLE.match(title)
-        if match and "关于印发" not in title:
+        match = match_title(title)
+        if match:
             agency = match["agency"].strip()
             if not agency and position:  # the agency on a line of its own above "2024年…报告"
                 first, previous = texts[position - 1]
@@ -162,8 +184,8 @@ def find_title(lines: list[Line]) -> TitleMatch | None:
             return TitleMatch(index, index, title, agency, int(match["year"]))
         if position + 1 < len(texts) and TITLE_START.match(title):  # a title wrapped onto a second line
             last, rest = texts[position + 1]
-            match = TITLE.match(title + rest)
-            if match and "关于印发" not in title:
+            match = match_title(title + rest)
+            if match and match["agency"].strip():
                 return TitleMatch(last, index, title + rest, match["agency"].strip(), int(match["year"]))
     return None
 
@@ -185,20 +207,42 @@ def lines_to_cover_notice(lines: list[Line]) -> CoverNotice | None:
     return CoverNotice(lines=kept, date=find_date("\n".join(kept)))
 
 
+HEADING_START = re.compile(r"^([一二三四五六])\s*[、.．]\s*")
+# Where a heading run into its text ends: after 情况 or 事项, or at the first space or punctuation.
+HEADING_END = re.compile(r"情况|事项|(?=[\s，。：:；])")
+RUN_IN_HEADING_LENGTH = 40
+
+
 def section_number(line: Line, after: int) -> int | None:
     """The section a heading line opens, if it is the heading of a later section than `after`."""
+    found = section_heading(line, after)
+    return found[0] if found else None
+
+
+def section_heading(line: Line, after: int) -> tuple[int, str, str] | None:
+    """(number, heading, rest) when the line opens a later section than `after`: a heading on its
+    own line, or one run into its text ("一、总体情况 2024年，…", as crawlers and some pages print it)."""
     if line.has_cells:
         return None
-    match = SECTION_HEADING.match(line.stripped)
-    if not match:
-        return None
+    text = line.stripped
+    match = SECTION_HEADING.match(text)
+    heading, rest = text, ""
+    if not match or "。" in match[2]:
+        start = HEADING_START.match(text)
+        end = HEADING_END.search(text, start.end()) if start else None
+        if not start or not end or end.end() - start.end() > RUN_IN_HEADING_LENGTH or end.end() == start.end():
+            return None
+        heading, rest = text[: end.end()], text[end.end() :].strip()
+        match = SECTION_HEADING.match(heading)
+        if not match:
+            return None
     number = SECTION_NUMERALS.index(match[1]) + 1
     title = match[2]
     if number <= after or "。" in title:
         return None
     if not any(word in title for word in SECTION_KEYWORDS[number]):
         return None
-    return number
+    return number, heading, rest
 
 
 def lines_to_sections(lines: list[Line]) -> tuple[list[Line], list[tuple[int, Line, list[Line]]]]:
@@ -207,9 +251,10 @@ def lines_to_sections(lines: list[Line]) -> tuple[list[Line], list[tuple[int, Li
     sections: list[tuple[int, Line, list[Line]]] = []
     current = 0
     for line in lines:
-        number = section_number(line, current)
-        if number is not None:
-            sections.append((number, line, []))
+        found = section_heading(line, current)
+        if found is not None:
+            number, heading, rest = found
+            sections.append((number, Line(line.number, heading, line.page), [Line(line.number, rest, line.page)]))
             current = number
         elif sections:
             sections[-1][2].append(line)
@@ -262,6 +307,10 @@ def table_lines_to_rows(lines: list[Line]) -> tuple[list[Row], str]:
     if not any(line.has_cells for line in lines):
         rows = [(line.number, [_clean_cell(cell) for cell in line.stripped.split()]) for line in lines]
         return _tidy_rows(rows), "space-separated"
+    known = {line.layout for line in lines if not line.is_blank}
+    if len(known) == 1 and None not in known:  # the reader says how its cells are laid out
+        rows = [(line.number, [_clean_cell(cell) for cell in line.text.split("\t")]) for line in lines]
+        return _tidy_rows(rows), known.pop() or ""
     if any(line.ruled for line in lines) and all(line.ruled for line in lines if not line.is_blank):
         # A ruled table's cells sit in fixed columns: blank cells at the end of a row are kept.
         return [(line.number, [_clean_cell(cell) for cell in line.text.split("\t")]) for line in lines], "ruled"

@@ -44,6 +44,7 @@ class Divisions:
     by_name: dict[str, tuple[Division, ...]]  # current names, and former names of renamed divisions
     longest_name: int
     renames: dict[str, Rename]  # by old name
+    aliases: dict[str, str]  # names that are not divisions but stand for one (平潭综合实验区 → 350128)
 
     def ancestors(self, division: Division) -> list[Division]:
         """The division and every division above it, lowest first."""
@@ -78,11 +79,15 @@ def load_divisions() -> Divisions:
     }
     for rename in renames.values():
         by_name.setdefault(rename.old_name, []).append(by_code[rename.new_code])
+    aliases = {row["alias"]: row["code"] for row in data_rows("division_aliases.csv")}
+    for alias, code in aliases.items():
+        by_name.setdefault(alias, []).append(by_code[code])
     return Divisions(
         by_code=by_code,
         by_name={name: tuple(found) for name, found in by_name.items()},
         longest_name=max(len(name) for name in by_name),
         renames=renames,
+        aliases=aliases,
     )
 
 
@@ -100,10 +105,25 @@ def rename_findings(agency: str, region: Region, divisions: Divisions) -> list[F
     ]
 
 
+def alias_findings(agency: str, region: Region, divisions: Divisions) -> list[Finding]:
+    """An info finding when the agency is named after an area that stands for a division."""
+    return [
+        Finding(
+            "region-alias",
+            Severity.INFO,
+            f"{alias} is not a division name; it is filed under {divisions.by_code[code].name} ({code}), "
+            "which it administers (build_scripts/data/division_aliases.csv)",
+        )
+        for alias, code in divisions.aliases.items()
+        if agency.startswith(alias) and code == region.code
+    ]
+
+
 def names_at_start(text: str, divisions: Divisions) -> list[str]:
     """Division names the text starts with, longest first."""
     limit = min(len(text) - 1, divisions.longest_name)
-    return [text[:size] for size in range(limit, 1, -1) if text[:size] in divisions.by_name]
+    whole = [text] if text in divisions.aliases else []  # 平潭综合实验区 is itself the agency's name
+    return whole + [text[:size] for size in range(limit, 1, -1) if text[:size] in divisions.by_name]
 
 
 def division_to_region(division: Division, divisions: Divisions) -> Region:
@@ -178,7 +198,7 @@ def resolve_region(agency: str, context: str) -> tuple[Region, list[Finding]]:
         candidates = narrow_by_context(candidates, context, divisions)
     if len(candidates) == 1:
         region = division_to_region(candidates[0], divisions)
-        findings = rename_findings(agency, region, divisions)
+        findings = rename_findings(agency, region, divisions) + alias_findings(agency, region, divisions)
         if from_context:
             message = f"{agency!r} names no place; placed in {candidates[0].name}, the only one its text names"
             findings.append(Finding("region-from-context", Severity.INFO, message))

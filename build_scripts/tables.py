@@ -13,6 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .digit_runs import SumRule, grouped_sum_rules, is_run, read_runs, row_sum_rule
 from .forms import (
     OTHER_HANDLING_2021,
     TABLE2_2019_COLUMNS,
@@ -137,6 +138,31 @@ def align_slots(slots: list[str], width: int, *, merged_label_columns: bool, pos
     return Placement(padded, uncertain_note=why)
 
 
+def place_runs(slots: list[str], width: int, rules: list[SumRule]) -> Placement:
+    """Place a row printed as runs of digits (a crawler's text: 713000074): the one reading that
+    keeps the form's sum rules, or uncertain when there is none or more than one."""
+    filled = [slot for slot in slots if slot]
+    if len(filled) == width or not filled or not all(is_run(slot) for slot in filled):
+        return align_slots(slots, width, merged_label_columns=False, positional=False)
+    found = read_runs(filled, width, rules)
+    printed = " ".join(filled)
+    if found.unique:
+        how = "总计等于各项之和" if rules else "每格一位数字"
+        note = f"原文数字连写为“{printed}”，只有一种读法符合表格（{how}）：{'、'.join(found.unique)}"
+        return Placement([read_number(piece) for piece in found.unique], note=note)
+    why = "有多种读法" if found.readings else "没有符合表格勾稽关系的读法"
+    blank = Reading("", None, CellStatus.BLANK)
+    note = f"原文数字连写为“{printed}”，{why}，无法确定各格数值"
+    return Placement([blank] * width, uncertain_note=note)
+
+
+def place_row(slots: list[str], width: int, layout: str, rules: list[SumRule], *, merged: bool) -> Placement:
+    """A row's values in `width` columns, by the rules of its layout."""
+    if layout == "run-together":
+        return place_runs(slots, width, rules)
+    return align_slots(slots, width, merged_label_columns=merged, positional=is_positional(layout))
+
+
 def placed_cells(keys: list[tuple[str, str]], placement: Placement, line: int) -> list[Cell]:
     """Cells for (row, column) keys from a placement; an uncertain placement marks every cell."""
     cells = []
@@ -249,9 +275,14 @@ def is_total_only(slots: list[str], width: int) -> bool:
     return len(slots) >= width and len(filled) == 1 and slots[-1] == filled[0]
 
 
+# Layouts that lose the places of blank cells: text split at spaces, and tables exported to
+# Markdown by PDF tools (a row that prints fewer cells than the form has lost some on the way).
+UNPOSITIONED_LAYOUTS = frozenset({"space-separated", "pipe-table", "run-together"})
+
+
 def is_positional(layout: str) -> bool:
     """Whether a layout keeps blank cells in place (a tab grid does; text split at spaces does not)."""
-    return layout != "space-separated"
+    return layout not in UNPOSITIONED_LAYOUTS
 
 
 def table3_placer(parts: list[RowParts], layout: str):
@@ -263,6 +294,8 @@ def table3_placer(parts: list[RowParts], layout: str):
       followed by six values, or a blank 自然人 followed by seven: it is marked uncertain.
     """
     width = len(TABLE3_COLUMN_KEYS)
+    if layout == "run-together":
+        return lambda slots: place_runs(slots, width, row_sum_rule(width))
     positional = is_positional(layout)
     blank = Reading("", None, CellStatus.BLANK)
     if positional and parts and all(is_total_only(part.slots, width) for part in parts):
@@ -349,7 +382,8 @@ def cells_to_table4(table: Table) -> tuple[StatTable | None, list[Finding]]:
         return None, [Finding("table-unread", Severity.WARNING, "表四：未找到数据行", table.line, "四")]
     slots = [slot for part in data for slot in part.slots]
     keys = [(row, column) for row in TABLE4_ROW_KEYS for column in TABLE4_COLUMN_KEYS]
-    placement = align_slots(slots, len(keys), merged_label_columns=False, positional=is_positional(table.layout))
+    rules = grouped_sum_rules(len(TABLE4_ROW_KEYS), len(TABLE4_COLUMN_KEYS))
+    placement = place_row(slots, len(keys), table.layout, rules, merged=False)
     cells = placed_cells(keys, placement, data[0].line)
     return StatTable("四", None, list(TABLE4_ROW_KEYS), cells, "rows"), uncertain_findings("四", cells)
 
@@ -376,7 +410,7 @@ def table2_format(columns: set[str], labels: str) -> str | None:
 def cells_to_table2(table: Table) -> tuple[StatTable | None, list[Finding]]:
     """Rows under header rows of column labels (tab grid, text), or one row per number in the
     three-column 信息内容 / 统计项目 / 数量 layout (sample 002)."""
-    positional = is_positional(table.layout)
+    is_positional(table.layout)
     columns: list[str] = []
     current_row: str | None = None
     cells: list[Cell] = []
@@ -392,7 +426,7 @@ def cells_to_table2(table: Table) -> tuple[StatTable | None, list[Finding]]:
         if column_keys and not part.has_numbers:
             columns = column_keys
         elif row_key and part.has_numbers and not column_keys and columns:
-            placement = align_slots(part.slots, len(columns), merged_label_columns=False, positional=positional)
+            placement = place_row(part.slots, len(columns), table.layout, [], merged=False)
             cells += placed_cells(row_keys(row_key, columns), placement, line)
         elif len(column_keys) == 1 and part.has_numbers and current_row:
             placement = align_slots(part.slots, 1, merged_label_columns=False, positional=True)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from ..model import Report
 from .common import ReportError
+from .html import read_html_report
+from .markdown import read_markdown_report
 from .pdf import read_pdf_report
 from .text import read_text_report
 
@@ -15,10 +17,15 @@ Reader = Callable[[Path, str], Report]
 READERS: dict[str, Reader] = {
     ".txt": read_text_report,
     ".pdf": read_pdf_report,
+    ".html": read_html_report,
+    ".htm": read_html_report,
+    ".shtml": read_html_report,
+    ".md": read_markdown_report,
+    ".markdown": read_markdown_report,
 }
 
 # Formats that later readers will handle; until then they are reported, never silently skipped.
-PLANNED = {".doc": "Word", ".docx": "Word", ".html": "web page", ".htm": "web page"}
+PLANNED = {".doc": "Word", ".docx": "Word"}
 
 
 def reader_for(path: Path) -> Reader:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from ..assemble import report_from_lines
 from ..model import Report, SourceFile
 from ..parsing import Line
+
+# In a ruled table, a row with one filled cell is a row of the table only when it is one of the
+# form's own item headings; otherwise it is a line of prose that a page frame happens to enclose.
+TABLE_HEADING_CELL = re.compile(r"^第.{1,4}条第.{1,6}项$")
+NUMBER_CELL = re.compile(r"^[+-]?[\d,.]+$")
 
 
 class ReportError(Exception):
@@ -38,3 +44,22 @@ def lines_to_report(lines: list[Line], source: SourceFile) -> Report:
     if not report.sections:
         raise ReportError("none of the six numbered sections (一、总体情况 …) found")
     return report
+
+
+def cell_text(cell: str | None) -> str:
+    """A cell's text on one line: wrapped labels and vertical header text (三/、/本/年…) joined."""
+    if not cell:
+        return ""
+    parts = [part.strip() for part in cell.split("\n")]
+    return re.sub(r"(?<=[\u3400-\u9fff、（）()])\s+(?=[\u3400-\u9fff、（）()])", "", " ".join(parts)).strip()
+
+
+def is_table_row(cells: list[str]) -> bool:
+    """A row of a statistical table, rather than a paragraph or heading caught in a page frame."""
+    filled = [cell for cell in cells if cell]
+    if len(filled) >= 2:
+        return True
+    if not filled:
+        return False
+    text = re.sub(r"\s+", "", filled[0])
+    return bool(TABLE_HEADING_CELL.match(text) or NUMBER_CELL.match(text))

@@ -18,16 +18,12 @@ from pathlib import Path
 from ..checks import distrust_ocr_numbers_that_fail_checks
 from ..model import Report, SourceFile
 from ..parsing import Line, is_page_furniture, normalize_radicals
-from .common import ReportError, lines_to_report, sha256_of
+from .common import ReportError, cell_text, is_table_row, lines_to_report, sha256_of
 
 log = logging.getLogger(__name__)
 # pdfminer logs "Could not get FontBBox" for every Type 3 glyph; it says nothing about the report.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-# In a ruled table, a row with one filled cell is a row of the table only when it is one of the
-# form's own item headings; otherwise it is a line of prose that a page frame happens to enclose.
-TABLE_HEADING_CELL = re.compile(r"^第.{1,4}条第.{1,6}项$")
-NUMBER_CELL = re.compile(r"^[+-]?[\d,.]+$")
 RUNNING_LINE_SHARE = 0.5
 MIN_PAGES_FOR_RUNNING_LINES = 3
 # Text layers that are garbage: CID codes that no font maps, or replacement characters.
@@ -64,25 +60,6 @@ def open_pdf(path: Path):
         pdf.close()
         raise ReportError("PDF has no pages")
     return pdf
-
-
-def cell_text(cell: str | None) -> str:
-    """A cell's text on one line: wrapped labels and vertical header text (三/、/本/年…) joined."""
-    if not cell:
-        return ""
-    parts = [part.strip() for part in cell.split("\n")]
-    return re.sub(r"(?<=[\u3400-\u9fff、（）()])\s+(?=[\u3400-\u9fff、（）()])", "", " ".join(parts)).strip()
-
-
-def is_table_row(cells: list[str]) -> bool:
-    """A row of a statistical table, rather than a paragraph or heading caught in a page frame."""
-    filled = [cell for cell in cells if cell]
-    if len(filled) >= 2:
-        return True
-    if not filled:
-        return False
-    text = re.sub(r"\s+", "", filled[0])
-    return bool(TABLE_HEADING_CELL.match(text) or NUMBER_CELL.match(text))
 
 
 def statistical_tables(page) -> list:
