@@ -19,6 +19,10 @@ from .regions import UNRESOLVED, agency_short_name, region_chain
 from .slugs import pinyin_slug
 
 
+# Source files published under their own suffix; any other is published with .txt appended.
+ORIGINAL_SUFFIXES_AS_IS = frozenset({".pdf", ".txt", ".doc", ".docx", ".wps"})
+
+
 @dataclass(frozen=True)
 class ReportPage:
     """A report and where it lives in the site."""
@@ -33,8 +37,13 @@ class ReportPage:
 
     @property
     def original_path(self) -> str:
-        """Where the published source file is copied, beside the page (…/2024.pdf)."""
-        return posixpath.splitext(self.path)[0] + posixpath.splitext(self.report.source.path)[1].lower()
+        """Where the published source file is copied, beside the page (…/2024.pdf). A page or a
+        Markdown file is published as text (…/2024.html.txt): served as HTML it would run its scripts
+        on this site, and a `.md` beside the page would be taken by MkDocs for a page of its own."""
+        suffix = posixpath.splitext(self.report.source.path)[1].lower()
+        if suffix not in ORIGINAL_SUFFIXES_AS_IS:
+            suffix += ".txt"
+        return posixpath.splitext(self.path)[0] + suffix
 
 
 @dataclass

@@ -27,6 +27,7 @@ from .mkdocs_hooks import SHARD_VARIABLE
 from .model import Finding, Report, Severity, SourceOutcome
 from .overrides import OVERRIDES_NAME, Overrides, apply_override_if_any, load_overrides, unmatched_problems
 from .parallel import KeepingWorkers, cycle_collection_paused, map_in_processes
+from .provenance import is_sidecar
 from .readers import ReportError, read_report
 from .search_index import SHARD_SIZE, page_url, record_name, render_record, report_facets, run_pagefind, write_facets
 from .writers import (
@@ -106,6 +107,7 @@ def discover_sources(source_dir: Path) -> list[Path]:
         for path in source_dir.rglob("*")
         if path.is_file()
         and path != source_dir / OVERRIDES_NAME
+        and not is_sidecar(path)
         and not any(part.startswith(".") for part in path.relative_to(source_dir).parts)
     )
 

@@ -37,10 +37,11 @@ from .forms import (
     TABLE4_ROWS,
     table2_column_label,
 )
+from .labels import source_label
 from .metadata import KINDS_BY_SLUG
 from .model import CellStatus, Report
 from .parallel import map_in_processes
-from .search_index import page_url, source_label
+from .search_index import page_url
 from .table_views import TABLE2_ONLY_2019_ROWS
 
 DATA_DIR = "data"
@@ -152,7 +153,10 @@ REPORT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("city", "TEXT", "地级"),
     ("county", "TEXT", "县级"),
     ("source_file", "TEXT", "来源文件名"),
-    ("source_type", "TEXT", "来源文件类型：文本、PDF 或 PDF（含扫描页）"),
+    ("source_type", "TEXT", "来源文件类型：PDF、网页、Word 文档、文本等；扫描件注明“含扫描页”"),
+    ("source_url", "TEXT", "报告的发布网址（原文链接）；空为未知"),
+    ("source_index_number", "TEXT", "政府信息公开目录的索引号；空为未知"),
+    ("source_retrieved", "TEXT", "原文获取日期（YYYY-MM-DD）；空为未知"),
     ("source_sha256", "TEXT", "来源文件的 SHA-256"),
     ("checks_failed", "INTEGER", "未通过的勾稽关系校验条数"),
     ("uncertain_cells", "INTEGER", "不确定的单元格数"),
@@ -178,6 +182,9 @@ def report_metadata(page: ReportPage, stats: StatsRow) -> dict[str, str | int | 
         "county": region.county if region.resolved else None,
         "source_file": report.source.path,
         "source_type": source_label(report),
+        "source_url": report.provenance.url,
+        "source_index_number": report.provenance.index_number,
+        "source_retrieved": report.provenance.retrieved,
         "source_sha256": report.source.sha256,
         "checks_failed": len(report.failed_checks),
         "uncertain_cells": stats.states.count(UNCERTAIN),

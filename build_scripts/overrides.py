@@ -23,6 +23,7 @@ import yaml
 
 from .metadata import KINDS_BY_SLUG, derive_kind
 from .model import Contact, Finding, Report, Severity
+from .provenance import checked_day, checked_index_number, checked_url, with_fields
 from .regions import division_to_region, load_divisions, resolve_region
 
 OVERRIDES_NAME = "overrides.yaml"
@@ -43,6 +44,9 @@ class MetadataOverride:
     format: str | None = None  # "2019" | "2021"
     agency_id: str | None = None
     contact: Contact | None = None
+    url: str | None = None  # provenance: where the report was published
+    retrieved: str | None = None
+    index_number: str | None = None
 
     def set_fields(self) -> list[str]:
         return [f.name for f in dataclasses.fields(self) if getattr(self, f.name) is not None]
@@ -117,7 +121,11 @@ CHECKERS = {
     "format": checked_format,
     "agency_id": checked_agency_id,
     "contact": checked_contact,
+    "url": checked_url,
+    "retrieved": checked_day,
+    "index_number": checked_index_number,
 }
+PROVENANCE_FIELDS = ("url", "retrieved", "index_number")
 
 
 def entry_to_override(source: str, entry: Any, problems: list[str]) -> MetadataOverride:
@@ -179,7 +187,9 @@ def shown(value: Any) -> str:
 
 def apply_override(report: Report, override: MetadataOverride) -> None:
     """Set the overridden fields on the report, re-derive what depends on them, and note each one."""
-    old = {name: getattr(report, name, None) for name in override.set_fields()}
+    old = {name: getattr(report, name, getattr(report.provenance, name, None)) for name in override.set_fields()}
+    provenance = {name: getattr(override, name) for name in PROVENANCE_FIELDS if getattr(override, name) is not None}
+    report.provenance = with_fields(report.provenance, provenance, "override")
     for name in ("title", "agency", "year", "publication_date", "format", "agency_id", "contact"):
         if getattr(override, name) is not None:
             setattr(report, name, getattr(override, name))

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import jinja2
 
+from .labels import source_label
 from .metadata import KINDS_BY_SLUG
 from .model import Report, Table
 
@@ -234,12 +235,6 @@ def unpack_blocks(packed: bytes) -> list[SearchBlock]:
 def page_url(page_path: str) -> str:
     """The site-relative URL of a Markdown page (MkDocs' directory URLs)."""
     return posixpath.splitext(page_path)[0] + "/"
-
-
-def source_label(report: Report) -> str:
-    if report.source.media_type == "application/pdf":
-        return "PDF（含扫描页）" if report.ocr_pages else "PDF"
-    return "文本"
 
 
 @dataclass(frozen=True)

@@ -81,8 +81,13 @@ def read_number(printed: str) -> Reading:
     return Reading(printed, value, CellStatus.NUMBER)
 
 
+# A value printed with its unit ("251000元"): a value position, read as uncertain (the form's unit
+# may differ: 采购总金额 is in 万元), never taken for part of the row's label.
+NUMBER_WITH_UNIT = re.compile(r"^[+-]?\d[\d,.]*\s*(?:万元|元|件|个|条|项|次)$")
+
+
 def is_label_cell(cell: str) -> bool:
-    return bool(cell) and read_number(cell).status == CellStatus.UNCERTAIN
+    return bool(cell) and read_number(cell).status == CellStatus.UNCERTAIN and not NUMBER_WITH_UNIT.match(cell.strip())
 
 
 def split_row(cells: list[str], line: int) -> RowParts:

@@ -75,6 +75,7 @@ from .forms import (
     TABLE_TITLES,
     Spec,
 )
+from .labels import LAYOUT_LABELS, media_label
 from .metadata import KINDS_BY_SLUG
 from .model import CellStatus, Contact, Region, Report, StatTable
 from .parallel import map_in_processes
@@ -88,13 +89,6 @@ TABLE_CAPTIONS = {
     "二": "表二 主动公开政府信息情况（按原文排列）",
     "三": "表三 收到和处理政府信息公开申请情况（按原文排列）",
     "四": "表四 政府信息公开行政复议、行政诉讼情况（按原文排列）",
-}
-# How a table's cells were found, as the page tells it (the PDF paths say which was used).
-LAYOUT_NAMES = {
-    "tab-grid": "制表符分隔的文本",
-    "cell-per-line": "每格一行的文本",
-    "space-separated": "空格分隔的文本（无表格线时按文字读取）",
-    "ruled": "PDF 表格线",
 }
 FORMAT_LABELS = {"2019": "2019 年版（国办公开办函〔2019〕60号）", "2021": "2021 年版（国办公开办函〔2021〕30号）"}
 LATEST_ON_HOME = 10
@@ -204,6 +198,7 @@ def report_front_matter(page: ReportPage) -> dict[str, Any]:
         "overridden": report.overridden,
         # From here on for readers of content/ only: the site build skips these (mkdocs_hooks.py).
         "source": to_plain(report.source),
+        "provenance": to_plain(report.provenance),
         "sections": [{"number": s.number, "title": s.title} for s in report.sections],
         "checks_failed": [f.code for f in report.failed_checks],
         "findings": [{"code": f.code, "severity": f.severity.value} for f in report.findings],
@@ -269,13 +264,10 @@ def statistics_yaml(report: Report) -> str:
     return numbers_yaml({"statistics": {TABLE_KEYS[t.number]: statistics_front_matter(t) for t in report.statistics}})
 
 
-MEDIA_NAMES = {"application/pdf": "PDF", "text/plain": "文本"}
-
-
 def source_summary(report: Report) -> str:
     """What the published file is: kind, pages, size (“PDF，5 页，234.5 KB”)."""
     source = report.source
-    parts = [MEDIA_NAMES.get(source.media_type, source.media_type)]
+    parts = [media_label(source.media_type)]
     if source.pages:
         parts.append(f"{source.pages} 页")
     parts.append(f"{source.size / 1024:.1f} KB")
@@ -359,7 +351,7 @@ def prepare_report(
     body = env.get_template("report_body.md.j2").render(
         report=report,
         table_captions=TABLE_CAPTIONS,
-        layout_names=LAYOUT_NAMES,
+        layout_names=LAYOUT_LABELS,
         views={table.number: table_view(table, report.findings) for table in report.statistics},
         links={"data": data_name or default_data_name(report)},
     )

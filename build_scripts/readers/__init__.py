@@ -6,11 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..model import Report
+from ..provenance import apply_sidecar
 from .common import ReportError
 from .html import read_html_report
 from .markdown import read_markdown_report
 from .pdf import read_pdf_report
 from .text import read_text_report
+from .word import read_word_report
 
 Reader = Callable[[Path, str], Report]
 
@@ -22,10 +24,13 @@ READERS: dict[str, Reader] = {
     ".shtml": read_html_report,
     ".md": read_markdown_report,
     ".markdown": read_markdown_report,
+    ".docx": read_word_report,
+    ".doc": read_word_report,
+    ".wps": read_word_report,
 }
 
 # Formats that later readers will handle; until then they are reported, never silently skipped.
-PLANNED = {".doc": "Word", ".docx": "Word"}
+PLANNED = {".ofd": "OFD", ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
 
 
 def reader_for(path: Path) -> Reader:
@@ -39,8 +44,11 @@ def reader_for(path: Path) -> Reader:
 
 
 def read_report(path: Path, display_path: str) -> Report:
-    """Read one source file into a Report, or raise ReportError with the reason it cannot be read."""
-    return reader_for(path)(path, display_path)
+    """Read one source file into a Report, or raise ReportError with the reason it cannot be read;
+    the provenance in a sidecar file beside it (`<file>.meta.yaml`) is added."""
+    report = reader_for(path)(path, display_path)
+    apply_sidecar(report, path)
+    return report
 
 
 __all__ = ["READERS", "ReportError", "read_report", "reader_for"]
