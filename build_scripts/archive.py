@@ -18,7 +18,6 @@ from .model import Finding, Region, Report, Severity
 from .regions import UNRESOLVED, agency_short_name, region_chain
 from .slugs import pinyin_slug
 
-
 # Source files published under their own suffix; any other is published with .txt appended.
 ORIGINAL_SUFFIXES_AS_IS = frozenset({".pdf", ".txt", ".doc", ".docx", ".wps"})
 
