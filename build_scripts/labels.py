@@ -21,7 +21,7 @@ LAYOUT_LABELS = {
     "tab-grid": "制表符分隔的文本",
     "cell-per-line": "每格一行的文本",
     "space-separated": "空格分隔的文本（无表格线时按文字读取）",
-    "ruled": "原文表格（PDF 表格线、网页或 Word 表格）",
+    "ruled": "PDF 表格线",
     "pipe-table": "Markdown 表格（由其他工具从 PDF 转出）",
     "run-together": "连写的文字（网页抓取文本，数字按勾稽关系拆分）",
 }
@@ -36,3 +36,17 @@ def source_label(report: Report) -> str:
     """The kind of source file, with whether OCR was needed (for facets and downloads)."""
     label = media_label(report.source.media_type)
     return f"{label}（含扫描页）" if report.ocr_pages else label
+
+
+# A "ruled" table is a grid the source itself draws: PDF ruling lines, an HTML or a Word table.
+RULED_LABELS = {
+    "text/html": "网页表格",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word 表格",
+    "application/msword": "Word 表格",
+    "application/vnd.ms-works": "WPS 表格",
+}
+
+
+def layout_labels(report: Report) -> dict[str, str]:
+    """How each table layout is named on this report's page (a ruled grid by its source's kind)."""
+    return {**LAYOUT_LABELS, "ruled": RULED_LABELS.get(report.source.media_type, LAYOUT_LABELS["ruled"])}

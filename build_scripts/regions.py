@@ -187,6 +187,58 @@ def places_named_in(agency: str, context: str, divisions: Divisions) -> list[Div
     )
 
 
+MAX_SUGGESTIONS = 3
+
+
+@lru_cache(maxsize=1)
+def names_by_pattern() -> dict[str, tuple[str, ...]]:
+    """Division names by each pattern with one character left open (沭阳县 under ?阳县, 沭?县, 沭阳?),
+    to find the division a misread name (沐阳县) stands for."""
+    patterns: dict[str, set[str]] = {}
+    for name in load_divisions().by_name:
+        for index in range(len(name) - 1):  # the last character (县, 市, 区) is the level, never misread
+            patterns.setdefault(name[:index] + "?" + name[index + 1 :], set()).add(name)
+    return {pattern: tuple(sorted(names)) for pattern, names in patterns.items()}
+
+
+def misread_candidates(agency: str) -> list[tuple[str, str]]:
+    """(printed, division name) where the agency name starts with a division name misread by one
+    character (沐阳县人民政府 → 沭阳县), for names of three characters or more."""
+    found = []
+    divisions = load_divisions()
+    for size in range(min(len(agency) - 1, divisions.longest_name), 2, -1):
+        printed = agency[:size]
+        for index in range(size - 1):
+            for name in names_by_pattern().get(printed[:index] + "?" + printed[index + 1 :], ()):
+                if name != printed:
+                    found.append((printed, name))
+    return sorted(set(found))
+
+
+def resolve_misread(agency: str, context: str) -> tuple[Region, list[Finding]] | None:
+    """A name one character off a division name is placed only when the report's own text prints
+    the division's real name, and always with a finding; otherwise the finding says what it may be."""
+    candidates = misread_candidates(agency)
+    if not candidates:
+        return None
+    confirmed = [(printed, name) for printed, name in candidates if name in context]
+    divisions = load_divisions()
+    if len(confirmed) == 1 and len(divisions.by_name[confirmed[0][1]]) == 1:
+        printed, name = confirmed[0]
+        region = division_to_region(divisions.by_name[name][0], divisions)
+        message = f"{printed} in the agency name is not a division; read as {name}, which the report's own text names"
+        return region, [Finding("region-misread", Severity.WARNING, message)]
+    names = sorted({name for _, name in candidates})
+    maybe = (
+        "、".join(names) if len(names) <= MAX_SUGGESTIONS else f"one of {len(names)} division names one character off"
+    )
+    message = (
+        f"no division name at the start of the agency name {agency!r}; it may be a misreading of {maybe}, "
+        "which the report's text does not confirm (set the region in overrides.yaml)"
+    )
+    return Region(), [Finding("region-unknown", Severity.WARNING, message)]
+
+
 def resolve_region(agency: str, context: str) -> tuple[Region, list[Finding]]:
     """The region of an agency, or an unresolved region with a finding that says why."""
     divisions = load_divisions()
@@ -204,6 +256,9 @@ def resolve_region(agency: str, context: str) -> tuple[Region, list[Finding]]:
             findings.append(Finding("region-from-context", Severity.INFO, message))
         return region, findings
     if not candidates:
+        misread = resolve_misread(agency, context)
+        if misread is not None:
+            return misread
         message = f"no division name at the start of the agency name {agency!r}"
         return Region(), [Finding("region-unknown", Severity.WARNING, message)]
     codes = ", ".join(f"{c.code} {'/'.join(d.name for d in reversed(divisions.ancestors(c)))}" for c in candidates)

@@ -75,7 +75,7 @@ from .forms import (
     TABLE_TITLES,
     Spec,
 )
-from .labels import LAYOUT_LABELS, media_label
+from .labels import layout_labels, media_label
 from .metadata import KINDS_BY_SLUG
 from .model import CellStatus, Contact, Region, Report, StatTable
 from .parallel import map_in_processes
@@ -351,7 +351,7 @@ def prepare_report(
     body = env.get_template("report_body.md.j2").render(
         report=report,
         table_captions=TABLE_CAPTIONS,
-        layout_names=LAYOUT_LABELS,
+        layout_names=layout_labels(report),
         views={table.number: table_view(table, report.findings) for table in report.statistics},
         links={"data": data_name or default_data_name(report)},
     )

@@ -102,7 +102,17 @@ def test_encodings_and_line_ends_give_the_same_report(encode, tmp_path: Path) ->
         ("notes.txt", "会议纪要\n今天讨论了预算。\n".encode(), "no report title"),
         ("binary.txt", bytes(range(256)) * 4, "neither UTF-8 nor GB18030"),
         ("truncated.pdf", b"%PDF-1.7\n", "not a readable PDF"),
-        ("report.doc", b"\xd0\xcf\x11\xe0", "Word files are not supported yet"),
+        ("report.doc", b"\xd0\xcf\x11\xe0", "damaged Word .doc file"),
+        ("report.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024), "LibreOffice could not read this .wps file"),
+        ("report.docx", b"PK\x03\x04", "not a readable Word .docx file"),
+        ("empty.html", b"", "empty file"),
+        ("menu.html", "<ul><li><a href='/'>首页</a></li><li>政务公开</li></ul>".encode(), "no report in the page"),
+        (
+            "attachment.html",
+            "<h1>某局2023年政府信息公开工作年度报告</h1><a href='/u/nb2023.pdf'>年报全文.pdf</a>".encode(),
+            "the report is in its attachment: 年报全文.pdf",
+        ),
+        ("scan.ofd", b"PK\x03\x04", "OFD files are not supported yet"),
         ("table.xlsx", b"PK\x03\x04", "unsupported file type .xlsx"),
     ],
 )

@@ -15,6 +15,11 @@ TABLE_HEADING_CELL = re.compile(r"^第.{1,4}条第.{1,6}项$")
 NUMBER_CELL = re.compile(r"^[+-]?[\d,.]+$")
 
 
+# A source with none of the three tables is published (with findings) only when it has most of the
+# six sections: a report whose tables are images; fewer is a page that merely mentions a report.
+MIN_SECTIONS_WITHOUT_TABLES = 4
+
+
 class ReportError(Exception):
     """A source that cannot become a report; the message says why, for the build report."""
 
@@ -43,6 +48,11 @@ def lines_to_report(lines: list[Line], source: SourceFile) -> Report:
         raise ReportError("no report title (…年政府信息公开工作年度报告) found near the top")
     if not report.sections:
         raise ReportError("none of the six numbered sections (一、总体情况 …) found")
+    if not report.statistics and len(report.sections) < MIN_SECTIONS_WITHOUT_TABLES:
+        found = "、".join(section.title for section in report.sections)
+        raise ReportError(
+            f"not a report: no statistical table and only {len(report.sections)} of the six sections ({found})"
+        )
     return report
 
 

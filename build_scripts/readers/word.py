@@ -34,6 +34,10 @@ LIBREOFFICE_HINT = (
     "install LibreOffice (Debian: apt-get install libreoffice-writer-nogui; `make site` does this when the "
     "source folder holds .doc or .wps files)"
 )
+# Word 97–2003 and WPS files are OLE compound documents, whose header is 512 bytes; other .doc files
+# (RTF, or a web page saved as .doc, as some sites publish) are left to LibreOffice to recognise.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_HEADER_BYTES = 512
 MEDIA_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".doc": "application/msword",
@@ -192,6 +196,10 @@ def read_word_report(path: Path, display_path: str) -> Report:
     source = SourceFile(path=display_path, sha256=sha256_of(data), size=len(data), media_type=MEDIA_TYPES[suffix])
     if zipfile.is_zipfile(path):  # a .docx, whatever its name says
         return lines_to_report(docx_to_lines(path), source)
+    if suffix == ".docx":
+        raise ReportError("not a readable Word .docx file (not a zip archive: truncated or damaged)")
+    if data.startswith(OLE_MAGIC[:4]) and (len(data) < OLE_HEADER_BYTES or not data.startswith(OLE_MAGIC)):
+        raise ReportError(f"damaged Word {suffix} file: its header is cut short or broken")
     with tempfile.TemporaryDirectory(prefix="archive-word-") as workdir:
         converted = convert_with_libreoffice(path, Path(workdir))
         return lines_to_report(docx_to_lines(converted), source)
