@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import FIXTURES, PDF_FIXTURES, REPO, SAMPLES, UNRULED_FIXTURE
+from .conftest import FIXTURES, PDF_FIXTURES, REAL_FIXTURES, REPO, SAMPLES, UNRULED_FIXTURE, WEB_FIXTURES, WORD_FIXTURES
 
 GOLDEN = REPO / "tests" / "golden"
+GOLDEN_WEB = [path for path in WEB_FIXTURES if path.name[0].isdigit()]  # the pages that hold a report
+GOLDEN_WORD = [path for path in WORD_FIXTURES if path.suffix == ".docx"]  # .doc/.wps: the same document
 
 
 def files_below(root: Path) -> dict[str, bytes]:
@@ -27,7 +29,14 @@ def files_below(root: Path) -> dict[str, bytes]:
 def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The same two commands as `make golden`: the text sources, then the PDF fixtures."""
     out = tmp_path_factory.mktemp("converted")
-    jobs = (([*SAMPLES, *FIXTURES], out), (PDF_FIXTURES, out / "pdf"), ([UNRULED_FIXTURE], out / "pdf-unruled"))
+    jobs = (
+        ([*SAMPLES, *FIXTURES], out),
+        (PDF_FIXTURES, out / "pdf"),
+        ([UNRULED_FIXTURE], out / "pdf-unruled"),
+        (REAL_FIXTURES, out / "real"),
+        (GOLDEN_WEB, out / "web"),
+        (GOLDEN_WORD, out / "word"),
+    )
     for sources, folder in jobs:
         command = [
             sys.executable,
@@ -46,7 +55,8 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 def test_every_sample_has_a_golden_page_and_data(converted: dict[str, bytes]) -> None:
     pages = [name for name in converted if name.endswith(".md")]
     data = [name for name in converted if name.endswith(".json")]
-    assert len(pages) == len(SAMPLES) + len(FIXTURES) + len(PDF_FIXTURES) + 1 == len(data)
+    sources = [*SAMPLES, *FIXTURES, *PDF_FIXTURES, UNRULED_FIXTURE, *REAL_FIXTURES, *GOLDEN_WEB, *GOLDEN_WORD]
+    assert len(pages) == len(sources) == len(data)
     assert sorted(converted) == sorted(files_below(GOLDEN)), "run `make golden` and review the diff"
 
 
@@ -62,7 +72,9 @@ def test_golden_front_matter_names_its_source(name: str) -> None:
     text = (GOLDEN / name).read_text(encoding="utf-8")
     meta = yaml.safe_load(text.split("---\n")[1])
     data = json.loads((GOLDEN / name.replace(".md", ".json")).read_text(encoding="utf-8"))
-    folders = (REPO / "reports", REPO / "tests/fixtures", REPO / "tests/fixtures/pdf")
+    folders = [REPO / "reports", REPO / "tests/fixtures"] + [
+        REPO / "tests/fixtures" / f for f in ("pdf", "real", "web", "word")
+    ]
     assert any((folder / meta["source"]["path"]).exists() for folder in folders)
     assert meta["source"]["sha256"] == data["source"]["sha256"]
     assert [s["title"] for s in meta["sections"]] == [s["title"] for s in data["sections"]]

@@ -25,8 +25,21 @@ MIN_HEADER_FIELDS = 2
 HEADER_LINES = 20
 SECTION_START = re.compile(r"[一二三四五六]\s*[、.．]")
 # Where a row of a run-together table starts: the form's item headings and row numbers.
+TABLE2_ROW_NAMES = "|".join(
+    (
+        "规章",
+        "(?:行政)?规范性文件",
+        "行政许可",
+        "其他对外管理服务事项",
+        "行政处罚",
+        "行政强制",
+        "行政事业性收费",
+        "政府集中采购",
+    )
+)
 ROW_START = re.compile(
-    r"第二十条|信息内容|(?<!第)[一二三四](?=、)|(?<!第)[（(][一二三四五六七][)）]|(?<!\.)\d(?=[.．][\u4e00-\u9fff])"
+    rf"第二十条|信息内容|{TABLE2_ROW_NAMES}|(?<!第)[一二三四](?=、)|(?<!第)[（(][一二三四五六七][)）]"
+    r"|(?<!\.)\d(?=[.．][\u4e00-\u9fff])"
 )
 TABLE_SECTIONS = (2, 3, 4)
 LAYOUT = "run-together"
@@ -90,8 +103,10 @@ def table_rows(text: str) -> list[str]:
         for label, values in piece_rows(text[begin:end].strip()):
             if label and len(values) > 1:  # spaced numbers under a header: a row of their own
                 rows += [label + "\t", "\t".join(values)]
-            else:
-                rows.append("\t".join([label, *values]) if values else label + "\t")
+            elif values:
+                rows.append("\t".join([label, *values]))
+            else:  # a header: its labels were kept apart by spaces
+                rows.append("\t".join(label.split()) + "\t")
     return rows
 
 

@@ -34,6 +34,7 @@ BLOCK_TAGS = {
     "header", "footer", "blockquote", "pre", "dd", "dt", "dl", "center", "form", "hr", "address", "figure",
     "figcaption", "caption", "body",
 }  # fmt: skip
+XML_PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 MIN_SECTIONS_FOR_ARTICLE = 3
 INFO_FIELDS = {
@@ -86,6 +87,7 @@ def parse_page(text: str):
     import lxml.html
 
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, default_doctype=False)
+    text = XML_PROLOG.sub("", text, count=1)  # lxml takes no encoding declaration in decoded text
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except Exception as error:  # lxml raises ParserError and ValueError on empty or binary input
@@ -364,9 +366,14 @@ def read_html_report(path: Path, display_path: str) -> Report:
     lines = article_lines(article)
     source = SourceFile(path=display_path, sha256=sha256_of(data), size=len(data), media_type="text/html")
     report = lines_to_report(with_title(lines, meta), source)
-    report.provenance = Provenance(
-        url=meta.url, published=meta.published, index_number=meta.index_number, publisher=meta.publisher, origin="page"
-    )
+    found = {
+        "url": meta.url,
+        "published": meta.published,
+        "index_number": meta.index_number,
+        "publisher": meta.publisher,
+    }
+    if any(found.values()):
+        report.provenance = Provenance(**found, origin="page")
     if not report.publication_date and meta.published:
         report.publication_date = meta.published
     return report
