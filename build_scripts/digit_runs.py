@@ -4,19 +4,30 @@ A run is read only when exactly one way of cutting it into the row's cells satis
 sum rules (总计 equals the sum of its items); otherwise it stays uncertain. Nothing is guessed:
 with no rule to hold a cut to (table 二's counts), only a run with exactly one possible cut (one
 digit per cell, or one cell) is read.
+
+The search is bounded: a row is cut group by group (table 三: one group of six items and their
+总计; table 四: three groups of four and their 总计), a group's total is computed from its items
+and only compared with the digits that follow, and the readings from each position are memoised.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
-# (the positions of the items, the position of their total) within a row's values
-SumRule = tuple[tuple[int, ...], int]
 RUN = re.compile(r"^\d+(?:\.\d+)?$")
-MAX_RUN_DIGITS = 64  # longer runs are not table rows; their cuts would take too long to count
+MAX_RUN_DIGITS = 64  # longer runs are not table rows
+MAX_PART_DIGITS = 8  # no count in these tables has more digits
 MAX_READINGS = 2  # enough to know that a run has more than one reading
+
+
+@dataclass(frozen=True)
+class Group:
+    """Consecutive cells of a row: `size` of them, the last the sum of the others when `summed`."""
+
+    size: int
+    summed: bool
 
 
 @dataclass(frozen=True)
@@ -37,72 +48,84 @@ def is_run(text: str) -> bool:
 
 def valid_part(text: str) -> bool:
     """A cut piece that can be a printed number: no leading zero, a decimal point inside."""
-    if not text or text.startswith(".") or text.endswith("."):
+    if not text or len(text) > MAX_PART_DIGITS + 3 or text.startswith(".") or text.endswith("."):
         return False
     whole = text.split(".", 1)[0]
     return whole == "0" or not whole.startswith("0")
 
 
-def number_of(text: str) -> float:
-    return float(text)
+def number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
 
 
-def rules_hold(values: list[str], rules: list[SumRule]) -> bool:
-    """Whether every rule whose positions are all filled holds for the values so far."""
-    count = len(values)
-    for items, total in rules:
-        if total < count and all(item < count for item in items):
-            expected = sum(number_of(values[item]) for item in items)
-            if abs(number_of(values[total]) - expected) > 1e-9:
-                return False
-    return True
-
-
-def cuts(runs: list[str], width: int, rules: list[SumRule]) -> Iterator[list[str]]:
-    """Every way of cutting the runs, in order, into `width` numbers that keep the rules
-    (each run gives at least one number; a space between runs is always a cut)."""
-
-    def walk(run_index: int, offset: int, values: list[str]) -> Iterator[list[str]]:
-        if run_index == len(runs):
-            if len(values) == width:
-                yield list(values)
-            return
-        run = runs[run_index]
-        remaining_runs = len(runs) - run_index - 1
-        for end in range(offset + 1, len(run) + 1):
-            piece = run[offset:end]
-            if not valid_part(piece):
-                if len(piece) > 1 and piece[0] == "0" and piece[1].isdigit():
-                    break  # a longer piece from this offset would start with 0 too
-                continue
-            values.append(piece)
-            if len(values) + remaining_runs <= width and rules_hold(values, rules):
-                if end == len(run):
-                    yield from walk(run_index + 1, 0, values)
-                else:
-                    yield from walk(run_index, end, values)
-            values.pop()
-
-    yield from walk(0, 0, [])
-
-
-def read_runs(runs: list[str], width: int, rules: list[SumRule]) -> RunReading:
-    """The readings of a row printed as runs of digits, at most MAX_READINGS of them."""
-    if not runs or any(not is_run(run) for run in runs) or sum(len(run) for run in runs) > MAX_RUN_DIGITS:
-        return RunReading([], runs)
-    found: list[list[str]] = []
-    for reading in cuts(runs, width, rules):
-        found.append(reading)
-        if len(found) >= MAX_READINGS:
-            break
-    return RunReading(found, runs)
-
-
-def row_sum_rule(width: int) -> list[SumRule]:
+def row_sum_rule(width: int) -> list[Group]:
     """Table 三's rule 3: the last column (总计) is the sum of the others."""
-    return [(tuple(range(width - 1)), width - 1)]
+    return [Group(width, True)]
 
 
-def grouped_sum_rules(groups: int, size: int) -> list[SumRule]:
+def grouped_sum_rules(groups: int, size: int) -> list[Group]:
     """Table 四's rule 4: in each group of `size`, the last is the sum of the others."""
-    return [(tuple(range(start, start + size - 1)), start + size - 1) for start in range(0, groups * size, size)]
+    return [Group(size, True)] * groups
+
+
+def unruled(width: int) -> list[Group]:
+    """Cells with no rule between them (table 二's counts)."""
+    return [Group(1, False)] * width
+
+
+def read_runs(runs: list[str], groups: list[Group]) -> RunReading:
+    """The readings of a row printed as runs of digits (a space between runs is always a cut)."""
+    digits = "".join(runs)
+    if not runs or any(not is_run(run) for run in runs) or len(digits) > MAX_RUN_DIGITS:
+        return RunReading([], runs)
+    cuts, position = set(), 0
+    for run in runs[:-1]:
+        position += len(run)
+        cuts.add(position)
+    return RunReading(readings_from(digits, frozenset(cuts), tuple(groups)), runs)
+
+
+def readings_from(digits: str, cuts: frozenset[int], groups: tuple[Group, ...]) -> list[list[str]]:
+    @cache
+    def solve(start: int, group: int) -> tuple[tuple[str, ...], ...]:
+        if group == len(groups):
+            return ((),) if start == len(digits) else ()
+        found: list[tuple[str, ...]] = []
+        for parts, end in group_cuts(digits, cuts, start, groups[group]):
+            for rest in solve(end, group + 1):
+                found.append((*parts, *rest))
+                if len(found) >= MAX_READINGS:
+                    return tuple(found)
+        return tuple(found)
+
+    return [list(reading) for reading in solve(0, 0)]
+
+
+def group_cuts(digits: str, cuts: frozenset[int], start: int, group: Group):
+    """Every way to read one group from `start`: (its parts, where the next group starts)."""
+    items = group.size - 1 if group.summed else group.size
+
+    def pieces(position: int, left: int, taken: tuple[str, ...]):
+        if left == 0:
+            yield taken, position
+            return
+        for end in range(position + 1, min(len(digits), position + MAX_PART_DIGITS) + 1):
+            if any(position < cut < end for cut in cuts):
+                break  # a printed space separates the digits: a part never spans it
+            piece = digits[position:end]
+            # a total is at least as long as any of its items, and every item left needs a digit
+            if group.summed and end + (left - 1) + end - position > len(digits):
+                break
+            if valid_part(piece):
+                yield from pieces(end, left - 1, (*taken, piece))
+            elif len(piece) > 1 and piece[0] == "0":
+                break  # every longer piece from here starts with 0 too
+
+    for parts, position in pieces(start, items, ()):
+        if not group.summed:
+            yield parts, position
+            continue
+        total = number_text(sum(float(part) for part in parts))
+        end = position + len(total)
+        if digits[position:end] == total and not any(position < cut < end for cut in cuts):
+            yield (*parts, total), end

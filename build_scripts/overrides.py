@@ -23,7 +23,7 @@ import yaml
 
 from .metadata import KINDS_BY_SLUG, derive_kind
 from .model import Contact, Finding, Report, Severity
-from .provenance import checked_day, checked_index_number, checked_url, with_fields
+from .provenance import checked_day, checked_index_number, checked_url, load_plain_yaml, with_fields
 from .regions import division_to_region, load_divisions, resolve_region
 
 OVERRIDES_NAME = "overrides.yaml"
@@ -167,8 +167,8 @@ def load_overrides(path: Path) -> Overrides:
     if not path.exists():
         return Overrides()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        data = load_plain_yaml(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as error:  # ValueError: a date such as 2021-02-30
         return Overrides(problems=[f"overrides file {path.name} cannot be read: {error}"])
     return data_to_overrides(data)
 

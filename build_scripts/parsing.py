@@ -211,6 +211,7 @@ HEADING_START = re.compile(r"^([一二三四五六])\s*[、.．]\s*")
 # Where a heading run into its text ends: after 情况 or 事项, or at the first space or punctuation.
 HEADING_END = re.compile(r"情况|事项|(?=[\s，。：:；])")
 RUN_IN_HEADING_LENGTH = 40
+RUN_ON = re.compile(r"[，。；：]")
 
 
 def section_number(line: Line, after: int) -> int | None:
@@ -227,7 +228,7 @@ def section_heading(line: Line, after: int) -> tuple[int, str, str] | None:
     text = line.stripped
     match = SECTION_HEADING.match(text)
     heading, rest = text, ""
-    if not match or "。" in match[2]:
+    if not match or RUN_ON.search(match[2]):  # a sentence follows: a heading run into its text
         start = HEADING_START.match(text)
         end = HEADING_END.search(text, start.end()) if start else None
         if not start or not end or end.end() - start.end() > RUN_IN_HEADING_LENGTH or end.end() == start.end():

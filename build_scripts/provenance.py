@@ -52,6 +52,21 @@ CHECKERS = {
 }
 
 
+class PlainLoader(yaml.SafeLoader):
+    """The safe loader without timestamps: a date stays the text it was written as, so that one
+    impossible date (2024-02-30) is one invalid field, not an unreadable file."""
+
+
+PlainLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_plain_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=PlainLoader)
+
+
 def sidecar_path(source: Path) -> Path:
     return source.with_name(source.name + SIDECAR_SUFFIX)
 
@@ -85,8 +100,8 @@ def read_sidecar(source: Path) -> tuple[dict[str, str], list[str]]:
     if path.stat().st_size > MAX_SIDECAR_BYTES:
         return {}, [f"{path.name}: larger than {MAX_SIDECAR_BYTES // 1024} KB; not read"]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError, OSError) as error:
+        data = load_plain_yaml(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, OSError, ValueError) as error:  # ValueError: 2024-02-30
         return {}, [f"{path.name} cannot be read: {error}"]
     return checked_fields(data, path.name)
 

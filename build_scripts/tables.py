@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .digit_runs import SumRule, grouped_sum_rules, is_run, read_runs, row_sum_rule
+from .digit_runs import Group, grouped_sum_rules, is_run, read_runs, row_sum_rule, unruled
 from .forms import (
     OTHER_HANDLING_2021,
     TABLE2_2019_COLUMNS,
@@ -143,16 +143,16 @@ def align_slots(slots: list[str], width: int, *, merged_label_columns: bool, pos
     return Placement(padded, uncertain_note=why)
 
 
-def place_runs(slots: list[str], width: int, rules: list[SumRule]) -> Placement:
+def place_runs(slots: list[str], width: int, rules: list[Group]) -> Placement:
     """Place a row printed as runs of digits (a crawler's text: 713000074): the one reading that
     keeps the form's sum rules, or uncertain when there is none or more than one."""
     filled = [slot for slot in slots if slot]
     if len(filled) == width or not filled or not all(is_run(slot) for slot in filled):
         return align_slots(slots, width, merged_label_columns=False, positional=False)
-    found = read_runs(filled, width, rules)
+    found = read_runs(filled, rules)
     printed = " ".join(filled)
     if found.unique:
-        how = "总计等于各项之和" if rules else "每格一位数字"
+        how = "总计等于各项之和" if any(group.summed for group in rules) else "只有这一种拆分"
         note = f"原文数字连写为“{printed}”，只有一种读法符合表格（{how}）：{'、'.join(found.unique)}"
         return Placement([read_number(piece) for piece in found.unique], note=note)
     why = "有多种读法" if found.readings else "没有符合表格勾稽关系的读法"
@@ -161,7 +161,7 @@ def place_runs(slots: list[str], width: int, rules: list[SumRule]) -> Placement:
     return Placement([blank] * width, uncertain_note=note)
 
 
-def place_row(slots: list[str], width: int, layout: str, rules: list[SumRule], *, merged: bool) -> Placement:
+def place_row(slots: list[str], width: int, layout: str, rules: list[Group], *, merged: bool) -> Placement:
     """A row's values in `width` columns, by the rules of its layout."""
     if layout == "run-together":
         return place_runs(slots, width, rules)
@@ -431,7 +431,7 @@ def cells_to_table2(table: Table) -> tuple[StatTable | None, list[Finding]]:
         if column_keys and not part.has_numbers:
             columns = column_keys
         elif row_key and part.has_numbers and not column_keys and columns:
-            placement = place_row(part.slots, len(columns), table.layout, [], merged=False)
+            placement = place_row(part.slots, len(columns), table.layout, unruled(len(columns)), merged=False)
             cells += placed_cells(row_keys(row_key, columns), placement, line)
         elif len(column_keys) == 1 and part.has_numbers and current_row:
             placement = align_slots(part.slots, 1, merged_label_columns=False, positional=True)

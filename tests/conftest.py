@@ -20,7 +20,9 @@ SCANNED_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "scanned_004_f3bbfa1004e
 # Real published reports in the forms they come in (tests/fixtures/real/README.md), and the web
 # pages and Word files generated for what they do not cover (tests/fixtures/make_web_fixtures.py).
 REAL_FIXTURES = sorted(
-    p for p in (REPO / "tests" / "fixtures" / "real").iterdir() if p.suffix in {".html", ".txt", ".md"}
+    p
+    for p in (REPO / "tests" / "fixtures" / "real").iterdir()
+    if p.suffix in {".html", ".txt", ".md"} and "-" in p.name
 )
 WEB_FIXTURES = sorted((REPO / "tests" / "fixtures" / "web").glob("*.html"))
 WORD_FIXTURES = sorted((REPO / "tests" / "fixtures" / "word").iterdir())
