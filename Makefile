@@ -10,7 +10,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 BASE_PATH ?= /
 
-.PHONY: site serve test lint golden browser-deps pdf-fixtures bench-pdf bench-site bench-search search-quality clean
+.PHONY: site serve test lint golden browser-deps office-deps pdf-fixtures web-fixtures bench-pdf bench-site bench-search search-quality clean
+
+# Word 97–2003 (.doc) and WPS (.wps) reports are read through LibreOffice; `make site` installs it
+# only when the source folder holds such files.
+OFFICE_SOURCES := $(shell find reports -type f \( -iname '*.doc' -o -iname '*.wps' \) 2>/dev/null | head -n 1)
 
 # Debian's Python needs its python3-venv package before it can create a virtual environment.
 $(VENV)/bin/python:
@@ -26,7 +30,7 @@ $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $@ $(SITE_STAMP)
 
 ## site: convert reports/ into content/, build site/ with MkDocs and index it with Pagefind
-site: $(SITE_STAMP)
+site: $(SITE_STAMP) $(if $(OFFICE_SOURCES),office-deps)
 	$(PY) -m build_scripts build
 
 ## serve: build, then serve site/ at http://127.0.0.1:$(PORT)$(BASE_PATH)
@@ -38,12 +42,17 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
+## office-deps: Debian's headless LibreOffice Writer, which converts .doc and .wps reports to .docx
+office-deps:
+	@command -v soffice >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-writer-nogui; }
+
 ## lint: ruff over the code and tests
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check build_scripts tests
 
 ## test: install everything the tests need, lint, and run the whole suite
-test: $(TEST_STAMP) browser-deps lint
+test: $(TEST_STAMP) browser-deps office-deps lint
 	$(PY) -m pytest
 
 ## pdf-fixtures: print the sample reports as PDFs (and one scan) with Chromium; then run `make golden`
@@ -51,6 +60,10 @@ pdf-fixtures: $(TEST_STAMP) browser-deps
 	command -v fc-list >/dev/null && fc-list | grep -qi "Noto.*CJK" || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk; }
 	$(PY) -m tests.fixtures.make_pdf_fixtures
+
+## web-fixtures: make the web-page and Word fixtures (tests/fixtures/web, word) from the samples and the real page; then run `make golden`
+web-fixtures: $(TEST_STAMP) office-deps
+	$(PY) -m tests.fixtures.make_web_fixtures
 
 ## bench-pdf: seconds per page for PDF text, tables and OCR, and the share of cells recovered
 bench-pdf: $(TEST_STAMP)

@@ -38,3 +38,10 @@ def test_every_make_target_in_the_readme_exists() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_format_table_lists_every_file_type_read() -> None:
+    from build_scripts.readers import READERS
+
+    table = README.split("| form | read as |")[1].split("\n\n")[0]
+    assert all(f"`{suffix}`" in table for suffix in READERS)
