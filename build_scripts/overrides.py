@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -71,14 +70,6 @@ def checked_year(value: Any) -> int:
     return value
 
 
-def checked_date(value: Any) -> str:
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise ValueError("must be a date written YYYY-MM-DD") from None
-
-
 def checked_region(value: Any) -> str:
     code = str(value)
     if code not in load_divisions().by_code:
@@ -115,7 +106,7 @@ CHECKERS = {
     "title": checked_text,
     "agency": checked_text,
     "year": checked_year,
-    "publication_date": checked_date,
+    "publication_date": checked_day,
     "region": checked_region,
     "kind": checked_kind,
     "format": checked_format,

@@ -304,3 +304,13 @@ def test_uncertain_cells_from_runs_say_why() -> None:
     report = read_report(REAL / "pingtan-2022-crawl.txt", "crawl.txt")
     cell = report.statistic("二").cell("normative_documents", "issued")
     assert cell.status == CellStatus.UNCERTAIN and "8855698" in (cell.note or "")
+
+
+def test_without_libreoffice_a_doc_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import build_scripts.readers.word as word
+
+    monkeypatch.setattr(word.shutil, "which", lambda name: None)
+    path = tmp_path / "report.doc"
+    path.write_bytes((REPO / "tests/fixtures/word/pingtan-2024.doc").read_bytes())
+    with pytest.raises(ReportError, match="libreoffice-writer-nogui"):
+        read_report(path, "report.doc")

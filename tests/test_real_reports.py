@@ -207,3 +207,19 @@ def test_a_sample_in_word_reads_like_its_text() -> None:
 def test_the_fixtures_are_the_published_files() -> None:
     for name in ("pingtan-2024.html", "pingtan-2022-crawl.txt", "shanghai-office-2025.md"):
         assert (REAL / name).read_bytes() == (SHARED_REAL / name).read_bytes()
+
+
+def test_furniture_inside_the_article_container_stays_out(tmp_path: Path) -> None:
+    """Some CMSs put the share box, 相关链接 and print links inside the article's own container."""
+    page = (REAL / "pingtan-2024.html").read_text(encoding="utf-8")
+    inside = (
+        '<div class="xglj">相关链接：<a href="/a.htm">平潭综合实验区2023年度政府信息公开工作年度报告</a></div>'
+        "<p>【打印本页】【关闭窗口】</p><div class='bdsharebuttonbox'>分享到：微信</div></div>"
+    )
+    end = page.index("<p><br/></p></div>") + len("<p><br/></p>")
+    path = tmp_path / "inside.html"
+    path.write_text(page[:end] + inside + page[end + len("</div>") :], encoding="utf-8")
+    report = read_report(path, "inside.html")
+    assert_matches_truth(report, truth_of(REAL / "pingtan-2024.html"))
+    texts = " ".join(report_texts(report))
+    assert "2023年度" not in texts and "打印本页" not in texts and "分享到" not in texts

@@ -11,11 +11,10 @@ only where the form's sum rules allow exactly one reading (digit_runs.py).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from ..model import Provenance, Report, SourceFile
 from ..parsing import Line, normalize_radicals, section_heading
-from .common import decode_report_bytes, lines_to_report, sha256_of
+from .common import ReportError, lines_to_report
 
 HEADER_FIELD = re.compile(
     r"^\s*(标题|题目|发布时间|发布日期|成文日期|原文链接|原文地址|链接|网址|URL|url|来源|发布机构|索引号|文号|栏目|抓取时间|采集时间)\s*[:：]\s*(.*)$"
@@ -152,7 +151,8 @@ def header_provenance(fields: dict[str, str]) -> Provenance:
 def crawl_to_report(text: str, source: SourceFile) -> Report:
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     header = crawl_header(raw)
-    assert header is not None
+    if header is None:
+        raise ReportError("not a crawler's dump: no metadata header (标题, 发布时间, 原文链接 …) before the text")
     fields, body_start = header
     title = fields.get("标题") or fields.get("题目") or ""
     lines = [Line(1, normalize_radicals(title))] if title else []
@@ -162,9 +162,3 @@ def crawl_to_report(text: str, source: SourceFile) -> Report:
     if not report.publication_date and report.provenance.published:
         report.publication_date = report.provenance.published
     return report
-
-
-def read_crawl_report(path: Path, display_path: str) -> Report:
-    data = path.read_bytes()
-    source = SourceFile(path=display_path, sha256=sha256_of(data), size=len(data), media_type="text/plain")
-    return crawl_to_report(decode_report_bytes(data), source)

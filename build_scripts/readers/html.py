@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Provenance, Report, SourceFile
-from ..parsing import SECTION_KEYWORDS, Line, normalize_radicals, section_heading
+from ..parsing import SECTION_NUMERALS, Line, find_title, normalize_radicals, section_heading
 from .common import ReportError, lines_to_report, sha256_of
 from .grid import SpanCell, expand_spans, grid_to_lines
 
@@ -35,6 +35,14 @@ BLOCK_TAGS = {
     "figcaption", "caption", "body",
 }  # fmt: skip
 XML_PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Boxes a CMS may put inside the article's own container: share buttons, related links, print and
+# close links, previous / next article. They are never part of the report.
+FURNITURE = re.compile(
+    r"share|fenxiang|related|xglj|xgwz|dayin|pagination|toolbar|footer|sidebar"
+    r"|(?<![a-z])(?:prev|next|close|print|tools)(?![a-z])",
+    re.IGNORECASE,
+)
+FURNITURE_TEXT = re.compile(r"^(?:相关链接|相关文章|相关阅读|分享到|【?打印本页|【?关闭窗口|上一篇|下一篇)")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 MIN_SECTIONS_FOR_ARTICLE = 3
 INFO_FIELDS = {
@@ -101,6 +109,14 @@ def is_hidden(element) -> bool:
     return element.tag in SKIPPED_TAGS or bool(HIDDEN_STYLE.search(element.get("style") or ""))
 
 
+def is_furniture(element) -> bool:
+    """A box of page furniture inside the article: by its class or id, or by how its text starts."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    if FURNITURE.search(names):
+        return True
+    return element.tag in BLOCK_TAGS and bool(FURNITURE_TEXT.match((element.text or "").strip()))
+
+
 def visible_text(element) -> str:
     """The element's text without scripts, styles and hidden parts, runs of space collapsed."""
     parts: list[str] = []
@@ -120,18 +136,24 @@ def visible_text(element) -> str:
 
 
 def heading_elements(root) -> dict[int, object]:
-    """For each section number, the first element whose own text opens that section."""
+    """For each section number, the first visible element whose own text opens that section."""
     found: dict[int, object] = {}
-    for node in root.iter():
+
+    def walk(node) -> None:
         if not isinstance(node.tag, str) or is_hidden(node) or len(found) == 6:
-            continue
+            return
         for text in (node.text, *(child.tail for child in node)):
             stripped = (text or "").replace("\u00a0", " ").strip()
-            if not stripped or not any(word in stripped for words in SECTION_KEYWORDS.values() for word in words):
-                continue
-            heading = section_heading(Line(0, stripped[:200]), 0)
-            if heading and heading[0] not in found:
-                found[heading[0]] = node
+            if (
+                stripped
+                and stripped[0] in SECTION_NUMERALS
+                and (heading := section_heading(Line(0, stripped[:200]), 0))
+            ):
+                found.setdefault(heading[0], node)
+        for child in node:
+            walk(child)
+
+    walk(root)
     return found
 
 
@@ -228,7 +250,7 @@ def article_lines(article) -> list[Line]:
         return re.sub(r"[\s\u00a0\u3000]+", " ", value or "").strip()
 
     def walk(node) -> None:
-        if not isinstance(node.tag, str) or is_hidden(node):
+        if not isinstance(node.tag, str) or is_hidden(node) or (node is not article and is_furniture(node)):
             return
         if node.tag == "table" and node.find(".//table") is None:
             for line in grid_to_lines(table_grid(node), 0):
@@ -333,8 +355,6 @@ def attachment_links(root) -> list[str]:
 
 def with_title(lines: list[Line], meta: PageMeta) -> list[Line]:
     """The article's lines, headed by the page's title when the article does not print one."""
-    from ..parsing import find_title
-
     if find_title(lines) is not None:
         return lines
     for title in meta.titles:
