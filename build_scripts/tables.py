@@ -346,6 +346,10 @@ def cells_to_table3(table: Table) -> tuple[StatTable | None, list[Finding]]:
             cells += placed_cells(row_keys(key, TABLE3_COLUMN_KEYS), place(part.slots), part.line)
     keys = [key for key, _ in pairs]
     table_format = table3_format(keys)
+    if table_format == "2021" and all(c.status == CellStatus.BLANK for c in cells if c.row == "other_handling"):
+        # "（六）其他处理" on a row of its own above its three items is the group's label, not a row
+        cells = [cell for cell in cells if cell.row != "other_handling"]
+        keys = [key for key in keys if key != "other_handling"]
     findings += missing_rows("三", keys, expected_table3_rows(table_format))
     method = "order" if any(part and part is not UNPAIRED and not part.label for _, part in pairs) else "rows"
     rows = [key for key in TABLE3_ROW_KEYS if key in keys]
