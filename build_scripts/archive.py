@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .metadata import KINDS_BY_SLUG, agency_name_key
-from .model import Finding, Region, Report, Severity
+from .model import CellStatus, Finding, Region, Report, Severity
 from .regions import UNRESOLVED, agency_short_name, region_chain
 from .slugs import pinyin_slug
 
@@ -162,12 +162,33 @@ def assign_agency_ids(reports: list[Report], links: dict[str, str] | None = None
     return result
 
 
+# Of the forms one report is published in, the page first (the main publication), then its
+# attachments; text saved by other tools last.
+MEDIA_PREFERENCE = (
+    "text/html",
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
+
+
+def copy_preference(report: Report) -> tuple[int, int, int]:
+    """Which copy of an agency-year gets the page: the one read with the fewest problems (failed
+    checks, uncertain cells), then one that says where it was published, then by its form."""
+    problems = len(report.failed_checks) + sum(
+        1 for table in report.statistics for cell in table.cells if cell.status == CellStatus.UNCERTAIN
+    )
+    media = report.source.media_type
+    rank = MEDIA_PREFERENCE.index(media) if media in MEDIA_PREFERENCE else len(MEDIA_PREFERENCE)
+    return problems, 0 if report.provenance.url else 1, rank
+
+
 def plan_pages(reports: list[Report], links: dict[str, str] | None = None) -> list[ReportPage]:
     """Every report's page; a second copy of an agency-year is named by its hash and flagged."""
     ids = assign_agency_ids(reports, links)
     pages: list[ReportPage] = []
     seen: set[str] = set()
-    for report in sorted(reports, key=lambda r: (ids[r.source.path], r.year or 0, r.source.path)):
+    order = sorted(reports, key=lambda r: (ids[r.source.path], r.year or 0, copy_preference(r), r.source.path))
+    for report in order:
         agency_id = ids[report.source.path]
         code, slug = agency_id.split("-", 1)
         path = f"reports/{code}/{slug}/{report.year}.md"

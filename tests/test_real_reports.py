@@ -223,3 +223,16 @@ def test_furniture_inside_the_article_container_stays_out(tmp_path: Path) -> Non
     assert_matches_truth(report, truth_of(REAL / "pingtan-2024.html"))
     texts = " ".join(report_texts(report))
     assert "2023年度" not in texts and "打印本页" not in texts and "分享到" not in texts
+
+
+def test_one_report_in_several_forms_is_published_once_from_its_page() -> None:
+    """The page (the main publication, with its address) gets the report's URL; the Word copies
+    are second copies, flagged."""
+    from build_scripts.archive import plan_pages
+
+    sources = [REAL / "pingtan-2024.html", *(p for p in WORD_FIXTURES if p.stem == "pingtan-2024")]
+    pages = plan_pages([read_report(path, path.name) for path in sorted(sources, key=lambda p: p.suffix)])
+    main = [page for page in pages if page.path.endswith("/2024.md")]
+    assert [page.report.source.path for page in main] == ["pingtan-2024.html"]
+    copies = [page for page in pages if page not in main]
+    assert len(copies) == 3 and all(any(f.code == "duplicate-report" for f in p.report.findings) for p in copies)
