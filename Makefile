@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 BASE_PATH ?= /
 
-.PHONY: site serve test lint golden browser-deps office-deps pdf-fixtures web-fixtures bench-pdf bench-site bench-search search-quality clean
+.PHONY: site serve test lint golden browser-deps office-deps pdf-fixtures web-fixtures bench-pdf bench-readers bench-site bench-search search-quality clean
 
 # Word 97–2003 (.doc) and WPS (.wps) reports are read through LibreOffice; `make site` installs it
 # only when the source folder holds such files.
@@ -76,6 +76,10 @@ search-quality: $(TEST_STAMP)
 ## bench-search: bytes and time of a first and later searches at 1,000 and 10,000 synthetic reports
 bench-search: $(TEST_STAMP)
 	$(PY) -m tests.benchmarks.search_benchmark $(or $(SEARCH_N),1000 10000)
+
+## bench-readers: seconds to read each web page, Word file, Markdown export and crawl dump fixture
+bench-readers: $(TEST_STAMP) office-deps
+	$(PY) -m tests.benchmarks.reader_benchmark
 
 ## bench-site: build synthetic corpora of 100, 1,000 and 10,000 reports and print times and sizes
 bench-site: $(SITE_STAMP)

@@ -236,3 +236,17 @@ def test_one_report_in_several_forms_is_published_once_from_its_page() -> None:
     assert [page.report.source.path for page in main] == ["pingtan-2024.html"]
     copies = [page for page in pages if page not in main]
     assert len(copies) == 3 and all(any(f.code == "duplicate-report" for f in p.report.findings) for p in copies)
+
+
+def test_the_report_page_links_where_it_was_published() -> None:
+    from build_scripts.archive import build_archive
+    from build_scripts.writers import prepare_report, render_report_files, template_environment
+
+    report = read_report(REAL / "pingtan-2024.html", "pingtan-2024.html")
+    archive = build_archive([report])
+    prepared = prepare_report(template_environment(), report)
+    page = archive.pages[0]
+    markdown = render_report_files(template_environment(), archive, {report.source.path: prepared})[page.path]
+    url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/t20250310_97791.htm"
+    assert f'原文链接：<a href="{url}" rel="nofollow noopener">{url}</a>' in markdown
+    assert page.original_path.endswith("/2024.html.txt")  # published as text, never as a page
