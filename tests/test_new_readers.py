@@ -314,3 +314,26 @@ def test_without_libreoffice_a_doc_says_what_to_install(monkeypatch: pytest.Monk
     path.write_bytes((REPO / "tests/fixtures/word/pingtan-2024.doc").read_bytes())
     with pytest.raises(ReportError, match="libreoffice-writer-nogui"):
         read_report(path, "report.doc")
+
+
+def test_a_report_laid_out_in_one_table_cell_reads_as_text(tmp_path: Path) -> None:
+    """Older sites put the whole article in a one-cell layout table (with the data tables inside)."""
+    page = (REPO / "tests/fixtures/web/002_7e335010be635ecf.fragment.html").read_text(encoding="utf-8")
+    path = tmp_path / "layout.html"
+    path.write_text(f"<table><tr><td>{page}</td></tr></table>", encoding="utf-8")
+    sample = read_report(REPORTS / "002_7e335010be635ecf.txt", "sample")
+    report = read_report(path, "layout.html")
+    assert [s.title for s in report.sections] == [s.title for s in sample.sections]
+    assert (
+        report.statistic("三").cells
+        == read_report(REPO / "tests/fixtures/web/002_7e335010be635ecf.fragment.html", "f").statistic("三").cells
+    )
+    text_only = "".join(f"<p>{line}</p>" for line in sample_text_lines())
+    path.write_text(f"<table><tr><td>{text_only}</td></tr></table>", encoding="utf-8")
+    prose = read_report(SAMPLE, "sample")
+    assert [s.title for s in read_report(path, "layout.html").sections] == [s.title for s in prose.sections]
+
+
+def sample_text_lines() -> list[str]:
+    """The prose lines of a sample (no table rows), as a page would print them."""
+    return [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip() and "\t" not in line]

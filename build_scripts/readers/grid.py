@@ -152,11 +152,7 @@ def grid_to_lines(grid: list[list[str]], first_number: int) -> list[Line]:
     is_frame = all(sum(1 for text in row if text) <= 1 for row in texts) and not any(
         is_number_text(text) for row in texts for text in row
     )
-    lines = []
-    for offset, row in enumerate(texts):
-        number = first_number + offset
-        if is_frame:
-            lines.append(Line(number, " ".join(text for text in row if text)))
-        else:
-            lines.append(Line(number, "\t".join(row), ruled=True))
-    return lines
+    if is_frame:  # a table around text (a report laid out in one cell): its paragraphs, line by line
+        paragraphs = [part.strip() for row in grid for cell in row for part in cell.split("\n") if part.strip()]
+        return [Line(first_number + offset, text) for offset, text in enumerate(paragraphs)]
+    return [Line(first_number + offset, "\t".join(row), ruled=True) for offset, row in enumerate(texts)]
