@@ -21,16 +21,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .archive import Archive, build_archive
-from .datasets import StatsRow, dataset_files, write_binary_files
-from .mkdocs_hooks import SHARD_VARIABLE
 from .model import Finding, Report, Severity, SourceOutcome
-from .overrides import OVERRIDES_NAME, Overrides, apply_override_if_any, load_overrides, unmatched_problems
 from .parallel import KeepingWorkers, cycle_collection_paused, map_in_processes
-from .provenance import is_sidecar
-from .readers import ReportError, read_report
-from .search_index import SHARD_SIZE, page_url, record_name, render_record, report_facets, run_pagefind, write_facets
-from .writers import (
+from .reading.overrides import OVERRIDES_NAME, Overrides, apply_override_if_any, load_overrides, unmatched_problems
+from .reading.provenance import is_sidecar
+from .reading.readers import ReportError, read_report
+from .site.archive import Archive, build_archive
+from .site.datasets import StatsRow, dataset_files, write_binary_files
+from .site.mkdocs_hooks import SHARD_VARIABLE
+from .site.search_index import (
+    SHARD_SIZE,
+    page_url,
+    record_name,
+    render_record,
+    report_facets,
+    run_pagefind,
+    write_facets,
+)
+from .site.writers import (
     PreparedReport,
     default_data_name,
     prepare_report,

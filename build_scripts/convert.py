@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .archive import build_archive
 from .build import PrepareSettings, prepare_second_copies, prepare_sources, published_outcomes
 from .model import SourceOutcome
-from .overrides import Overrides
-from .writers import render_report_files, template_environment, write_files
+from .reading.overrides import Overrides
+from .site.archive import build_archive
+from .site.writers import render_report_files, template_environment, write_files
 
 
 def convert(paths: list[Path], out_dir: Path, pretty_json: bool = False) -> list[SourceOutcome]:

@@ -26,9 +26,9 @@ from pathlib import Path
 import yaml
 
 from build_scripts.build import BuildOptions, BuildResult
-from build_scripts.metadata import KINDS_BY_SLUG
-from build_scripts.search_index import normalize, query_segments
+from build_scripts.reading.metadata import KINDS_BY_SLUG
 from build_scripts.serve import serve_in_thread
+from build_scripts.site.search_index import normalize, query_segments
 
 from .benchmarks.synthetic_corpus import make_corpus
 from .conftest import CHROMIUM, CHROMIUM_ARGS, REPO, SAMPLES, build_into

@@ -1,4 +1,4 @@
-"""Comparisons (build_scripts/comparisons.py): key figures, agency time series and their charts, the
+"""Comparisons (build_scripts/site/comparisons.py): key figures, agency time series and their charts, the
 charts' data equal to the table beside them and to the reports' own numbers."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.comparisons import FIGURES, KEY_POSITION, bar_chart, figure_value
-from build_scripts.datasets import ABSENT, BLANK, CELL_KEYS, NUMBER, UNCERTAIN, StatsRow
+from build_scripts.site.comparisons import FIGURES, KEY_POSITION, bar_chart, figure_value
+from build_scripts.site.datasets import ABSENT, BLANK, CELL_KEYS, NUMBER, UNCERTAIN, StatsRow
 
 from .benchmarks.synthetic_corpus import make_corpus
 from .conftest import SAMPLES, build_into

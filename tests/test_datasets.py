@@ -1,4 +1,4 @@
-"""The archive's downloads (build_scripts/datasets.py) against the reports' own data: every number
+"""The archive's downloads (build_scripts/site/datasets.py) against the reports' own data: every number
 of every sample comes back exactly from the wide CSV, the long CSV, the JSON and the SQLite
 database, and the database has the structure its documentation on the site says."""
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from build_scripts.build import BuildOptions, BuildResult
-from build_scripts.datasets import CELL_KEYS, REPORT_FIELDS, SCHEMA, TABLE_DIGITS
+from build_scripts.site.datasets import CELL_KEYS, REPORT_FIELDS, SCHEMA, TABLE_DIGITS
 
 pytestmark = pytest.mark.slow
 

@@ -41,7 +41,24 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_the_format_table_lists_every_file_type_read() -> None:
-    from build_scripts.readers import READERS
+    from build_scripts.reading.readers import READERS
 
     table = README.split("| form | read as |")[1].split("\n\n")[0]
     assert all(f"`{suffix}`" in table for suffix in READERS)
+
+
+def test_the_code_layout_lists_every_module() -> None:
+    """Every module of build_scripts is in the README's code-layout table, and nothing else is."""
+    table = README.split("## Code layout")[1].split("\n## ")[0]
+    listed = set(re.findall(r"`(build_scripts/[\w/]+\.py)`", table))
+    modules = {
+        path.relative_to(REPO).as_posix()
+        for path in (REPO / "build_scripts").rglob("*.py")
+        if path.name != "__init__.py" or path.parent.name == "readers"
+    }
+    assert listed == modules
+
+
+def test_every_path_the_readme_names_exists() -> None:
+    named = set(re.findall(r"`((?:build_scripts|tests|templates)/[\w/.-]*\w)`", README))
+    assert named and [path for path in sorted(named) if not (REPO / path).exists()] == []

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import markdown
 
-from build_scripts.escape import markdown_text
-from build_scripts.markdown_ext import END, START
+from build_scripts.site.escape import markdown_text
+from build_scripts.site.markdown_ext import END, START
 
 
 def render(source: str) -> str:
-    return markdown.markdown(source, extensions=["build_scripts.markdown_ext"])
+    return markdown.markdown(source, extensions=["build_scripts.site.markdown_ext"])
 
 
 def test_marked_block_is_output_verbatim() -> None:

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_scripts.archive import build_archive, listing_group
-from build_scripts.metadata import agency_kind, agency_name_key, text_to_contact
 from build_scripts.model import Region
-from build_scripts.overrides import apply_overrides, data_to_overrides
-from build_scripts.readers import read_report
-from build_scripts.regions import resolve_region
+from build_scripts.reading.metadata import agency_kind, agency_name_key, text_to_contact
+from build_scripts.reading.overrides import apply_overrides, data_to_overrides
+from build_scripts.reading.readers import read_report
+from build_scripts.reading.regions import resolve_region
+from build_scripts.site.archive import build_archive, listing_group
 
 from .conftest import REPO, REPORTS
 

@@ -12,15 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build_scripts.build import discover_sources, read_sources
-from build_scripts.digit_runs import grouped_sum_rules, read_runs, row_sum_rule, unruled
 from build_scripts.model import CellStatus
-from build_scripts.overrides import apply_override_if_any, data_to_overrides
-from build_scripts.parsing import Line, find_title, lines_to_sections, text_to_lines
-from build_scripts.readers import ReportError, read_report
-from build_scripts.readers.grid import SpanCell, expand_spans
-from build_scripts.readers.html import decode_page
-from build_scripts.readers.markdown import looks_like_markdown
-from build_scripts.writers import prepare_report, template_environment
+from build_scripts.reading.digit_runs import grouped_sum_rules, read_runs, row_sum_rule, unruled
+from build_scripts.reading.overrides import apply_override_if_any, data_to_overrides
+from build_scripts.reading.parsing import Line, find_title, lines_to_sections, text_to_lines
+from build_scripts.reading.readers import ReportError, read_report
+from build_scripts.reading.readers.grid import SpanCell, expand_spans
+from build_scripts.reading.readers.html import decode_page
+from build_scripts.reading.readers.markdown import looks_like_markdown
+from build_scripts.site.writers import prepare_report, template_environment
 
 from .conftest import REPO, REPORTS
 
@@ -307,7 +307,7 @@ def test_uncertain_cells_from_runs_say_why() -> None:
 
 
 def test_without_libreoffice_a_doc_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import build_scripts.readers.word as word
+    import build_scripts.reading.readers.word as word
 
     monkeypatch.setattr(word.shutil, "which", lambda name: None)
     path = tmp_path / "report.doc"

@@ -9,8 +9,7 @@ import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from build_scripts.escape import html_text, markdown_text
-from build_scripts.parsing import (
+from build_scripts.reading.parsing import (
     Line,
     find_title,
     lines_to_blocks,
@@ -19,6 +18,7 @@ from build_scripts.parsing import (
     table_lines_to_rows,
     text_to_lines,
 )
+from build_scripts.site.escape import html_text, markdown_text
 
 CJK_TEXT = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=12)
 CELL = st.one_of(

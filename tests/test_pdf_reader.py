@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.archive import build_archive
-from build_scripts.checks import check_statistics, distrust_ocr_numbers_that_fail_checks
 from build_scripts.model import CellStatus, Report
-from build_scripts.parsing import join_broken_words, normalize_radicals
-from build_scripts.readers import ReportError, read_report
-from build_scripts.readers.ocr import TextBox, boxes_to_lines
-from build_scripts.readers.pdf import PlacedLine, looks_garbled, running_lines
-from build_scripts.writers import prepare_report, render_report_files, template_environment
+from build_scripts.reading.checks import check_statistics, distrust_ocr_numbers_that_fail_checks
+from build_scripts.reading.parsing import join_broken_words, normalize_radicals
+from build_scripts.reading.readers import ReportError, read_report
+from build_scripts.reading.readers.ocr import TextBox, boxes_to_lines
+from build_scripts.reading.readers.pdf import PlacedLine, looks_garbled, running_lines
+from build_scripts.site.archive import build_archive
+from build_scripts.site.writers import prepare_report, render_report_files, template_environment
 
 from .conftest import PDF_FIXTURES, REPO, REPORTS, SCANNED_FIXTURE, UNRULED_FIXTURE
 from .test_tables import HONGZE_TABLE3

@@ -13,8 +13,8 @@ import pytest
 
 from build_scripts.forms import TABLE4_COLUMNS, TABLE4_ROWS
 from build_scripts.model import CellStatus, Report
-from build_scripts.readers import ReportError, read_report
-from build_scripts.tables import match_table3_row
+from build_scripts.reading.readers import ReportError, read_report
+from build_scripts.reading.tables import match_table3_row
 
 from .conftest import REAL_FIXTURES, REPO, REPORTS, WEB_FIXTURES, WORD_FIXTURES
 from .test_pdf_reader import assert_reads_like
@@ -228,7 +228,7 @@ def test_furniture_inside_the_article_container_stays_out(tmp_path: Path) -> Non
 def test_one_report_in_several_forms_is_published_once_from_its_page() -> None:
     """The page (the main publication, with its address) gets the report's URL; the Word copies
     are second copies, flagged."""
-    from build_scripts.archive import plan_pages
+    from build_scripts.site.archive import plan_pages
 
     sources = [REAL / "pingtan-2024.html", *(p for p in WORD_FIXTURES if p.stem == "pingtan-2024")]
     pages = plan_pages([read_report(path, path.name) for path in sorted(sources, key=lambda p: p.suffix)])
@@ -239,8 +239,8 @@ def test_one_report_in_several_forms_is_published_once_from_its_page() -> None:
 
 
 def test_the_report_page_links_where_it_was_published() -> None:
-    from build_scripts.archive import build_archive
-    from build_scripts.writers import prepare_report, render_report_files, template_environment
+    from build_scripts.site.archive import build_archive
+    from build_scripts.site.writers import prepare_report, render_report_files, template_environment
 
     report = read_report(REAL / "pingtan-2024.html", "pingtan-2024.html")
     archive = build_archive([report])

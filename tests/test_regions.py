@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from build_scripts.regions import load_divisions, resolve_region
+from build_scripts.reading.regions import load_divisions, resolve_region
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_division_data_is_complete_enough() -> None:
     ],
 )
 def test_a_renamed_county_is_filed_under_its_successor(agency: str, code: str, short: str) -> None:
-    from build_scripts.regions import agency_short_name
+    from build_scripts.reading.regions import agency_short_name
 
     region, findings = resolve_region(agency, "")
     assert region.resolved and region.code == code

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.search_index import query_segments, text_to_chunks
+from build_scripts.site.search_index import query_segments, text_to_chunks
 
 from . import search_harness as harness
 from .conftest import SAMPLES

@@ -1,4 +1,4 @@
-"""The search records' coding (build_scripts/search_index.py): every part of the text a person may
+"""The search records' coding (build_scripts/site/search_index.py): every part of the text a person may
 type is found at consecutive positions, and the text comes back from the index for snippets."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_scripts.search_index import (
+from build_scripts.site.search_index import (
     decode_text,
     encode_text,
     normalize,

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from build_scripts.build import BuildOptions, BuildResult
-from build_scripts.readers import read_report
-from build_scripts.search_index import decode_text, read_fragment
+from build_scripts.reading.readers import read_report
+from build_scripts.site.search_index import decode_text, read_fragment
 
 from .conftest import PDF_FIXTURES, REPORTS, SAMPLES, build_into
 

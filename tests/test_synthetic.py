@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from build_scripts.archive import build_archive
-from build_scripts.readers import read_report
+from build_scripts.reading.readers import read_report
+from build_scripts.site.archive import build_archive
 
 from .benchmarks.synthetic_corpus import make_corpus
 

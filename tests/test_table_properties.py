@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from build_scripts.checks import check_statistics
 from build_scripts.forms import (
     APPLICANT_COLUMNS,
     OTHER_HANDLING_2021,
@@ -20,8 +19,9 @@ from build_scripts.forms import (
     TABLE4_ROW_KEYS,
 )
 from build_scripts.model import CellStatus, StatTable
-from build_scripts.parsing import lines_to_blocks, text_to_lines
-from build_scripts.tables import tables_to_statistics
+from build_scripts.reading.checks import check_statistics
+from build_scripts.reading.parsing import lines_to_blocks, text_to_lines
+from build_scripts.reading.tables import tables_to_statistics
 
 LAYOUTS = ("tab-grid", "cell-per-line", "totals-only", "shuffled-blanks", "space-separated")
 Grid = dict[tuple[str, str], int]

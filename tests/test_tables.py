@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.checks import check_statistics
 from build_scripts.forms import TABLE3_COLUMN_KEYS, TABLE3_ROW_KEYS
 from build_scripts.model import CellStatus, Report, StatTable
-from build_scripts.parsing import lines_to_blocks, text_to_lines
-from build_scripts.readers import read_report
-from build_scripts.tables import match_table3_row, read_number, tables_to_statistics
+from build_scripts.reading.checks import check_statistics
+from build_scripts.reading.parsing import lines_to_blocks, text_to_lines
+from build_scripts.reading.readers import read_report
+from build_scripts.reading.tables import match_table3_row, read_number, tables_to_statistics
 
 from .conftest import REPO, REPORTS
 

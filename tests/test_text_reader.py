@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from build_scripts.build import read_sources
-from build_scripts.readers import ReportError, read_report
+from build_scripts.reading.readers import ReportError, read_report
 
 from .conftest import REPORTS
 

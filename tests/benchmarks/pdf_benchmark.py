@@ -15,7 +15,7 @@ from pathlib import Path
 import pdfplumber
 
 from build_scripts.model import CellStatus, Report
-from build_scripts.readers import read_report
+from build_scripts.reading.readers import read_report
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "pdf"

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from build_scripts.model import CellStatus, Report
-from build_scripts.readers import ReportError, read_report
+from build_scripts.reading.readers import ReportError, read_report
 
 REPO = Path(__file__).resolve().parents[2]
 FOLDERS = ("real", "web", "word")

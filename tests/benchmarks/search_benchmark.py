@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from build_scripts.search_index import SHARD_SIZE
 from build_scripts.serve import serve_in_thread
+from build_scripts.site.search_index import SHARD_SIZE
 
 from ..conftest import CHROMIUM, CHROMIUM_ARGS, build_into
 from ..search_harness import SUB_PATH

@@ -19,8 +19,8 @@ from build_scripts.forms import (
     TABLE3_GROUPS,
     TABLE3_ROWS,
 )
-from build_scripts.readers import read_report
-from build_scripts.regions import PLACEHOLDER_NAMES, load_divisions
+from build_scripts.reading.readers import read_report
+from build_scripts.reading.regions import PLACEHOLDER_NAMES, load_divisions
 
 REPO = Path(__file__).resolve().parents[2]
 AGENCY_KINDS = (

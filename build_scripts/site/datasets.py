@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import Archive, ReportPage
-from .forms import (
+from ..forms import (
     OTHER_HANDLING_2021,
     TABLE2_COLUMNS,
     TABLE2_FORM,
@@ -38,9 +38,9 @@ from .forms import (
     table2_column_label,
 )
 from .labels import source_label
-from .metadata import KINDS_BY_SLUG
-from .model import CellStatus, Report
-from .parallel import map_in_processes
+from ..reading.metadata import KINDS_BY_SLUG
+from ..model import CellStatus, Report
+from ..parallel import map_in_processes
 from .search_index import page_url
 from .table_views import TABLE2_ONLY_2019_ROWS
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import CellStatus
+from ...model import CellStatus
 from ..parsing import Line
 from ..tables import read_number
 from .common import cell_text

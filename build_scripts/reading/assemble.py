@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..model import Block, Contact, Report, SourceFile, StatTable
 from .checks import check_statistics
 from .metadata import derive_kind, text_to_contact
-from .model import Block, Contact, Report, SourceFile, StatTable
 from .parsing import (
     Line,
     build_section,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Provenance, Report, SourceFile
+from ...model import Provenance, Report, SourceFile
 from ..parsing import Line, normalize_radicals, section_heading
 from .common import ReportError, lines_to_report
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Contact, Region
+from ..model import Contact, Region
 from .regions import agency_short_name
 
 

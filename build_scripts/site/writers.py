@@ -32,7 +32,7 @@ from .archive import (
     relative_link,
     year_group_path,
 )
-from .checks import RULE_NAMES
+from ..reading.checks import RULE_NAMES
 from .comparisons import (
     FIGURES,
     Summary,
@@ -60,7 +60,7 @@ from .datasets import (
     report_stats,
 )
 from .escape import html_text, markdown_text
-from .forms import (
+from ..forms import (
     OTHER_HANDLING_2021,
     TABLE2_2019_COLUMNS,
     TABLE2_2021_COLUMNS,
@@ -76,15 +76,15 @@ from .forms import (
     Spec,
 )
 from .labels import layout_labels, media_label
-from .metadata import KINDS_BY_SLUG
-from .model import CellStatus, Contact, Region, Report, StatTable
-from .parallel import map_in_processes
-from .regions import UNRESOLVED, UNRESOLVED_NAME, region_chain
+from ..reading.metadata import KINDS_BY_SLUG
+from ..model import CellStatus, Contact, Region, Report, StatTable
+from ..parallel import map_in_processes
+from ..reading.regions import UNRESOLVED, UNRESOLVED_NAME, region_chain
 from .search_index import pack_blocks, report_text_blocks
 from .table_views import TABLE2_ONLY_2019_ROWS, table_view
-from .tables import read_number
+from ..reading.tables import read_number
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TABLE_CAPTIONS = {
     "二": "表二 主动公开政府信息情况（按原文排列）",
     "三": "表三 收到和处理政府信息公开申请情况（按原文排列）",

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .model import Finding, Provenance, Report, Severity
+from ..model import Finding, Provenance, Report, Severity
 
 SIDECAR_SUFFIX = ".meta.yaml"
 MAX_SIDECAR_BYTES = 64 * 1024

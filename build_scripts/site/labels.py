@@ -3,7 +3,7 @@ so that the report page, the search facets and the downloads say the same thing.
 
 from __future__ import annotations
 
-from .model import Report
+from ..model import Report
 
 MEDIA_LABELS = {
     "application/pdf": "PDF",

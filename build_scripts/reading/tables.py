@@ -13,8 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .digit_runs import Group, grouped_sum_rules, is_run, read_runs, row_sum_rule, unruled
-from .forms import (
+from ..forms import (
     OTHER_HANDLING_2021,
     TABLE2_2019_COLUMNS,
     TABLE2_2021_COLUMNS,
@@ -28,7 +27,8 @@ from .forms import (
     Spec,
     row_spec,
 )
-from .model import Cell, CellStatus, Finding, Severity, StatTable, Table
+from ..model import Cell, CellStatus, Finding, Severity, StatTable, Table
+from .digit_runs import Group, grouped_sum_rules, is_run, read_runs, row_sum_rule, unruled
 
 FULLWIDTH = str.maketrans("０１２３４５６７８９．，＋－", "0123456789.,+-")
 NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")

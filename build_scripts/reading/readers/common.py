@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from ...model import Report, SourceFile
 from ..assemble import report_from_lines
-from ..model import Report, SourceFile
 from ..parsing import Line
 
 # In a ruled table, a row with one filled cell is a row of the table only when it is one of the

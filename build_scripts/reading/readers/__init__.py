@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..model import Report
+from ...model import Report
 from ..provenance import apply_sidecar
 from .common import ReportError
 from .html import read_html_report

@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 
+from ..model import Contact, Finding, Report, Severity
 from .metadata import KINDS_BY_SLUG, derive_kind
-from .model import Contact, Finding, Report, Severity
 from .provenance import checked_day, checked_index_number, checked_url, load_plain_yaml, with_fields
 from .regions import division_to_region, load_divisions, resolve_region
 

@@ -13,9 +13,9 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .metadata import KINDS_BY_SLUG, agency_name_key
-from .model import CellStatus, Finding, Region, Report, Severity
-from .regions import UNRESOLVED, agency_short_name, region_chain
+from ..reading.metadata import KINDS_BY_SLUG, agency_name_key
+from ..model import CellStatus, Finding, Region, Report, Severity
+from ..reading.regions import UNRESOLVED, agency_short_name, region_chain
 from .slugs import pinyin_slug
 
 # Source files published under their own suffix; any other is published with .txt appended.

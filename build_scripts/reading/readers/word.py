@@ -18,7 +18,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ..model import Report, SourceFile
+from ...model import Report, SourceFile
 from ..parsing import Line, normalize_radicals
 from .common import ReportError, lines_to_report, sha256_of
 from .grid import SpanCell, expand_spans, grid_to_lines

@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...model import Report, SourceFile
 from ..checks import distrust_ocr_numbers_that_fail_checks
-from ..model import Report, SourceFile
 from ..parsing import Line, is_page_furniture, normalize_radicals
 from .common import ReportError, cell_text, is_table_row, lines_to_report, sha256_of
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Block, CoverNotice, Section, Table
+from ..model import Block, CoverNotice, Section, Table
 
 FULLWIDTH_SPACE = "\u3000"
 SECTION_NUMERALS = "一二三四五六"

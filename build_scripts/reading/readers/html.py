@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Provenance, Report, SourceFile
+from ...model import Provenance, Report, SourceFile
 from ..parsing import SECTION_NUMERALS, Line, find_title, normalize_radicals, section_heading
 from .common import ReportError, lines_to_report, sha256_of
 from .grid import SpanCell, expand_spans, grid_to_lines

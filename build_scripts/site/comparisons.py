@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .archive import AgencyEntry, Archive, ReportPage
 from .datasets import CELL_KEYS, NUMBER, UNCERTAIN, StatsRow
-from .regions import region_chain
+from ..reading.regions import region_chain
 
 KEY_POSITION = {key.name: index for index, key in enumerate(CELL_KEYS)}
 

@@ -15,7 +15,7 @@ import bisect
 import re
 from pathlib import Path
 
-from ..model import Report, SourceFile
+from ...model import Report, SourceFile
 from ..parsing import Line, is_page_furniture, normalize_radicals, section_heading, text_to_lines
 from .common import decode_report_bytes, lines_to_report, sha256_of
 

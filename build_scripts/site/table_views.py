@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .forms import (
+from ..forms import (
     OTHER_HANDLING_2021,
     TABLE2_FORM,
     TABLE2_ITEMS,
@@ -19,7 +19,7 @@ from .forms import (
     TABLE_TITLES,
     table2_column_label,
 )
-from .model import Cell, CellStatus, Finding, StatTable
+from ..model import Cell, CellStatus, Finding, StatTable
 
 # Rows of table 二 that only the 2019 form has.
 TABLE2_ONLY_2019_ROWS = {"2019": frozenset(), "2021": frozenset({"other_services", "procurement"})}

@@ -3,7 +3,7 @@ still published, and the problems go to the build report."""
 
 from __future__ import annotations
 
-from .model import Finding, Report, Severity
+from ..model import Finding, Report, Severity
 from .parsing import SECTION_NUMERALS, TABLE_SECTIONS
 
 

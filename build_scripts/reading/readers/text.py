@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import Report, SourceFile
+from ...model import Report, SourceFile
 from ..parsing import text_to_lines
 from .common import decode_report_bytes, lines_to_report, sha256_of
 from .crawl import crawl_to_report, is_crawl_dump

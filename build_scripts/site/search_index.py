@@ -40,8 +40,8 @@ from pathlib import Path
 import jinja2
 
 from .labels import source_label
-from .metadata import KINDS_BY_SLUG
-from .model import Report, Table
+from ..reading.metadata import KINDS_BY_SLUG
+from ..model import Report, Table
 
 log = logging.getLogger(__name__)
 

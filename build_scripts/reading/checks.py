@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from .forms import (
+from ..forms import (
     APPLICANT_COLUMNS,
     OUTCOME_ITEMS,
     TABLE3_COLUMN_KEYS,
@@ -21,7 +21,7 @@ from .forms import (
     column_spec,
     row_spec,
 )
-from .model import CellStatus, Finding, Report, Severity, StatTable
+from ..model import CellStatus, Finding, Report, Severity, StatTable
 
 RULE_NAMES = {
     "check-1": "勾稽关系一（一＋二＝三（七）总计＋四）",

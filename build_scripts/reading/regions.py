@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .model import Finding, Region, Severity
+from ..model import Finding, Region, Severity
 
 UNRESOLVED = "unresolved"  # the region code (and URL part) of reports that could not be placed
 UNRESOLVED_NAME = "地区未确定"
