@@ -29,6 +29,9 @@ from .reading.readers import ReportError, read_report
 from .site.archive import Archive, build_archive
 from .site.datasets import StatsRow, dataset_files, write_binary_files
 from .site.mkdocs_hooks import SHARD_VARIABLE
+from .site.pages import render_browse_pages
+from .site.pages.environment import template_environment
+from .site.pages.report import PreparedReport, default_data_name, prepare_report, report_files
 from .site.search_index import (
     SHARD_SIZE,
     page_url,
@@ -38,17 +41,7 @@ from .site.search_index import (
     run_pagefind,
     write_facets,
 )
-from .site.writers import (
-    PreparedReport,
-    default_data_name,
-    prepare_report,
-    render_browse_pages,
-    report_files,
-    template_environment,
-    to_plain,
-    write_files,
-    write_text,
-)
+from .site.serialize import to_plain
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +97,22 @@ class BuildResult:
         if self.index_error:
             return 1
         return 1 if strict and self.problem_count else 0
+
+
+def write_text(path: Path, text: str) -> None:
+    """Text as UTF-8 with \\n line ends on every platform (the site is byte-identical)."""
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    """Every {relative path: text} below root, folders made once."""
+    made: set[Path] = set()
+    for relative, text in files.items():
+        target = root / relative
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        write_text(target, text)
 
 
 def discover_sources(source_dir: Path) -> list[Path]:

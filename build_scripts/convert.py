@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .build import PrepareSettings, prepare_second_copies, prepare_sources, published_outcomes
+from .build import PrepareSettings, prepare_second_copies, prepare_sources, published_outcomes, write_files
 from .model import SourceOutcome
 from .reading.overrides import Overrides
 from .site.archive import build_archive
-from .site.writers import render_report_files, template_environment, write_files
+from .site.pages.environment import template_environment
+from .site.pages.report import render_report_files
 
 
 def convert(paths: list[Path], out_dir: Path, pretty_json: bool = False) -> list[SourceOutcome]:

@@ -1,6 +1,6 @@
 """The typed model that every stage of the build passes along.
 
-A reader turns one source file into a `Report`; validation adds `Finding`s; writers render a
+A reader turns one source file into a `Report`; validation adds `Finding`s; the site's pages render a
 `Report` (and the `Archive` of all of them) without ever going back to the source.
 """
 

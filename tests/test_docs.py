@@ -54,7 +54,7 @@ def test_the_code_layout_lists_every_module() -> None:
     modules = {
         path.relative_to(REPO).as_posix()
         for path in (REPO / "build_scripts").rglob("*.py")
-        if path.name != "__init__.py" or path.parent.name == "readers"
+        if path.name != "__init__.py" or "def " in path.read_text(encoding="utf-8")  # not a docstring only
     }
     assert listed == modules
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from build_scripts.site.mkdocs_hooks import Shard, without_reader_only_keys
-from build_scripts.site.writers import front_matter
+from build_scripts.site.serialize import front_matter
 
 from .conftest import REPORTS
 
@@ -59,6 +59,6 @@ statistics = st.recursive(
 
 @given(st.dictionaries(keys, statistics, max_size=4))
 def test_numbers_yaml_is_what_the_safe_dumper_writes(data: dict) -> None:
-    from build_scripts.site.writers import numbers_yaml
+    from build_scripts.site.serialize import numbers_yaml
 
     assert numbers_yaml(data) == front_matter(data)

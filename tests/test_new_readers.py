@@ -20,7 +20,8 @@ from build_scripts.reading.readers import ReportError, read_report
 from build_scripts.reading.readers.grid import SpanCell, expand_spans
 from build_scripts.reading.readers.html import decode_page
 from build_scripts.reading.readers.markdown import looks_like_markdown
-from build_scripts.site.writers import prepare_report, template_environment
+from build_scripts.site.pages.environment import template_environment
+from build_scripts.site.pages.report import prepare_report
 
 from .conftest import REPO, REPORTS
 

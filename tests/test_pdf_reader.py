@@ -14,7 +14,8 @@ from build_scripts.reading.readers import ReportError, read_report
 from build_scripts.reading.readers.ocr import TextBox, boxes_to_lines
 from build_scripts.reading.readers.pdf import PlacedLine, looks_garbled, running_lines
 from build_scripts.site.archive import build_archive
-from build_scripts.site.writers import prepare_report, render_report_files, template_environment
+from build_scripts.site.pages.environment import template_environment
+from build_scripts.site.pages.report import prepare_report, render_report_files
 
 from .conftest import PDF_FIXTURES, REPO, REPORTS, SCANNED_FIXTURE, UNRULED_FIXTURE
 from .test_tables import HONGZE_TABLE3

@@ -240,7 +240,8 @@ def test_one_report_in_several_forms_is_published_once_from_its_page() -> None:
 
 def test_the_report_page_links_where_it_was_published() -> None:
     from build_scripts.site.archive import build_archive
-    from build_scripts.site.writers import prepare_report, render_report_files, template_environment
+    from build_scripts.site.pages.environment import template_environment
+    from build_scripts.site.pages.report import prepare_report, render_report_files
 
     report = read_report(REAL / "pingtan-2024.html", "pingtan-2024.html")
     archive = build_archive([report])

@@ -1,0 +1,175 @@
+"""The agency pages (one per agency, its years, figures and charts), the agency index and the
+agency-kind pages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from ..archive import (
+    AgencyEntry,
+    Archive,
+    RegionEntry,
+    ReportPage,
+    kind_province_path,
+    listing_group,
+    province_code,
+    relative_link,
+    year_group_path,
+)
+from ...reading.checks import RULE_NAMES
+from ..comparisons import (
+    FIGURES,
+    Summary,
+    agency_charts,
+    agency_series,
+    bar_chart,
+    by_year,
+    mix_chart,
+    subtree_pages,
+    summarize,
+    top_received,
+    yearly_summaries,
+)
+from ..datasets import (
+    CELL_KEYS,
+    CELLS_CSV,
+    DATA_DIR,
+    JSON_FILE,
+    REPORT_FIELDS,
+    SCHEMA,
+    SQLITE_FILE,
+    WIDE_CSV,
+    Downloads,
+    StatsRow,
+    report_stats,
+)
+from ..escape import html_text, markdown_text
+from ...forms import (
+    OTHER_HANDLING_2021,
+    TABLE2_2019_COLUMNS,
+    TABLE2_2021_COLUMNS,
+    TABLE2_COLUMNS,
+    TABLE2_ITEMS,
+    TABLE2_ROWS,
+    TABLE3_COLUMNS,
+    TABLE3_GROUPS,
+    TABLE3_ROWS,
+    TABLE4_COLUMNS,
+    TABLE4_ROWS,
+    TABLE_TITLES,
+    Spec,
+)
+from ..labels import layout_labels, media_label
+from ...reading.metadata import KINDS_BY_SLUG
+from ...model import CellStatus, Contact, Region, Report, StatTable
+from ...parallel import map_in_processes
+from ...reading.regions import UNRESOLVED, UNRESOLVED_NAME, region_chain
+from ..search_index import pack_blocks, report_text_blocks
+from ..table_views import TABLE2_ONLY_2019_ROWS, table_view
+from ...reading.tables import read_number
+from ..serialize import front_matter
+from .pieces import kind_page_path, link_item, region_crumbs, region_label, report_label
+
+
+def agency_item(from_page: str, agency: AgencyEntry) -> dict[str, Any]:
+    return link_item(
+        from_page,
+        agency.name,
+        agency.path,
+        count=len(agency.pages),
+        reports=[link_item(from_page, f"{p.report.year} 年", p.path) for p in agency.pages],
+    )
+
+
+def render_agency_page(env: jinja2.Environment, agency: AgencyEntry, stats: dict[str, StatsRow]) -> str:
+    path = agency.path
+    crumbs = region_crumbs(path, agency.region)
+    series = agency_series(agency, stats)
+    return env.get_template("agency.md.j2").render(
+        front_matter=front_matter({"title": agency.name, "page_kind": "agency", "agency_id": agency.id}),
+        crumbs=crumbs,
+        agency=agency,
+        other_names=agency.names[1:],
+        kind=link_item(path, KINDS_BY_SLUG[agency.kind].label, kind_page_path(agency.kind)),
+        reports=[link_item(path, report_label(p), p.path) for p in agency.pages],
+        figures=FIGURES,
+        series=series,
+        charts=agency_charts(series) if len(series) > 1 else [],
+        stacked=mix_chart(series) if len(series) > 1 else None,
+    )
+
+
+def province_name(region: Region) -> str:
+    return region.province if region.resolved and region.province else UNRESOLVED_NAME
+
+
+def group_by_province(agency_ids: list[str], archive: Archive) -> dict[str, list[AgencyEntry]]:
+    groups: dict[str, list[AgencyEntry]] = {}
+    for agency_id in agency_ids:
+        agency = archive.agencies[agency_id]
+        groups.setdefault(province_code(agency.region), []).append(agency)
+    return dict(sorted(groups.items(), key=lambda item: (item[0] == UNRESOLVED, item[0])))
+
+
+def render_agencies_index(env: jinja2.Environment, archive: Archive) -> str:
+    """Agencies by kind (each kind's page splits by province) and by province (the region pages)."""
+    path = "agencies/index.md"
+    kinds = [
+        link_item(path, KINDS_BY_SLUG[slug].label, kind_page_path(slug), count=len(ids))
+        for slug, ids in archive.kinds.items()
+    ]
+    provinces = group_by_province(list(archive.agencies), archive)
+    return env.get_template("agencies.md.j2").render(
+        front_matter=front_matter({"title": "按机构浏览", "page_kind": "index"}),
+        total=len(archive.agencies),
+        kinds=kinds,
+        provinces=[
+            link_item(path, archive.regions[code].name, archive.regions[code].path, count=len(items))
+            for code, items in provinces.items()
+        ],
+    )
+
+
+def render_kind_pages(env: jinja2.Environment, archive: Archive, slug: str) -> dict[str, str]:
+    """A kind's page (provinces with counts) and one page per province listing its agencies."""
+    kind = KINDS_BY_SLUG[slug]
+    index_path = kind_page_path(slug)
+    provinces = group_by_province(archive.kinds[slug], archive)
+    files = {
+        index_path: env.get_template("kind.md.j2").render(
+            front_matter=front_matter({"title": f"{kind.label}机构", "page_kind": "kind", "kind": slug}),
+            crumbs=[link_item(index_path, "机构", "agencies/index.md")],
+            heading=f"{kind.label}机构",
+            summary=f"共 {len(archive.kinds[slug])} 个机构，按所在省份分列。",
+            words="、".join(kind.words) or "不属于以上任何一类",
+            provinces=[
+                link_item(index_path, archive.regions[code].name, kind_province_path(slug, code), count=len(items))
+                for code, items in provinces.items()
+            ],
+            agencies=[],
+        )
+    }
+    for code, agencies in provinces.items():
+        path = kind_province_path(slug, code)
+        name = archive.regions[code].name
+        files[path] = env.get_template("kind.md.j2").render(
+            front_matter=front_matter({"title": f"{name} {kind.label}机构", "page_kind": "kind", "kind": slug}),
+            crumbs=[link_item(path, "机构", "agencies/index.md"), link_item(path, f"{kind.label}机构", index_path)],
+            heading=f"{name} {kind.label}机构",
+            summary=f"共 {len(agencies)} 个机构。",
+            words="",
+            provinces=[],
+            agencies=[dict(agency_item(path, agency), place=region_label(agency.region)) for agency in agencies],
+        )
+    return files

@@ -1,0 +1,162 @@
+"""The home page, the national overview and the data-quality page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from ..archive import (
+    AgencyEntry,
+    Archive,
+    RegionEntry,
+    ReportPage,
+    kind_province_path,
+    listing_group,
+    province_code,
+    relative_link,
+    year_group_path,
+)
+from ...reading.checks import RULE_NAMES
+from ..comparisons import (
+    FIGURES,
+    Summary,
+    agency_charts,
+    agency_series,
+    bar_chart,
+    by_year,
+    mix_chart,
+    subtree_pages,
+    summarize,
+    top_received,
+    yearly_summaries,
+)
+from ..datasets import (
+    CELL_KEYS,
+    CELLS_CSV,
+    DATA_DIR,
+    JSON_FILE,
+    REPORT_FIELDS,
+    SCHEMA,
+    SQLITE_FILE,
+    WIDE_CSV,
+    Downloads,
+    StatsRow,
+    report_stats,
+)
+from ..escape import html_text, markdown_text
+from ...forms import (
+    OTHER_HANDLING_2021,
+    TABLE2_2019_COLUMNS,
+    TABLE2_2021_COLUMNS,
+    TABLE2_COLUMNS,
+    TABLE2_ITEMS,
+    TABLE2_ROWS,
+    TABLE3_COLUMNS,
+    TABLE3_GROUPS,
+    TABLE3_ROWS,
+    TABLE4_COLUMNS,
+    TABLE4_ROWS,
+    TABLE_TITLES,
+    Spec,
+)
+from ..labels import layout_labels, media_label
+from ...reading.metadata import KINDS_BY_SLUG
+from ...model import CellStatus, Contact, Region, Report, StatTable
+from ...parallel import map_in_processes
+from ...reading.regions import UNRESOLVED, UNRESOLVED_NAME, region_chain
+from ..search_index import pack_blocks, report_text_blocks
+from ..table_views import TABLE2_ONLY_2019_ROWS, table_view
+from ...reading.tables import read_number
+from ..serialize import front_matter
+from .pieces import link_item, report_label, summary_table
+
+
+LATEST_ON_HOME = 10
+
+
+def latest_reports(archive: Archive) -> list[ReportPage]:
+    """The newest reports: latest report year first, then latest publication date."""
+    dated = sorted(archive.pages, key=lambda p: (p.report.publication_date or "", p.path), reverse=True)
+    return sorted(dated, key=lambda p: -(p.report.year or 0))[:LATEST_ON_HOME]
+
+
+def render_home(env: jinja2.Environment, archive: Archive) -> str:
+    return env.get_template("home.md.j2").render(
+        front_matter=front_matter({"title": "首页", "page_kind": "home", "hide": ["toc"]}),
+        counts={
+            "reports": len(archive.pages),
+            "agencies": len(archive.agencies),
+            "provinces": sum(1 for entry in archive.provinces if entry.code != UNRESOLVED),
+            "regions": len(archive.regions),
+            "years": len(archive.years),
+            "kinds": len(archive.kinds),
+        },
+        latest=[
+            link_item("index.md", report_label(p), p.path, date=p.report.publication_date)
+            for p in latest_reports(archive)
+        ],
+    )
+
+
+def render_overview(env: jinja2.Environment, archive: Archive, stats: dict[str, StatsRow]) -> str:
+    """The whole archive: totals by year, a chart of new applications, reports per province and year."""
+    path = "overview.md"
+    yearly = yearly_summaries(archive.pages, stats)
+    years = sorted(year for year, _ in yearly)
+    counts: dict[str, dict[int, int]] = {}
+    for page in archive.pages:
+        by_province = counts.setdefault(province_code(page.report.region), {})
+        by_province[page.report.year or 0] = by_province.get(page.report.year or 0, 0) + 1
+    provinces = [
+        {
+            "label": archive.regions[code].name,
+            "link": relative_link(path, archive.regions[code].path),
+            "counts": [per_year.get(year, 0) for year in years],
+            "total": sum(per_year.values()),
+        }
+        for code, per_year in sorted(counts.items(), key=lambda item: (item[0] == UNRESOLVED, item[0]))
+    ]
+    return env.get_template("overview.md.j2").render(
+        front_matter=front_matter({"title": "全国概览", "page_kind": "index"}),
+        report_count=len(archive.pages),
+        summary_table=summary_table("全部报告各年度汇总", "年度", [(f"{y} 年", None, s) for y, s in yearly]),
+        chart=bar_chart("全部报告的新收申请", [(f"{y} 年", s.received) for y, s in reversed(yearly)]),
+        years=years,
+        provinces=provinces,
+    )
+
+
+def render_quality(env: jinja2.Environment, archive: Archive) -> str:
+    """Every report with failed checks or uncertain cells, with what is wrong."""
+    entries = []
+    failed_count = uncertain_count = 0
+    for page in sorted(archive.pages, key=lambda p: p.path):
+        problems = [f for f in page.report.findings if f.is_check or f.code == "cell-uncertain"]
+        if not problems:
+            continue
+        failed_count += any(f.is_check for f in problems)
+        uncertain_count += any(f.code == "cell-uncertain" for f in problems)
+        entries.append(
+            {
+                "title": page.report.title,
+                "link": relative_link("quality.md", page.path),
+                "messages": [f.message for f in problems],
+            }
+        )
+    return env.get_template("quality.md.j2").render(
+        front_matter=front_matter({"title": "数据质量", "page_kind": "index"}),
+        total=len(archive.pages),
+        failed_count=failed_count,
+        uncertain_count=uncertain_count,
+        entries=entries,
+    )

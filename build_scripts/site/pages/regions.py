@@ -1,0 +1,139 @@
+"""The region pages: the region tree (province → city → county) and one page per region.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from ..archive import (
+    AgencyEntry,
+    Archive,
+    RegionEntry,
+    ReportPage,
+    kind_province_path,
+    listing_group,
+    province_code,
+    relative_link,
+    year_group_path,
+)
+from ...reading.checks import RULE_NAMES
+from ..comparisons import (
+    FIGURES,
+    Summary,
+    agency_charts,
+    agency_series,
+    bar_chart,
+    by_year,
+    mix_chart,
+    subtree_pages,
+    summarize,
+    top_received,
+    yearly_summaries,
+)
+from ..datasets import (
+    CELL_KEYS,
+    CELLS_CSV,
+    DATA_DIR,
+    JSON_FILE,
+    REPORT_FIELDS,
+    SCHEMA,
+    SQLITE_FILE,
+    WIDE_CSV,
+    Downloads,
+    StatsRow,
+    report_stats,
+)
+from ..escape import html_text, markdown_text
+from ...forms import (
+    OTHER_HANDLING_2021,
+    TABLE2_2019_COLUMNS,
+    TABLE2_2021_COLUMNS,
+    TABLE2_COLUMNS,
+    TABLE2_ITEMS,
+    TABLE2_ROWS,
+    TABLE3_COLUMNS,
+    TABLE3_GROUPS,
+    TABLE3_ROWS,
+    TABLE4_COLUMNS,
+    TABLE4_ROWS,
+    TABLE_TITLES,
+    Spec,
+)
+from ..labels import layout_labels, media_label
+from ...reading.metadata import KINDS_BY_SLUG
+from ...model import CellStatus, Contact, Region, Report, StatTable
+from ...parallel import map_in_processes
+from ...reading.regions import UNRESOLVED, UNRESOLVED_NAME, region_chain
+from ..search_index import pack_blocks, report_text_blocks
+from ..table_views import TABLE2_ONLY_2019_ROWS, table_view
+from ...reading.tables import read_number
+from ..serialize import front_matter
+from .pieces import NO_RANKING, link_item, ranking, summary_table
+from .agencies import agency_item
+
+
+LEVEL_CHILDREN_HEADING = {"province": "下辖市", "city": "下辖县（市、区）", "county": "", "unresolved": ""}
+
+
+def region_comparisons(path: str, name: str, pages: list[ReportPage], stats: dict[str, StatsRow]) -> dict[str, Any]:
+    """A region's totals by year, and the reports of its latest year with the most applications."""
+    groups = by_year(pages)
+    if not groups:
+        return {"summary_table": None, "ranking": NO_RANKING}
+    rows = [(f"{year} 年", None, summarize(group, stats)) for year, group in groups.items()]
+    latest_year, latest_pages = next(iter(groups.items()))
+    return {
+        "summary_table": summary_table(f"{name}各年度汇总", "年度", rows),
+        "ranking": ranking(path, f"{latest_year} 年度新收申请最多的报告", latest_pages, stats),
+    }
+
+
+def render_region_page(
+    env: jinja2.Environment, archive: Archive, entry: RegionEntry, subtree: list[ReportPage], stats: dict[str, StatsRow]
+) -> str:
+    path = entry.path
+    chain = []
+    parent = entry.parent
+    while parent:
+        chain.insert(0, archive.regions[parent])
+        parent = archive.regions[parent].parent
+    crumbs = [{"label": "地区", "link": relative_link(path, "regions/index.md")}]
+    crumbs += [{"label": up.name, "link": relative_link(path, up.path)} for up in chain]
+    children = [archive.regions[code] for code in entry.children]
+    agencies = [archive.agencies[agency_id] for agency_id in entry.agency_ids]
+    return env.get_template("regions.md.j2").render(
+        front_matter=front_matter({"title": entry.name, "page_kind": "region", "code": entry.code}),
+        crumbs=crumbs,
+        heading=entry.name,
+        summary=f"共 {entry.report_count} 份报告。",
+        children_heading=LEVEL_CHILDREN_HEADING[entry.level] or "下级地区",
+        children=[link_item(path, c.name, c.path, count=c.report_count) for c in children],
+        agencies=[agency_item(path, agency) for agency in agencies],
+        **region_comparisons(path, entry.name, subtree, stats),
+    )
+
+
+def render_regions_index(env: jinja2.Environment, archive: Archive) -> str:
+    path = "regions/index.md"
+    provinces = sorted(archive.provinces, key=lambda entry: (entry.code == UNRESOLVED, entry.code))
+    return env.get_template("regions.md.j2").render(
+        front_matter=front_matter({"title": "按地区浏览", "page_kind": "index"}),
+        crumbs=[],
+        heading="按地区浏览",
+        summary=f"共 {len(archive.pages)} 份报告，分布在 {len(archive.regions)} 个地区。",
+        children_heading="省、自治区、直辖市",
+        children=[link_item(path, p.name, p.path, count=p.report_count) for p in provinces],
+        agencies=[],
+        summary_table=None,
+        ranking=NO_RANKING,
+    )

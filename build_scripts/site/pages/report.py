@@ -1,0 +1,220 @@
+"""The report page, in two steps: its own content, data and statistics while it is read
+(`prepare_report`), and its header once the whole archive is known (`render_report_page`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from ..archive import (
+    AgencyEntry,
+    Archive,
+    RegionEntry,
+    ReportPage,
+    kind_province_path,
+    listing_group,
+    province_code,
+    relative_link,
+    year_group_path,
+)
+from ...reading.checks import RULE_NAMES
+from ..comparisons import (
+    FIGURES,
+    Summary,
+    agency_charts,
+    agency_series,
+    bar_chart,
+    by_year,
+    mix_chart,
+    subtree_pages,
+    summarize,
+    top_received,
+    yearly_summaries,
+)
+from ..datasets import (
+    CELL_KEYS,
+    CELLS_CSV,
+    DATA_DIR,
+    JSON_FILE,
+    REPORT_FIELDS,
+    SCHEMA,
+    SQLITE_FILE,
+    WIDE_CSV,
+    Downloads,
+    StatsRow,
+    report_stats,
+)
+from ..escape import html_text, markdown_text
+from ...forms import (
+    OTHER_HANDLING_2021,
+    TABLE2_2019_COLUMNS,
+    TABLE2_2021_COLUMNS,
+    TABLE2_COLUMNS,
+    TABLE2_ITEMS,
+    TABLE2_ROWS,
+    TABLE3_COLUMNS,
+    TABLE3_GROUPS,
+    TABLE3_ROWS,
+    TABLE4_COLUMNS,
+    TABLE4_ROWS,
+    TABLE_TITLES,
+    Spec,
+)
+from ..labels import layout_labels, media_label
+from ...reading.metadata import KINDS_BY_SLUG
+from ...model import CellStatus, Contact, Region, Report, StatTable
+from ...parallel import map_in_processes
+from ...reading.regions import UNRESOLVED, UNRESOLVED_NAME, region_chain
+from ..search_index import pack_blocks, report_text_blocks
+from ..table_views import TABLE2_ONLY_2019_ROWS, table_view
+from ...reading.tables import read_number
+from ..serialize import front_matter, report_front_matter, report_json, statistics_yaml
+from .pieces import kind_page_path, link_item, region_crumbs, region_label, source_summary, year_page_path
+
+
+TABLE_CAPTIONS = {
+    "二": "表二 主动公开政府信息情况（按原文排列）",
+    "三": "表三 收到和处理政府信息公开申请情况（按原文排列）",
+    "四": "表四 政府信息公开行政复议、行政诉讼情况（按原文排列）",
+}
+
+
+FORMAT_LABELS = {"2019": "2019 年版（国办公开办函〔2019〕60号）", "2021": "2021 年版（国办公开办函〔2021〕30号）"}
+
+
+CONTACT_LABELS = {
+    "office": "联系部门",
+    "address": "地址",
+    "postcode": "邮编",
+    "phone": "电话",
+    "email": "电子邮箱",
+    "website": "网址",
+}
+
+
+def contact_parts(contact: Contact | None) -> list[dict[str, str]]:
+    if contact is None:
+        return []
+    return [
+        {"label": label, "value": getattr(contact, name)}
+        for name, label in CONTACT_LABELS.items()
+        if getattr(contact, name)
+    ]
+
+
+def neighbour_links(page: ReportPage, agency: AgencyEntry) -> dict[str, dict[str, Any] | None]:
+    earlier, later = agency.neighbours(page)
+    return {
+        "previous": link_item(page.path, f"{earlier.report.year} 年", earlier.path) if earlier else None,
+        "next": link_item(page.path, f"{later.report.year} 年", later.path) if later else None,
+    }
+
+
+@dataclass(frozen=True)
+class PreparedReport:
+    """A report rendered as far as it can be without the rest of the archive: its own content,
+    its data and the statistics part of its front matter. `report` keeps the metadata only (no
+    blocks, tables or cells), which is all the archive and the page header need."""
+
+    report: Report
+    body: str
+    statistics_yaml: str
+    data_json: str
+    search_blocks: bytes  # the report's text coded for the search index (search_index.py), packed
+    stats: StatsRow  # its cells, compact, for the archive's downloads (datasets.py)
+
+
+def metadata_only(report: Report) -> Report:
+    sections = [dataclasses.replace(section, blocks=[]) for section in report.sections]
+    return dataclasses.replace(report, preamble=[], sections=sections, statistics=[], cover_notice=None)
+
+
+def default_data_name(report: Report) -> str:
+    """The name of the report's JSON beside its page, unless the page is a second copy (archive.py)."""
+    return f"{report.year}.json"
+
+
+def prepare_report(
+    env: jinja2.Environment, report: Report, pretty_json: bool = False, data_name: str | None = None
+) -> PreparedReport:
+    body = env.get_template("report_body.md.j2").render(
+        report=report,
+        table_captions=TABLE_CAPTIONS,
+        layout_names=layout_labels(report),
+        views={table.number: table_view(table, report.findings) for table in report.statistics},
+        links={"data": data_name or default_data_name(report)},
+    )
+    return PreparedReport(
+        metadata_only(report),
+        body,
+        statistics_yaml(report),
+        report_json(report, pretty_json),
+        pack_blocks(report_text_blocks(report)),
+        report_stats(report),
+    )
+
+
+def render_report_page(env: jinja2.Environment, page: ReportPage, prepared: PreparedReport, agency: AgencyEntry) -> str:
+    report = page.report
+    data_name = page.data_path.rsplit("/", 1)[-1]
+    crumbs = region_crumbs(page.path, report.region)
+    crumbs.append(link_item(page.path, agency.name, agency.path))
+    group_code, group_name = listing_group(report.region)
+    year = report.year or 0
+    return env.get_template("report.md.j2").render(
+        front_matter=front_matter(report_front_matter(page)) + prepared.statistics_yaml,
+        body=prepared.body,
+        report=report,
+        crumbs=crumbs,
+        region_label=region_label(report.region),
+        source_summary=source_summary(report),
+        format_label=FORMAT_LABELS.get(report.format or "", "未能识别"),
+        kind=link_item(page.path, KINDS_BY_SLUG[report.kind].label, kind_page_path(report.kind)),
+        check_findings=report.failed_checks,
+        other_findings=[f for f in report.findings if not f.is_check and f.code != "override"],
+        overrides=[f for f in report.findings if f.code == "override"],
+        neighbours=neighbour_links(page, agency),
+        contact_parts=contact_parts(report.contact),
+        links={
+            "agency": relative_link(page.path, agency.path),
+            "year": relative_link(page.path, year_page_path(year)),
+            "year_group": link_item(page.path, group_name, year_group_path(year, group_code)),
+            "data": data_name,
+            "data_name": data_name,
+            "original": page.original_path.rsplit("/", 1)[-1],
+        },
+    )
+
+
+def report_files(
+    env: jinja2.Environment, page: ReportPage, prepared: PreparedReport, agency: AgencyEntry
+) -> dict[str, str]:
+    """A report's Markdown page and JSON data, keyed by content-relative path."""
+    return {page.path: render_report_page(env, page, prepared, agency), page.data_path: prepared.data_json}
+
+
+def render_one_report(
+    state: tuple[jinja2.Environment, Archive, dict[str, PreparedReport]], index: int
+) -> dict[str, str]:
+    env, archive, prepared = state
+    page = archive.pages[index]
+    return report_files(env, page, prepared[page.report.source.path], archive.agencies[page.agency_id])
+
+
+def render_report_files(
+    env: jinja2.Environment, archive: Archive, prepared: dict[str, PreparedReport], jobs: int = 1
+) -> dict[str, str]:
+    """Every report's Markdown page and JSON data, keyed by content-relative path."""
+    state = (env, archive, prepared)
+    rendered = map_in_processes(render_one_report, range(len(archive.pages)), jobs, shared=state)
+    return {path: text for files in rendered for path, text in files.items()}

@@ -1,0 +1,142 @@
+"""The year pages: each year split by province and city, and the index of years.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from ..archive import (
+    AgencyEntry,
+    Archive,
+    RegionEntry,
+    ReportPage,
+    kind_province_path,
+    listing_group,
+    province_code,
+    relative_link,
+    year_group_path,
+)
+from ...reading.checks import RULE_NAMES
+from ..comparisons import (
+    FIGURES,
+    Summary,
+    agency_charts,
+    agency_series,
+    bar_chart,
+    by_year,
+    mix_chart,
+    subtree_pages,
+    summarize,
+    top_received,
+    yearly_summaries,
+)
+from ..datasets import (
+    CELL_KEYS,
+    CELLS_CSV,
+    DATA_DIR,
+    JSON_FILE,
+    REPORT_FIELDS,
+    SCHEMA,
+    SQLITE_FILE,
+    WIDE_CSV,
+    Downloads,
+    StatsRow,
+    report_stats,
+)
+from ..escape import html_text, markdown_text
+from ...forms import (
+    OTHER_HANDLING_2021,
+    TABLE2_2019_COLUMNS,
+    TABLE2_2021_COLUMNS,
+    TABLE2_COLUMNS,
+    TABLE2_ITEMS,
+    TABLE2_ROWS,
+    TABLE3_COLUMNS,
+    TABLE3_GROUPS,
+    TABLE3_ROWS,
+    TABLE4_COLUMNS,
+    TABLE4_ROWS,
+    TABLE_TITLES,
+    Spec,
+)
+from ..labels import layout_labels, media_label
+from ...reading.metadata import KINDS_BY_SLUG
+from ...model import CellStatus, Contact, Region, Report, StatTable
+from ...parallel import map_in_processes
+from ...reading.regions import UNRESOLVED, UNRESOLVED_NAME, region_chain
+from ..search_index import pack_blocks, report_text_blocks
+from ..table_views import TABLE2_ONLY_2019_ROWS, table_view
+from ...reading.tables import read_number
+from ..serialize import front_matter
+from .pieces import link_item, ranking, region_label, summary_table, year_page_path
+
+
+def render_year_pages(
+    env: jinja2.Environment, archive: Archive, year: int, stats: dict[str, StatsRow]
+) -> dict[str, str]:
+    """A year's page (provinces → cities with counts) and one page per city listing its reports."""
+    index_path = year_page_path(year)
+    groups: dict[tuple[str, str], list[ReportPage]] = {}
+    for page in archive.years[year]:
+        groups.setdefault(listing_group(page.report.region), []).append(page)
+    by_province: dict[str, list[dict[str, Any]]] = {}
+    files: dict[str, str] = {}
+    for (code, name), pages in sorted(groups.items(), key=lambda item: (item[0][0] == UNRESOLVED, item[0][0])):
+        path = year_group_path(year, code)
+        province = province_code(pages[0].report.region)
+        by_province.setdefault(province, []).append(link_item(index_path, name, path, count=len(pages)))
+        files[path] = env.get_template("year.md.j2").render(
+            front_matter=front_matter({"title": f"{name} {year} 年度报告", "page_kind": "year", "year": year}),
+            crumbs=[link_item(path, "年度", "years/index.md"), link_item(path, f"{year} 年", index_path)],
+            heading=f"{name} {year} 年度报告",
+            summary=f"共 {len(pages)} 份报告。",
+            provinces=[],
+            reports=[link_item(path, p.report.title, p.path, place=region_label(p.report.region)) for p in pages],
+            summary_table=None,
+            ranking=ranking(path, "新收申请最多的报告", pages, stats),
+        )
+    files[index_path] = env.get_template("year.md.j2").render(
+        front_matter=front_matter({"title": f"{year} 年度报告", "page_kind": "year", "year": year}),
+        crumbs=[link_item(index_path, "年度", "years/index.md")],
+        heading=f"{year} 年度报告",
+        summary=f"共 {len(archive.years[year])} 份报告，按所在省份和市分列。",
+        provinces=[
+            {"label": archive.regions[code].name, "groups": items}
+            for code, items in sorted(by_province.items(), key=lambda item: (item[0] == UNRESOLVED, item[0]))
+        ],
+        reports=[],
+        summary_table=summary_table(f"{year} 年度各省汇总", "省份", province_summaries(archive, year, stats)),
+        ranking=ranking(index_path, "新收申请最多的报告", archive.years[year], stats),
+    )
+    return files
+
+
+def province_summaries(
+    archive: Archive, year: int, stats: dict[str, StatsRow]
+) -> list[tuple[str, str | None, Summary]]:
+    groups: dict[str, list[ReportPage]] = {}
+    for page in archive.years[year]:
+        groups.setdefault(province_code(page.report.region), []).append(page)
+    ordered = sorted(groups.items(), key=lambda item: (item[0] == UNRESOLVED, item[0]))
+    return [(archive.regions[code].name, None, summarize(pages, stats)) for code, pages in ordered]
+
+
+def render_years_index(env: jinja2.Environment, archive: Archive) -> str:
+    path = "years/index.md"
+    return env.get_template("years.md.j2").render(
+        front_matter=front_matter({"title": "按年度浏览", "page_kind": "index"}),
+        years=[
+            link_item(path, f"{year} 年", year_page_path(year), count=len(pages))
+            for year, pages in archive.years.items()
+        ],
+    )

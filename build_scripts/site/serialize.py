@@ -1,0 +1,222 @@
+"""Front matter and JSON of a report, byte-stable: the safe YAML dumper (and an event-level
+emitter for the statistics, held equal to it by a test), and JSON with sorted keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from .archive import (
+    AgencyEntry,
+    Archive,
+    RegionEntry,
+    ReportPage,
+    kind_province_path,
+    listing_group,
+    province_code,
+    relative_link,
+    year_group_path,
+)
+from ..reading.checks import RULE_NAMES
+from .comparisons import (
+    FIGURES,
+    Summary,
+    agency_charts,
+    agency_series,
+    bar_chart,
+    by_year,
+    mix_chart,
+    subtree_pages,
+    summarize,
+    top_received,
+    yearly_summaries,
+)
+from .datasets import (
+    CELL_KEYS,
+    CELLS_CSV,
+    DATA_DIR,
+    JSON_FILE,
+    REPORT_FIELDS,
+    SCHEMA,
+    SQLITE_FILE,
+    WIDE_CSV,
+    Downloads,
+    StatsRow,
+    report_stats,
+)
+from .escape import html_text, markdown_text
+from ..forms import (
+    OTHER_HANDLING_2021,
+    TABLE2_2019_COLUMNS,
+    TABLE2_2021_COLUMNS,
+    TABLE2_COLUMNS,
+    TABLE2_ITEMS,
+    TABLE2_ROWS,
+    TABLE3_COLUMNS,
+    TABLE3_GROUPS,
+    TABLE3_ROWS,
+    TABLE4_COLUMNS,
+    TABLE4_ROWS,
+    TABLE_TITLES,
+    Spec,
+)
+from .labels import layout_labels, media_label
+from ..reading.metadata import KINDS_BY_SLUG
+from ..model import CellStatus, Contact, Region, Report, StatTable
+from ..parallel import map_in_processes
+from ..reading.regions import UNRESOLVED, UNRESOLVED_NAME, region_chain
+from .search_index import pack_blocks, report_text_blocks
+from .table_views import TABLE2_ONLY_2019_ROWS, table_view
+from ..reading.tables import read_number
+
+
+
+# safe_dump's representer, run by libyaml when PyYAML has it (ten times faster on the statistics).
+SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def front_matter(data: dict[str, Any]) -> str:
+    """YAML front matter, always through the safe dumper so no report text can break out of it."""
+    return yaml.dump(
+        data, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
+    )
+
+
+def to_plain(value: Any) -> Any:
+    """Dataclasses and enums as plain JSON/YAML values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [to_plain(item) for item in value]
+    return value
+
+
+@functools.cache
+def field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
+def dataclass_fields(value: Any) -> dict[str, Any]:
+    """One level of a dataclass for the JSON encoder, which calls back for the levels below."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: getattr(value, name) for name in field_names(type(value))}
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def report_json(report: Report, pretty: bool = False) -> str:
+    """Everything parsed from one report, as stable, sorted, compact JSON.
+
+    Compact because Python's JSON encoder is only fast without indentation (C encoder), and the
+    file is a download, not something people read raw; StrEnums encode as their string values."""
+    return (
+        json.dumps(report, default=dataclass_fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    )
+
+
+TABLE_KEYS = {"二": "table_2", "三": "table_3", "四": "table_4"}
+
+
+def statistics_front_matter(table: StatTable) -> dict[str, Any]:
+    """A table's numbers as row → column → value; blank and uncertain cells are null, and the
+    uncertain ones are listed, so that no reader mistakes a guess for a printed number."""
+    values: dict[str, dict[str, int | float | None]] = {}
+    for cell in table.cells:
+        values.setdefault(cell.row, {})[cell.column] = cell.value if cell.status == CellStatus.NUMBER else None
+    uncertain = [f"{cell.row}.{cell.column}" for cell in table.cells if cell.status == CellStatus.UNCERTAIN]
+    return {"format": table.format, "values": values, "uncertain": uncertain}
+
+
+def report_front_matter(page: ReportPage) -> dict[str, Any]:
+    report = page.report
+    return {
+        "title": report.title,
+        "page_kind": "report",
+        "agency": report.agency,
+        "agency_id": page.agency_id,
+        "year": report.year,
+        "format": report.format,
+        "publication_date": report.publication_date,
+        "kind": report.kind,
+        "region": to_plain(report.region),
+        "contact": to_plain(report.contact),
+        "overridden": report.overridden,
+        # From here on for readers of content/ only: the site build skips these (mkdocs_hooks.py).
+        "source": to_plain(report.source),
+        "provenance": to_plain(report.provenance),
+        "sections": [{"number": s.number, "title": s.title} for s in report.sections],
+        "checks_failed": [f.code for f in report.failed_checks],
+        "findings": [{"code": f.code, "severity": f.severity.value} for f in report.findings],
+    }
+
+
+STR_TAG = "tag:yaml.org,2002:str"
+
+
+RESOLVER = yaml.resolver.Resolver()
+
+
+@functools.cache
+def string_implicit(text: str) -> tuple[bool, bool]:
+    """Whether the text may be written plain (or quoted) and still read back as a string: the
+    question PyYAML's serializer asks of every scalar (so '2019' is quoted, `total` is not)."""
+    return (
+        RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == STR_TAG,
+        RESOLVER.resolve(yaml.ScalarNode, text, (False, True)) == STR_TAG,
+    )
+
+
+def scalar_text(value: str | int | float | None) -> tuple[str, tuple[bool, bool]]:
+    if isinstance(value, str):
+        return value, string_implicit(value)
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value], (True, False)
+    if isinstance(value, int):
+        return str(value), (True, False)
+    return yaml.SafeDumper(None).represent_float(value).value, (True, False)
+
+
+def yaml_events(value: Any) -> Iterator[yaml.Event]:
+    if isinstance(value, dict):
+        yield yaml.MappingStartEvent(None, None, True, flow_style=False)
+        for key, item in value.items():
+            yield from yaml_events(key)
+            yield from yaml_events(item)
+        yield yaml.MappingEndEvent()
+    elif isinstance(value, list):
+        yield yaml.SequenceStartEvent(None, None, True, flow_style=False)
+        for item in value:
+            yield from yaml_events(item)
+        yield yaml.SequenceEndEvent()
+    else:
+        text, implicit = scalar_text(value)
+        yield yaml.ScalarEvent(None, None, implicit, text)
+
+
+def numbers_yaml(data: dict[str, Any]) -> str:
+    """What `front_matter` writes for data made of our own keys and numbers, byte for byte (a test
+    holds them equal), but emitted from events: the safe dumper's node graph and its resolver
+    call per scalar were a quarter of the time spent preparing a report."""
+    events = [yaml.StreamStartEvent(), yaml.DocumentStartEvent(explicit=False)]
+    events += [*yaml_events(data), yaml.DocumentEndEvent(explicit=False), yaml.StreamEndEvent()]
+    return yaml.emit(events, Dumper=SAFE_DUMPER, allow_unicode=True, width=1000)
+
+
+def statistics_yaml(report: Report) -> str:
+    """The last key of a report's front matter, dumped on its own while the report is prepared.
+
+    Last, with the other keys for readers of content/ that the site build skips. The front
+    matter is this dump appended to the dump of the other keys: two mappings of distinct top-level
+    keys, both written by PyYAML's emitter, make one mapping."""
+    return numbers_yaml({"statistics": {TABLE_KEYS[t.number]: statistics_front_matter(t) for t in report.statistics}})
