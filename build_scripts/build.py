@@ -29,7 +29,7 @@ from .reading.readers import ReportError, read_report
 from .site.archive import Archive, build_archive
 from .site.datasets import StatsRow, dataset_files, write_binary_files
 from .site.mkdocs_hooks import SHARD_VARIABLE
-from .site.pages import render_browse_pages
+from .site.pages.browse import render_browse_pages
 from .site.pages.environment import template_environment
 from .site.pages.report import PreparedReport, default_data_name, prepare_report, report_files
 from .site.search_index import (

@@ -13,8 +13,8 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..reading.metadata import KINDS_BY_SLUG, agency_name_key
 from ..model import CellStatus, Finding, Region, Report, Severity
+from ..reading.metadata import KINDS_BY_SLUG, agency_name_key
 from ..reading.regions import UNRESOLVED, agency_short_name, region_chain
 from .slugs import pinyin_slug
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..reading.regions import region_chain
 from .archive import AgencyEntry, Archive, ReportPage
 from .datasets import CELL_KEYS, NUMBER, UNCERTAIN, StatsRow
-from ..reading.regions import region_chain
 
 KEY_POSITION = {key.name: index for index, key in enumerate(CELL_KEYS)}
 

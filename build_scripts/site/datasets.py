@@ -25,7 +25,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .archive import Archive, ReportPage
 from ..forms import (
     OTHER_HANDLING_2021,
     TABLE2_COLUMNS,
@@ -37,10 +36,11 @@ from ..forms import (
     TABLE4_ROWS,
     table2_column_label,
 )
-from .labels import source_label
-from ..reading.metadata import KINDS_BY_SLUG
 from ..model import CellStatus, Report
 from ..parallel import map_in_processes
+from ..reading.metadata import KINDS_BY_SLUG
+from .archive import Archive, ReportPage
+from .labels import source_label
 from .search_index import page_url
 from .table_views import TABLE2_ONLY_2019_ROWS
 

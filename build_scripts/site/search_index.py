@@ -39,9 +39,9 @@ from pathlib import Path
 
 import jinja2
 
-from .labels import source_label
-from ..reading.metadata import KINDS_BY_SLUG
 from ..model import Report, Table
+from ..reading.metadata import KINDS_BY_SLUG
+from .labels import source_label
 
 log = logging.getLogger(__name__)
 

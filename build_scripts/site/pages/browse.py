@@ -1,0 +1,60 @@
+"""Every browse page of the site, rendered from the archive by the page families' modules.
+
+Each module renders its family through the templates in `templates/` and returns
+{content path: text}; writing them is the build's business.
+"""
+
+from __future__ import annotations
+
+import jinja2
+
+from ..archive import (
+    Archive,
+)
+from ..comparisons import (
+    subtree_pages,
+)
+from ..datasets import (
+    DATA_DIR,
+    Downloads,
+    StatsRow,
+)
+from ..serialize import front_matter
+from .agencies import render_agencies_index, render_agency_page, render_kind_pages
+from .environment import template_environment
+from .home import render_home, render_overview, render_quality
+from .reference import render_data_page, render_dictionary
+from .regions import render_region_page, render_regions_index
+from .years import render_year_pages, render_years_index
+
+
+def render_browse_pages(
+    archive: Archive,
+    stats: dict[str, StatsRow],
+    downloads: Downloads | None = None,
+    env: jinja2.Environment | None = None,
+) -> dict[str, str]:
+    """Every page of the content folder besides the reports, keyed by relative path, sorted."""
+    env = env or template_environment()
+    files = {"index.md": render_home(env, archive)}
+    if downloads is not None:
+        files[f"{DATA_DIR}/index.md"] = render_data_page(env, archive, downloads)
+    files["search.md"] = env.get_template("search.md.j2").render(
+        front_matter=front_matter({"title": "搜索", "page_kind": "search", "hide": ["toc"]})
+    )
+    files["data-dictionary.md"] = render_dictionary(env)
+    files["overview.md"] = render_overview(env, archive, stats)
+    files["quality.md"] = render_quality(env, archive)
+    files["regions/index.md"] = render_regions_index(env, archive)
+    subtrees = subtree_pages(archive)
+    for entry in archive.regions.values():
+        files[entry.path] = render_region_page(env, archive, entry, subtrees[entry.code], stats)
+    files["agencies/index.md"] = render_agencies_index(env, archive)
+    for agency in archive.agencies.values():
+        files[agency.path] = render_agency_page(env, agency, stats)
+    for slug in archive.kinds:
+        files.update(render_kind_pages(env, archive, slug))
+    files["years/index.md"] = render_years_index(env, archive)
+    for year in archive.years:
+        files.update(render_year_pages(env, archive, year, stats))
+    return dict(sorted(files.items()))
