@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..reading.regions import region_chain
 from .archive import AgencyEntry, Archive, ReportPage
 from .datasets import CELL_KEYS, NUMBER, UNCERTAIN, StatsRow
+from .labels import form_label
 
 KEY_POSITION = {key.name: index for index, key in enumerate(CELL_KEYS)}
 
@@ -67,7 +68,7 @@ def agency_series(agency: AgencyEntry, stats: dict[str, StatsRow]) -> list[Serie
     rows = []
     for page in sorted(agency.pages, key=lambda p: p.report.year or 0):
         row = stats[page.report.source.path]
-        form = f"{page.report.format} 年版" if page.report.format else "未能识别"
+        form = form_label(page.report.format)
         rows.append(SeriesRow(page.report.year or 0, form, tuple(figure_value(row, f) for f in FIGURES)))
     return rows
 

@@ -1,9 +1,58 @@
-"""Labels shown to readers for the kinds of source file and the ways a table was read: one home,
-so that the report page, the search facets and the downloads say the same thing."""
+"""Labels shown to readers: the report's format, an unresolved region, the kinds of source file
+and the ways a table was read. One home, so that the report page, the tables, the search facets,
+the comparisons and the downloads say the same thing, and every function has a fallback for a
+value a new reader may produce (a test holds each one).
+"""
 
 from __future__ import annotations
 
-from ..model import Report
+from ..model import Region, Report
+from ..reading.regions import UNRESOLVED_NAME
+
+# ---- the official format ("2019" or "2021") ------------------------------------------------------
+
+FORMAT_DOCUMENTS = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公开办函〔2021〕30号"}
+UNKNOWN_FORMAT = "未能识别"
+
+
+def form_label(table_format: str | None) -> str:
+    """The format in a word, for facets and tables of figures: 2021 年版."""
+    return f"{table_format} 年版" if table_format in FORMAT_DOCUMENTS else UNKNOWN_FORMAT
+
+
+def format_label(table_format: str | None) -> str:
+    """The format with the document that set it, for the report page."""
+    if table_format not in FORMAT_DOCUMENTS:
+        return UNKNOWN_FORMAT
+    return f"{form_label(table_format)}（{FORMAT_DOCUMENTS[table_format]}）"
+
+
+def table_format_label(table_format: str | None) -> str:
+    """The format under a table's caption: 2021 年版格式."""
+    return f"{form_label(table_format)}格式" if table_format in FORMAT_DOCUMENTS else "格式未能识别"
+
+
+# ---- regions ----------------------------------------------------------------------------------
+
+# The region of a report that could not be placed, as each place names it: the region page and
+# its breadcrumb (UNRESOLVED_NAME, 地区未确定), the report page's 地区 line, the search facet.
+REGION_UNRESOLVED = "未确定"
+REGION_UNRESOLVED_FACET = "未能确定"
+__all__ = ["UNRESOLVED_NAME"]
+
+
+def region_label(region: Region) -> str:
+    """Province, city and county, as the report page names the report's place."""
+    if not region.resolved:
+        return REGION_UNRESOLVED
+    return " ".join(name for name in (region.province, region.city, region.county) if name)
+
+
+def facet_province(region: Region) -> str:
+    return region.province if region.resolved and region.province else REGION_UNRESOLVED_FACET
+
+
+# ---- source files and table layouts ------------------------------------------------------------
 
 MEDIA_LABELS = {
     "application/pdf": "PDF",
@@ -48,5 +97,6 @@ RULED_LABELS = {
 
 
 def layout_labels(report: Report) -> dict[str, str]:
-    """How each table layout is named on this report's page (a ruled grid by its source's kind)."""
+    """How each table layout is named on this report's page (a ruled grid by its source's kind);
+    the template falls back to the layout's own name for one not listed."""
     return {**LAYOUT_LABELS, "ruled": RULED_LABELS.get(report.source.media_type, LAYOUT_LABELS["ruled"])}

@@ -41,7 +41,7 @@ import jinja2
 
 from ..model import Report, Table
 from ..reading.metadata import KINDS_BY_SLUG
-from .labels import source_label
+from .labels import facet_province, form_label, source_label
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +61,6 @@ INDEX_LANGUAGE = "en"
 # 1/24 is the smallest weight Pagefind keeps (it stores weights in 24ths).
 TABLE_WEIGHT = 0.05
 METADATA_WEIGHT = 2.0
-
-FORM_LABELS = {"2019": "2019 年版", "2021": "2021 年版"}
-UNRESOLVED_LABEL = "未能确定"
 
 
 @functools.cache
@@ -255,14 +252,14 @@ FACET_FIELDS = ("province", "city", "kind", "form", "source", "checks")
 
 def report_facets(report: Report) -> Facets:
     region = report.region
-    province = region.province if region.resolved and region.province else UNRESOLVED_LABEL
+    province = facet_province(region)
     city = f"{province} {region.city}" if region.resolved and region.city else f"{province} —"
     return Facets(
         province=province,
         city=city,
         year=report.year or 0,
         kind=KINDS_BY_SLUG[report.kind].label,
-        form=FORM_LABELS.get(report.format or "", "未能识别"),
+        form=form_label(report.format),
         source=source_label(report),
         checks="有校验未通过" if report.failed_checks else "校验全部通过",
     )

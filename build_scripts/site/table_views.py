@@ -20,11 +20,11 @@ from ..forms import (
     table2_column_label,
 )
 from ..model import Cell, CellStatus, Finding, StatTable
+from .labels import table_format_label
 
 # Rows of table 二 that only the 2019 form has.
 TABLE2_ONLY_2019_ROWS = {"2019": frozenset(), "2021": frozenset({"other_services", "procurement"})}
 FIRST_COLUMN_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-FORMAT_NAMES = {"2019": "2019 年版格式", "2021": "2021 年版格式"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def caption(number: str, table_format: str | None) -> tuple[str, str]:
     """The table's title and which form it follows (table 四 is the same in both forms)."""
     if number == "四":
         return f"表{number} {TABLE_TITLES[number]}", ""
-    return f"表{number} {TABLE_TITLES[number]}", FORMAT_NAMES.get(table_format or "", "格式未能识别")
+    return f"表{number} {TABLE_TITLES[number]}", table_format_label(table_format)
 
 
 def table2_view(table: StatTable, findings: list[Finding]) -> TableView:

@@ -26,8 +26,9 @@ from ..comparisons import (
 from ..datasets import (
     StatsRow,
 )
+from ..labels import region_label
 from ..serialize import front_matter
-from .pieces import kind_page_path, link_item, region_crumbs, region_label, report_label
+from .pieces import kind_page_path, link_item, region_crumbs, report_label
 
 
 def agency_item(from_page: str, agency: AgencyEntry) -> dict[str, Any]:

@@ -20,12 +20,6 @@ from ..datasets import (
 from ..labels import media_label
 
 
-def region_label(region: Region) -> str:
-    if not region.resolved:
-        return "未确定"
-    return " ".join(name for name in (region.province, region.city, region.county) if name)
-
-
 def source_summary(report: Report) -> str:
     """What the published file is: kind, pages, size (“PDF，5 页，234.5 KB”)."""
     source = report.source

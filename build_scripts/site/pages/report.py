@@ -25,20 +25,17 @@ from ..datasets import (
     StatsRow,
     report_stats,
 )
-from ..labels import layout_labels
+from ..labels import format_label, layout_labels, region_label
 from ..search_index import pack_blocks, report_text_blocks
 from ..serialize import front_matter, report_front_matter, report_json, statistics_yaml
 from ..table_views import table_view
-from .pieces import kind_page_path, link_item, region_crumbs, region_label, source_summary, year_page_path
+from .pieces import kind_page_path, link_item, region_crumbs, source_summary, year_page_path
 
 TABLE_CAPTIONS = {
     "二": "表二 主动公开政府信息情况（按原文排列）",
     "三": "表三 收到和处理政府信息公开申请情况（按原文排列）",
     "四": "表四 政府信息公开行政复议、行政诉讼情况（按原文排列）",
 }
-
-
-FORMAT_LABELS = {"2019": "2019 年版（国办公开办函〔2019〕60号）", "2021": "2021 年版（国办公开办函〔2021〕30号）"}
 
 
 CONTACT_LABELS = {
@@ -127,7 +124,7 @@ def render_report_page(env: jinja2.Environment, page: ReportPage, prepared: Prep
         crumbs=crumbs,
         region_label=region_label(report.region),
         source_summary=source_summary(report),
-        format_label=FORMAT_LABELS.get(report.format or "", "未能识别"),
+        format_label=format_label(report.format),
         kind=link_item(page.path, KINDS_BY_SLUG[report.kind].label, kind_page_path(report.kind)),
         check_findings=report.failed_checks,
         other_findings=[f for f in report.findings if not f.is_check and f.code != "override"],

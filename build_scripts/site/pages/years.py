@@ -21,8 +21,9 @@ from ..comparisons import (
 from ..datasets import (
     StatsRow,
 )
+from ..labels import region_label
 from ..serialize import front_matter
-from .pieces import link_item, ranking, region_label, summary_table, year_page_path
+from .pieces import link_item, ranking, summary_table, year_page_path
 
 
 def render_year_pages(
