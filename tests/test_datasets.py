@@ -175,3 +175,15 @@ def test_the_data_dictionary_lists_every_download_column(built_site) -> None:
     listed = {row[0] for table in tables for row in table[1:] if row}
     assert {key.name for key in CELL_KEYS} <= listed
     assert {name for name, _, _ in REPORT_FIELDS} <= listed
+
+
+def test_every_download_is_built_and_described_on_the_data_page(built_site) -> None:
+    from build_scripts.site.datasets import DOWNLOADS
+    from build_scripts.site.escape import markdown_text
+
+    options, _ = built_site
+    page = (options.content_dir / "data" / "index.md").read_text(encoding="utf-8")
+    for download in DOWNLOADS:
+        assert (options.content_dir / "data" / download.name).stat().st_size > 0
+        assert download.description and markdown_text(download.description) in page
+        assert markdown_text(download.name) in page

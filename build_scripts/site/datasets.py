@@ -21,7 +21,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -422,18 +422,42 @@ def sqlite_file(archive: Archive, stats: dict[str, StatsRow]) -> bytes:
     return gzipped(sqlite_bytes(archive, stats))
 
 
-# Largest first, so that the processes building them finish together.
-BUILDERS = {SQLITE_FILE: sqlite_file, CELLS_CSV: cells_csv, WIDE_CSV: wide_csv, JSON_FILE: json_file}
+@dataclass(frozen=True)
+class Download:
+    """One download of the archive's data: its file name, what builds it, and what the 数据下载 page
+    says of it. A new format is one more entry in DOWNLOADS."""
+
+    name: str
+    build: Callable[[Archive, dict[str, StatsRow]], bytes]
+    description: str
+    weight: int  # how long it takes to build, relatively: the heaviest start first
+
+
+# In the order the 数据下载 page lists them.
+DOWNLOADS: tuple[Download, ...] = (
+    Download(WIDE_CSV, wide_csv, "宽表：每份报告一行，报告信息之后每格一列（UTF-8 带 BOM，Excel 可直接打开）", 2),
+    Download(CELLS_CSV, cells_csv, "长表（gzip 压缩）：每份报告印出的每格一行：报告、表、行、列、数值、空白、存疑", 3),
+    Download(JSON_FILE, json_file, "JSON（gzip 压缩）：每份报告的信息与各格数值，及各格的官方标签", 1),
+    Download(
+        SQLITE_FILE,
+        sqlite_file,
+        "SQLite 数据库（gzip 压缩）：reports、cell_keys、cells、findings、agencies、regions 六张表，结构见下",
+        4,
+    ),
+)
+DOWNLOADS_BY_NAME = {download.name: download for download in DOWNLOADS}
 
 
 def build_one(state: tuple[Archive, dict[str, StatsRow]], name: str) -> bytes:
-    return BUILDERS[name](*state)
+    return DOWNLOADS_BY_NAME[name].build(*state)
 
 
 def dataset_files(archive: Archive, stats: dict[str, StatsRow], jobs: int = 1) -> Downloads:
-    """Every download of the archive's data, each built in its own process when there are cores."""
-    built = map_in_processes(build_one, list(BUILDERS), jobs, shared=(archive, stats))
-    files = {f"{DATA_DIR}/{name}": data for name, data in zip(BUILDERS, built, strict=True)}
+    """Every download of the archive's data, each built in its own process when there are cores
+    (the heaviest first, so that the processes finish together)."""
+    names = [download.name for download in sorted(DOWNLOADS, key=lambda download: -download.weight)]
+    built = map_in_processes(build_one, names, jobs, shared=(archive, stats))
+    files = {f"{DATA_DIR}/{name}": data for name, data in zip(names, built, strict=True)}
     cell_count = sum(len(row.states) - row.states.count(ABSENT) for row in stats.values())
     return Downloads(dict(sorted(files.items())), cell_count)
 

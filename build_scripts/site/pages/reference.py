@@ -26,13 +26,11 @@ from ..archive import (
 )
 from ..datasets import (
     CELL_KEYS,
-    CELLS_CSV,
     DATA_DIR,
-    JSON_FILE,
+    DOWNLOADS,
     REPORT_FIELDS,
     SCHEMA,
     SQLITE_FILE,
-    WIDE_CSV,
     Downloads,
 )
 from ..serialize import front_matter
@@ -85,14 +83,6 @@ def render_dictionary(env: jinja2.Environment) -> str:
     )
 
 
-DOWNLOAD_DESCRIPTIONS = {
-    WIDE_CSV: "宽表：每份报告一行，报告信息之后每格一列（UTF-8 带 BOM，Excel 可直接打开）",
-    CELLS_CSV: "长表（gzip 压缩）：每份报告印出的每格一行：报告、表、行、列、数值、空白、存疑",
-    JSON_FILE: "JSON（gzip 压缩）：每份报告的信息与各格数值，及各格的官方标签",
-    SQLITE_FILE: "SQLite 数据库（gzip 压缩）：reports、cell_keys、cells、findings、agencies、regions 六张表，结构见下",
-}
-
-
 def human_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
 
@@ -100,11 +90,11 @@ def human_size(size: int) -> str:
 def render_data_page(env: jinja2.Environment, archive: Archive, downloads: Downloads) -> str:
     files = [
         {
-            "name": name,
-            "description": DOWNLOAD_DESCRIPTIONS[name],
-            "size": human_size(len(downloads.files[f"{DATA_DIR}/{name}"])),
+            "name": download.name,
+            "description": download.description,
+            "size": human_size(len(downloads.files[f"{DATA_DIR}/{download.name}"])),
         }
-        for name in (WIDE_CSV, CELLS_CSV, JSON_FILE, SQLITE_FILE)
+        for download in DOWNLOADS
     ]
     return env.get_template("data.md.j2").render(
         front_matter=front_matter({"title": "数据下载", "page_kind": "index"}),
