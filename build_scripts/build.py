@@ -32,16 +32,9 @@ from .site.mkdocs_hooks import SHARD_VARIABLE
 from .site.pages.browse import render_browse_pages
 from .site.pages.environment import template_environment
 from .site.pages.report import PreparedReport, default_data_name, prepare_report, report_files
-from .site.search_index import (
-    SHARD_SIZE,
-    page_url,
-    record_name,
-    render_record,
-    report_facets,
-    run_pagefind,
-    write_facets,
-)
+from .site.search_index import SHARD_SIZE, record_name, render_record, report_facets, run_pagefind, write_facets
 from .site.serialize import to_plain
+from .site.urls import page_url
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,6 @@ size of the archive.
 
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -17,9 +16,13 @@ from ..model import CellStatus, Finding, Region, Report, Severity
 from ..reading.metadata import KINDS_BY_SLUG, agency_name_key
 from ..reading.regions import UNRESOLVED, agency_short_name, region_chain
 from .slugs import pinyin_slug
-
-# Source files published under their own suffix; any other is published with .txt appended.
-ORIGINAL_SUFFIXES_AS_IS = frozenset({".pdf", ".txt", ".doc", ".docx", ".wps"})
+from .urls import (
+    agency_page_path,
+    region_page_path,
+    report_data_path,
+    report_original_path,
+    report_page_path,
+)
 
 
 @dataclass(frozen=True)
@@ -32,17 +35,11 @@ class ReportPage:
 
     @property
     def data_path(self) -> str:
-        return posixpath.splitext(self.path)[0] + ".json"
+        return report_data_path(self.path)
 
     @property
     def original_path(self) -> str:
-        """Where the published source file is copied, beside the page (…/2024.pdf). A page or a
-        Markdown file is published as text (…/2024.html.txt): served as HTML it would run its scripts
-        on this site, and a `.md` beside the page would be taken by MkDocs for a page of its own."""
-        suffix = posixpath.splitext(self.report.source.path)[1].lower()
-        if suffix not in ORIGINAL_SUFFIXES_AS_IS:
-            suffix += ".txt"
-        return posixpath.splitext(self.path)[0] + suffix
+        return report_original_path(self.path, self.report.source.path)
 
 
 @dataclass
@@ -55,7 +52,7 @@ class AgencyEntry:
 
     @property
     def path(self) -> str:
-        return f"agencies/{self.id}.md"
+        return agency_page_path(self.id)
 
     @property
     def newest(self) -> Report:
@@ -97,7 +94,7 @@ class RegionEntry:
 
     @property
     def path(self) -> str:
-        return f"regions/{self.code}.md"
+        return region_page_path(self.code)
 
 
 @dataclass
@@ -127,14 +124,6 @@ def listing_group(region: Region) -> tuple[str, str]:
     chain = region_chain(region)
     city = next(((code, name) for code, name, level in chain if level == "city"), None)
     return city or (chain[0][0], chain[0][1])
-
-
-def year_group_path(year: int, group_code: str) -> str:
-    return f"years/{year}/{group_code}.md"
-
-
-def kind_province_path(kind: str, province: str) -> str:
-    return f"kinds/{kind}/{province}.md"
 
 
 def agency_identity(report: Report) -> tuple[str, str]:
@@ -191,9 +180,9 @@ def plan_pages(reports: list[Report], links: dict[str, str] | None = None) -> li
     for report in order:
         agency_id = ids[report.source.path]
         code, slug = agency_id.split("-", 1)
-        path = f"reports/{code}/{slug}/{report.year}.md"
+        path = report_page_path(code, slug, report.year)
         if path in seen:
-            path = f"reports/{code}/{slug}/{report.year}-{report.source.sha256[:8]}.md"
+            path = report_page_path(code, slug, report.year, copy_of=report.source.sha256)
             message = f"another source already gives {report.agency} {report.year}; published as a second copy"
             report.findings.append(Finding("duplicate-report", Severity.WARNING, message))
         seen.add(path)
@@ -250,8 +239,3 @@ def build_archive(reports: list[Report], links: dict[str, str] | None = None) ->
         years=dict(sorted(years.items(), reverse=True)),
         kinds={slug: ids for slug, ids in kinds.items() if ids},
     )
-
-
-def relative_link(from_page: str, to_page: str) -> str:
-    """A Markdown link target from one content page to another (MkDocs turns it into a URL)."""
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")

@@ -41,10 +41,10 @@ from ..parallel import map_in_processes
 from ..reading.metadata import KINDS_BY_SLUG
 from .archive import Archive, ReportPage
 from .labels import source_label
-from .search_index import page_url
 from .table_views import TABLE2_ONLY_2019_ROWS
+from .urls import DATA_DIR, page_url
+from .urls import report_id as page_path_id
 
-DATA_DIR = "data"
 WIDE_CSV = "archive-reports.csv"
 CELLS_CSV = "archive-cells.csv.gz"
 JSON_FILE = "archive.json.gz"
@@ -132,8 +132,7 @@ def report_stats(report: Report) -> StatsRow:
 
 
 def report_id(page: ReportPage) -> str:
-    """A report's stable id in the downloads: its page's path (reports/410329/chengshiguanliju/2020)."""
-    return page.path.removesuffix(".md")
+    return page_path_id(page.path)
 
 
 # The reports' metadata columns, in the downloads' order, with what each holds.

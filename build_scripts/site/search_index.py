@@ -229,11 +229,6 @@ def unpack_blocks(packed: bytes) -> list[SearchBlock]:
     return [SearchBlock(text, weight) for text, weight in json.loads(zlib.decompress(packed))]
 
 
-def page_url(page_path: str) -> str:
-    """The site-relative URL of a Markdown page (MkDocs' directory URLs)."""
-    return posixpath.splitext(page_path)[0] + "/"
-
-
 @dataclass(frozen=True)
 class Facets:
     """What the search page filters and counts by, for one report."""

@@ -11,12 +11,7 @@ import jinja2
 from ...model import Region
 from ...reading.metadata import KINDS_BY_SLUG
 from ...reading.regions import UNRESOLVED, UNRESOLVED_NAME
-from ..archive import (
-    AgencyEntry,
-    Archive,
-    kind_province_path,
-    province_code,
-)
+from ..archive import AgencyEntry, Archive, province_code
 from ..comparisons import (
     FIGURES,
     agency_charts,
@@ -28,7 +23,8 @@ from ..datasets import (
 )
 from ..labels import region_label
 from ..serialize import front_matter
-from .pieces import kind_page_path, link_item, region_crumbs, report_label
+from ..urls import AGENCIES_INDEX, kind_page_path, kind_province_path
+from .pieces import link_item, region_crumbs, report_label
 
 
 def agency_item(from_page: str, agency: AgencyEntry) -> dict[str, Any]:
@@ -73,7 +69,7 @@ def group_by_province(agency_ids: list[str], archive: Archive) -> dict[str, list
 
 def render_agencies_index(env: jinja2.Environment, archive: Archive) -> str:
     """Agencies by kind (each kind's page splits by province) and by province (the region pages)."""
-    path = "agencies/index.md"
+    path = AGENCIES_INDEX
     kinds = [
         link_item(path, KINDS_BY_SLUG[slug].label, kind_page_path(slug), count=len(ids))
         for slug, ids in archive.kinds.items()
@@ -98,7 +94,7 @@ def render_kind_pages(env: jinja2.Environment, archive: Archive, slug: str) -> d
     files = {
         index_path: env.get_template("kind.md.j2").render(
             front_matter=front_matter({"title": f"{kind.label}机构", "page_kind": "kind", "kind": slug}),
-            crumbs=[link_item(index_path, "机构", "agencies/index.md")],
+            crumbs=[link_item(index_path, "机构", AGENCIES_INDEX)],
             heading=f"{kind.label}机构",
             summary=f"共 {len(archive.kinds[slug])} 个机构，按所在省份分列。",
             words="、".join(kind.words) or "不属于以上任何一类",
@@ -114,7 +110,7 @@ def render_kind_pages(env: jinja2.Environment, archive: Archive, slug: str) -> d
         name = archive.regions[code].name
         files[path] = env.get_template("kind.md.j2").render(
             front_matter=front_matter({"title": f"{name} {kind.label}机构", "page_kind": "kind", "kind": slug}),
-            crumbs=[link_item(path, "机构", "agencies/index.md"), link_item(path, f"{kind.label}机构", index_path)],
+            crumbs=[link_item(path, "机构", AGENCIES_INDEX), link_item(path, f"{kind.label}机构", index_path)],
             heading=f"{name} {kind.label}机构",
             summary=f"共 {len(agencies)} 个机构。",
             words="",

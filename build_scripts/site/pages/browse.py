@@ -14,12 +14,19 @@ from ..archive import (
 from ..comparisons import (
     subtree_pages,
 )
-from ..datasets import (
-    DATA_DIR,
-    Downloads,
-    StatsRow,
-)
+from ..datasets import Downloads, StatsRow
 from ..serialize import front_matter
+from ..urls import (
+    AGENCIES_INDEX,
+    DATA_INDEX,
+    DICTIONARY,
+    HOME,
+    OVERVIEW,
+    QUALITY,
+    REGIONS_INDEX,
+    SEARCH,
+    YEARS_INDEX,
+)
 from .agencies import render_agencies_index, render_agency_page, render_kind_pages
 from .environment import template_environment
 from .home import render_home, render_overview, render_quality
@@ -36,25 +43,25 @@ def render_browse_pages(
 ) -> dict[str, str]:
     """Every page of the content folder besides the reports, keyed by relative path, sorted."""
     env = env or template_environment()
-    files = {"index.md": render_home(env, archive)}
+    files = {HOME: render_home(env, archive)}
     if downloads is not None:
-        files[f"{DATA_DIR}/index.md"] = render_data_page(env, archive, downloads)
-    files["search.md"] = env.get_template("search.md.j2").render(
+        files[DATA_INDEX] = render_data_page(env, archive, downloads)
+    files[SEARCH] = env.get_template("search.md.j2").render(
         front_matter=front_matter({"title": "搜索", "page_kind": "search", "hide": ["toc"]})
     )
-    files["data-dictionary.md"] = render_dictionary(env)
-    files["overview.md"] = render_overview(env, archive, stats)
-    files["quality.md"] = render_quality(env, archive)
-    files["regions/index.md"] = render_regions_index(env, archive)
+    files[DICTIONARY] = render_dictionary(env)
+    files[OVERVIEW] = render_overview(env, archive, stats)
+    files[QUALITY] = render_quality(env, archive)
+    files[REGIONS_INDEX] = render_regions_index(env, archive)
     subtrees = subtree_pages(archive)
     for entry in archive.regions.values():
         files[entry.path] = render_region_page(env, archive, entry, subtrees[entry.code], stats)
-    files["agencies/index.md"] = render_agencies_index(env, archive)
+    files[AGENCIES_INDEX] = render_agencies_index(env, archive)
     for agency in archive.agencies.values():
         files[agency.path] = render_agency_page(env, agency, stats)
     for slug in archive.kinds:
         files.update(render_kind_pages(env, archive, slug))
-    files["years/index.md"] = render_years_index(env, archive)
+    files[YEARS_INDEX] = render_years_index(env, archive)
     for year in archive.years:
         files.update(render_year_pages(env, archive, year, stats))
     return dict(sorted(files.items()))

@@ -5,12 +5,7 @@ from __future__ import annotations
 import jinja2
 
 from ...reading.regions import UNRESOLVED
-from ..archive import (
-    Archive,
-    ReportPage,
-    province_code,
-    relative_link,
-)
+from ..archive import Archive, ReportPage, province_code
 from ..comparisons import (
     bar_chart,
     yearly_summaries,
@@ -19,6 +14,7 @@ from ..datasets import (
     StatsRow,
 )
 from ..serialize import front_matter
+from ..urls import HOME, OVERVIEW, QUALITY, relative_link
 from .pieces import link_item, report_label, summary_table
 
 LATEST_ON_HOME = 10
@@ -42,15 +38,14 @@ def render_home(env: jinja2.Environment, archive: Archive) -> str:
             "kinds": len(archive.kinds),
         },
         latest=[
-            link_item("index.md", report_label(p), p.path, date=p.report.publication_date)
-            for p in latest_reports(archive)
+            link_item(HOME, report_label(p), p.path, date=p.report.publication_date) for p in latest_reports(archive)
         ],
     )
 
 
 def render_overview(env: jinja2.Environment, archive: Archive, stats: dict[str, StatsRow]) -> str:
     """The whole archive: totals by year, a chart of new applications, reports per province and year."""
-    path = "overview.md"
+    path = OVERVIEW
     yearly = yearly_summaries(archive.pages, stats)
     years = sorted(year for year, _ in yearly)
     counts: dict[str, dict[int, int]] = {}
@@ -89,7 +84,7 @@ def render_quality(env: jinja2.Environment, archive: Archive) -> str:
         entries.append(
             {
                 "title": page.report.title,
-                "link": relative_link("quality.md", page.path),
+                "link": relative_link(QUALITY, page.path),
                 "messages": [f.message for f in problems],
             }
         )

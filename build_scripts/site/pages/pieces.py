@@ -6,10 +6,7 @@ from typing import Any
 
 from ...model import Region, Report
 from ...reading.regions import region_chain
-from ..archive import (
-    ReportPage,
-    relative_link,
-)
+from ..archive import ReportPage
 from ..comparisons import (
     Summary,
     top_received,
@@ -18,6 +15,7 @@ from ..datasets import (
     StatsRow,
 )
 from ..labels import media_label
+from ..urls import REGIONS_INDEX, region_page_path, relative_link
 
 
 def source_summary(report: Report) -> str:
@@ -31,22 +29,14 @@ def source_summary(report: Report) -> str:
 
 
 def region_crumbs(from_page: str, region: Region) -> list[dict[str, str]]:
-    crumbs = [{"label": "地区", "link": relative_link(from_page, "regions/index.md")}]
+    crumbs = [{"label": "地区", "link": relative_link(from_page, REGIONS_INDEX)}]
     for code, name, _level in region_chain(region):
-        crumbs.append({"label": name, "link": relative_link(from_page, f"regions/{code}.md")})
+        crumbs.append({"label": name, "link": relative_link(from_page, region_page_path(code))})
     return crumbs
 
 
 def link_item(from_page: str, label: str, to_page: str, **extra: Any) -> dict[str, Any]:
     return {"label": label, "link": relative_link(from_page, to_page), **extra}
-
-
-def year_page_path(year: int) -> str:
-    return f"years/{year}/index.md"
-
-
-def kind_page_path(kind: str) -> str:
-    return f"kinds/{kind}/index.md"
 
 
 def report_label(page: ReportPage) -> str:

@@ -24,17 +24,10 @@ from ...reading.metadata import KINDS_BY_SLUG
 from ..archive import (
     Archive,
 )
-from ..datasets import (
-    CELL_KEYS,
-    DATA_DIR,
-    DOWNLOADS,
-    REPORT_FIELDS,
-    SCHEMA,
-    SQLITE_FILE,
-    Downloads,
-)
+from ..datasets import CELL_KEYS, DOWNLOADS, REPORT_FIELDS, SCHEMA, SQLITE_FILE, Downloads
 from ..serialize import front_matter
 from ..table_views import TABLE2_ONLY_2019_ROWS
+from ..urls import DATA_DIR
 
 
 def spec_formats(number: str, spec: Spec, kind: str) -> str:

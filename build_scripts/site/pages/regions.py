@@ -7,12 +7,7 @@ from typing import Any
 import jinja2
 
 from ...reading.regions import UNRESOLVED
-from ..archive import (
-    Archive,
-    RegionEntry,
-    ReportPage,
-    relative_link,
-)
+from ..archive import Archive, RegionEntry, ReportPage
 from ..comparisons import (
     by_year,
     summarize,
@@ -21,6 +16,7 @@ from ..datasets import (
     StatsRow,
 )
 from ..serialize import front_matter
+from ..urls import REGIONS_INDEX, relative_link
 from .agencies import agency_item
 from .pieces import NO_RANKING, link_item, ranking, summary_table
 
@@ -49,7 +45,7 @@ def render_region_page(
     while parent:
         chain.insert(0, archive.regions[parent])
         parent = archive.regions[parent].parent
-    crumbs = [{"label": "地区", "link": relative_link(path, "regions/index.md")}]
+    crumbs = [{"label": "地区", "link": relative_link(path, REGIONS_INDEX)}]
     crumbs += [{"label": up.name, "link": relative_link(path, up.path)} for up in chain]
     children = [archive.regions[code] for code in entry.children]
     agencies = [archive.agencies[agency_id] for agency_id in entry.agency_ids]
@@ -66,7 +62,7 @@ def render_region_page(
 
 
 def render_regions_index(env: jinja2.Environment, archive: Archive) -> str:
-    path = "regions/index.md"
+    path = REGIONS_INDEX
     provinces = sorted(archive.provinces, key=lambda entry: (entry.code == UNRESOLVED, entry.code))
     return env.get_template("regions.md.j2").render(
         front_matter=front_matter({"title": "按地区浏览", "page_kind": "index"}),

@@ -13,14 +13,7 @@ import jinja2
 from ...model import Contact, Report
 from ...parallel import map_in_processes
 from ...reading.metadata import KINDS_BY_SLUG
-from ..archive import (
-    AgencyEntry,
-    Archive,
-    ReportPage,
-    listing_group,
-    relative_link,
-    year_group_path,
-)
+from ..archive import AgencyEntry, Archive, ReportPage, listing_group
 from ..datasets import (
     StatsRow,
     report_stats,
@@ -29,7 +22,8 @@ from ..labels import format_label, layout_labels, region_label
 from ..search_index import pack_blocks, report_text_blocks
 from ..serialize import front_matter, report_front_matter, report_json, statistics_yaml
 from ..table_views import table_view
-from .pieces import kind_page_path, link_item, region_crumbs, source_summary, year_page_path
+from ..urls import kind_page_path, relative_link, year_group_path, year_page_path
+from .pieces import link_item, region_crumbs, source_summary
 
 TABLE_CAPTIONS = {
     "二": "表二 主动公开政府信息情况（按原文排列）",

@@ -7,13 +7,7 @@ from typing import Any
 import jinja2
 
 from ...reading.regions import UNRESOLVED
-from ..archive import (
-    Archive,
-    ReportPage,
-    listing_group,
-    province_code,
-    year_group_path,
-)
+from ..archive import Archive, ReportPage, listing_group, province_code
 from ..comparisons import (
     Summary,
     summarize,
@@ -23,7 +17,8 @@ from ..datasets import (
 )
 from ..labels import region_label
 from ..serialize import front_matter
-from .pieces import link_item, ranking, summary_table, year_page_path
+from ..urls import YEARS_INDEX, year_group_path, year_page_path
+from .pieces import link_item, ranking, summary_table
 
 
 def render_year_pages(
@@ -42,7 +37,7 @@ def render_year_pages(
         by_province.setdefault(province, []).append(link_item(index_path, name, path, count=len(pages)))
         files[path] = env.get_template("year.md.j2").render(
             front_matter=front_matter({"title": f"{name} {year} 年度报告", "page_kind": "year", "year": year}),
-            crumbs=[link_item(path, "年度", "years/index.md"), link_item(path, f"{year} 年", index_path)],
+            crumbs=[link_item(path, "年度", YEARS_INDEX), link_item(path, f"{year} 年", index_path)],
             heading=f"{name} {year} 年度报告",
             summary=f"共 {len(pages)} 份报告。",
             provinces=[],
@@ -52,7 +47,7 @@ def render_year_pages(
         )
     files[index_path] = env.get_template("year.md.j2").render(
         front_matter=front_matter({"title": f"{year} 年度报告", "page_kind": "year", "year": year}),
-        crumbs=[link_item(index_path, "年度", "years/index.md")],
+        crumbs=[link_item(index_path, "年度", YEARS_INDEX)],
         heading=f"{year} 年度报告",
         summary=f"共 {len(archive.years[year])} 份报告，按所在省份和市分列。",
         provinces=[
@@ -77,7 +72,7 @@ def province_summaries(
 
 
 def render_years_index(env: jinja2.Environment, archive: Archive) -> str:
-    path = "years/index.md"
+    path = YEARS_INDEX
     return env.get_template("years.md.j2").render(
         front_matter=front_matter({"title": "按年度浏览", "page_kind": "index"}),
         years=[
