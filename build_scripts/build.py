@@ -7,12 +7,10 @@ stops the build: it ends up in the build report with its reason.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import multiprocessing
 import os
-import posixpath
 import shutil
 import tempfile
 import time
@@ -22,19 +20,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .model import Finding, Report, Severity, SourceOutcome
-from .parallel import KeepingWorkers, cycle_collection_paused, map_in_processes
-from .reading.overrides import OVERRIDES_NAME, Overrides, apply_override_if_any, load_overrides, unmatched_problems
+from .parallel import cycle_collection_paused
+from .pipeline import Pipeline, PipelineSettings, RenderPlan, published_outcomes, write_files
+from .reading.overrides import OVERRIDES_NAME, load_overrides
 from .reading.provenance import is_sidecar
-from .reading.readers import ReportError, read_report
-from .site.archive import Archive, build_archive
-from .site.datasets import StatsRow, dataset_files, write_binary_files
+from .site.archive import build_archive
+from .site.datasets import dataset_files, write_binary_files
 from .site.mkdocs_hooks import SHARD_VARIABLE
 from .site.pages.browse import render_browse_pages
-from .site.pages.environment import template_environment
-from .site.pages.report import PreparedReport, default_data_name, prepare_report, report_files
-from .site.search_index import SHARD_SIZE, record_name, render_record, report_facets, run_pagefind, write_facets
+from .site.search_index import SHARD_SIZE, report_facets, run_pagefind, write_facets
 from .site.serialize import to_plain
-from .site.urls import page_url
 
 log = logging.getLogger(__name__)
 
@@ -92,22 +87,6 @@ class BuildResult:
         return 1 if strict and self.problem_count else 0
 
 
-def write_text(path: Path, text: str) -> None:
-    """Text as UTF-8 with \\n line ends on every platform (the site is byte-identical)."""
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
-def write_files(root: Path, files: dict[str, str]) -> None:
-    """Every {relative path: text} below root, folders made once."""
-    made: set[Path] = set()
-    for relative, text in files.items():
-        target = root / relative
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        write_text(target, text)
-
-
 def discover_sources(source_dir: Path) -> list[Path]:
     """Every file below the source folder, hidden files and the overrides file aside, in a stable order."""
     if not source_dir.is_dir():
@@ -122,76 +101,6 @@ def discover_sources(source_dir: Path) -> list[Path]:
     )
 
 
-def read_one_source(root: Path | None, path: Path) -> Report | SourceOutcome:
-    """The report of one source, or its failed outcome with the reason."""
-    display = path.relative_to(root).as_posix() if root else path.name
-    try:
-        return read_report(path, display)
-    except ReportError as error:
-        return SourceOutcome(display, "failed", None, str(error), [])
-    except Exception as error:  # a reader bug must not take the other sources down with it
-        log.exception("unexpected error while reading %s", display)
-        return SourceOutcome(display, "failed", None, f"internal error: {error!r}", [])
-
-
-@dataclass(frozen=True)
-class PrepareSettings:
-    """What every worker preparing reports needs (inherited when it forks)."""
-
-    root: Path | None
-    overrides: Overrides
-    pretty_json: bool = False
-
-
-def prepare_one_source(settings: PrepareSettings, path: Path) -> PreparedReport | SourceOutcome:
-    """Read one source, apply the maintainer's overrides, and render what needs only the report."""
-    result = read_one_source(settings.root, path)
-    if isinstance(result, SourceOutcome):
-        return result
-    apply_override_if_any(result, settings.overrides)
-    return prepare_report(template_environment(), result, settings.pretty_json)
-
-
-def prepare_sources(
-    paths: list[Path], settings: PrepareSettings, jobs: int = 1
-) -> tuple[dict[str, PreparedReport], list[SourceOutcome], list[str]]:
-    """Every source prepared (by source path) or failed; and the problems of the overrides."""
-    results = map_in_processes(prepare_one_source, paths, jobs, shared=settings)
-    prepared = {result.report.source.path: result for result in results if isinstance(result, PreparedReport)}
-    failures = [result for result in results if isinstance(result, SourceOutcome)]
-    return prepared, failures, unmatched_problems(settings.overrides, set(prepared))
-
-
-def prepare_second_copies(archive: Archive, prepared: dict[str, PreparedReport], settings: PrepareSettings) -> None:
-    """A second copy of an agency-year is named by its hash (archive.py), so its content links to a
-    differently named JSON and its data carries the duplicate finding: prepare it again (rare)."""
-    for page in archive.pages:
-        data_name = posixpath.basename(page.data_path)
-        if data_name == default_data_name(page.report):
-            continue
-        path = (settings.root / page.report.source.path) if settings.root else Path(page.report.source.path)
-        report = read_report(path, page.report.source.path)
-        apply_override_if_any(report, settings.overrides)
-        report.findings = list(page.report.findings)  # now including the duplicate finding
-        prepared[page.report.source.path] = prepare_report(
-            template_environment(), report, settings.pretty_json, data_name
-        )
-
-
-def read_sources(paths: list[Path], root: Path | None, jobs: int = 1) -> tuple[list[Report], list[SourceOutcome]]:
-    """Reports from every source that can be read, and a failed outcome for each that cannot."""
-    results = map_in_processes(read_one_source, paths, jobs, shared=root)
-    reports = [result for result in results if isinstance(result, Report)]
-    return reports, [result for result in results if isinstance(result, SourceOutcome)]
-
-
-def published_outcomes(archive: Archive) -> list[SourceOutcome]:
-    return [
-        SourceOutcome(page.report.source.path, "published", page.path, None, list(page.report.findings))
-        for page in archive.pages
-    ]
-
-
 def prepare_content_dir(content_dir: Path) -> None:
     """Empty the content folder, refusing to touch one that this build did not make."""
     if content_dir.exists():
@@ -200,77 +109,6 @@ def prepare_content_dir(content_dir: Path) -> None:
         shutil.rmtree(content_dir)
     content_dir.mkdir(parents=True)
     (content_dir / GENERATED_MARKER).write_text("Generated by `python -m build_scripts build`; do not edit.\n")
-
-
-@dataclass(frozen=True)
-class PublishState:
-    """What every worker publishing report pages needs (inherited when it forks)."""
-
-    archive: Archive
-    prepared: dict[str, PreparedReport]
-    source_dir: Path
-    content_dir: Path
-    records_dir: Path | None  # where the search records go, when the site is indexed
-
-
-def publish_one_report(state: PublishState, index: int) -> None:
-    """Write one report's page and data, copy its original file beside them for readers to check,
-    and write its search record."""
-    page = state.archive.pages[index]
-    prepared = state.prepared[page.report.source.path]
-    env = template_environment()
-    files = report_files(env, page, prepared, state.archive.agencies[page.agency_id])
-    (state.content_dir / page.path).parent.mkdir(parents=True, exist_ok=True)
-    for relative, text in files.items():
-        write_text(state.content_dir / relative, text)
-    shutil.copyfile(state.source_dir / page.report.source.path, state.content_dir / page.original_path)
-    if state.records_dir is not None:
-        record = render_record(env, page.report, page_url(page.path), prepared.search_blocks)
-        write_text(state.records_dir / record_name(index), record)
-
-
-def publish_prepared(state: PublishState, leave_out: frozenset[str] = frozenset()) -> None:
-    """Write every report of the archive that this process prepared, except those left out."""
-    for index, page in enumerate(state.archive.pages):
-        source = page.report.source.path
-        if source in state.prepared and source not in leave_out:
-            publish_one_report(state, index)
-
-
-@dataclass(frozen=True)
-class ReportSummary:
-    """What round one sends to the parent: a report's metadata and its cells, compact."""
-
-    report: Report
-    stats: StatsRow
-
-
-def prepare_to_publish(
-    settings: PrepareSettings, path: Path
-) -> tuple[ReportSummary | SourceOutcome, PreparedReport | None]:
-    """Round one in a worker: the report's metadata and cells for the archive; the prepared report stays."""
-    result = prepare_one_source(settings, path)
-    if isinstance(result, SourceOutcome):
-        return result, None
-    return ReportSummary(result.report, result.stats), result
-
-
-@dataclass(frozen=True)
-class PublishMessage:
-    """Round two, sent to every worker: the archive, where to write, and what the parent writes."""
-
-    archive: Archive
-    source_dir: Path
-    content_dir: Path
-    records_dir: Path | None
-    written_by_parent: frozenset[str]  # second copies, prepared again by the parent
-
-
-def publish_kept(message: PublishMessage, kept: dict[int, PreparedReport | None]) -> None:
-    """Round two in a worker: write the pages of the reports this worker prepared."""
-    prepared = {item.report.source.path: item for item in kept.values() if item is not None}
-    state = PublishState(message.archive, prepared, message.source_dir, message.content_dir, message.records_dir)
-    publish_prepared(state, leave_out=message.written_by_parent)
 
 
 def build_epoch(reports: list[Report]) -> int:
@@ -435,32 +273,23 @@ def build(options: BuildOptions) -> BuildResult:
     # The search records are read by Pagefind and then removed: they are not part of the site.
     records_dir = Path(tempfile.mkdtemp(prefix="archive-search-records-")) if options.index else None
     overrides = load_overrides(options.overrides_path)
-    settings = PrepareSettings(options.source_dir, overrides)
-    workers = KeepingWorkers(process_count(options, len(sources)), prepare_to_publish, settings)
-    with cycle_collection_paused(), contextlib.closing(workers):
-        results = workers.run_first(sources)
-        summaries = [result for result in results if isinstance(result, ReportSummary)]
-        reports = [summary.report for summary in summaries]
-        stats = {summary.report.source.path: summary.stats for summary in summaries}
-        failures = [result for result in results if isinstance(result, SourceOutcome)]
-        override_problems = unmatched_problems(overrides, {report.source.path for report in reports})
+    settings = PipelineSettings(options.source_dir, overrides)
+    with cycle_collection_paused(), Pipeline(sources, settings, process_count(options, len(sources))) as pipeline:
+        read = pipeline.read()
         lap("prepare")
-        archive = build_archive(reports, overrides.agency_links)
-        second_copies: dict[str, PreparedReport] = {}
-        prepare_second_copies(archive, second_copies, settings)
-        downloads = dataset_files(archive, stats, process_count(options, len(archive.pages)))
-        browse_pages = render_browse_pages(archive, stats, downloads)
+        archive = build_archive(read.reports, overrides.agency_links)
+        downloads = dataset_files(archive, read.stats, process_count(options, len(archive.pages)))
+        browse_pages = render_browse_pages(archive, read.stats, downloads)
         lap("browse")
-        prepare_content_dir(options.content_dir)  # everything has been read: now write
+        prepare_content_dir(options.content_dir)  # everything has been read and planned: now write
         write_files(options.content_dir, browse_pages)
         write_binary_files(options.content_dir, downloads.files)
-        message = PublishMessage(
-            archive, options.source_dir, options.content_dir, records_dir, frozenset(second_copies)
+        pipeline.render(
+            RenderPlan(archive, options.content_dir, source_dir=options.source_dir, records_dir=records_dir)
         )
-        workers.run_second(publish_kept, message)
-        publish_prepared(PublishState(archive, second_copies, options.source_dir, options.content_dir, records_dir))
         lap("publish")
-    result = BuildResult(outcomes=published_outcomes(archive) + failures, override_problems=override_problems)
+    reports = read.reports
+    result = BuildResult(outcomes=published_outcomes(archive) + read.failures, override_problems=read.override_problems)
     result.timings = timings
     result.timings["convert"] = time.perf_counter() - start
     clock = time.perf_counter()

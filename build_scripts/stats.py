@@ -7,8 +7,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import read_sources
 from .model import CellStatus, Report
+from .pipeline import PipelineSettings, read_sources
+from .reading.overrides import Overrides
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def pad(text: str, width: int) -> str:
 
 def stats_table(paths: list[Path]) -> tuple[str, bool]:
     """The stats of every file as a text table, and whether every file could be read."""
-    reports, failures = read_sources(paths, root=None)
+    reports, failures = read_sources(paths, PipelineSettings(root=None, overrides=Overrides()))
     rows = [report_stats(report) for report in sorted(reports, key=lambda r: r.source.path)]
     header = (
         f"{pad('source', 40)} {pad('tables', 6)} {'cells':>6} {'numbers':>7} {'blank':>6} {'uncertain':>9}  "

@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from build_scripts.build import discover_sources, read_sources
+from build_scripts.build import discover_sources
 from build_scripts.model import CellStatus
+from build_scripts.pipeline import PipelineSettings, read_sources
 from build_scripts.reading.digit_runs import grouped_sum_rules, read_runs, row_sum_rule, unruled
-from build_scripts.reading.overrides import apply_override_if_any, data_to_overrides
+from build_scripts.reading.overrides import Overrides, apply_override_if_any, data_to_overrides
 from build_scripts.reading.parsing import Line, find_title, lines_to_sections, text_to_lines
 from build_scripts.reading.readers import ReportError, read_report
 from build_scripts.reading.readers.grid import SpanCell, expand_spans
@@ -257,7 +258,7 @@ def test_a_docx_zip_bomb_fails_alone_without_unpacking(tmp_path: Path) -> None:
     bomb = docx_with(b"<w:document>" + b" " * (300 * 1024 * 1024) + b"</w:document>", tmp_path / "bomb.docx")
     assert bomb.stat().st_size < 2 * 1024 * 1024
     started = time.monotonic()
-    reports, failures = read_sources([bomb, SAMPLE], None)
+    reports, failures = read_sources([bomb, SAMPLE], PipelineSettings(None, Overrides()))
     assert time.monotonic() - started < 30
     assert len(reports) == 1 and "zip bomb" in (failures[0].reason or "")
 

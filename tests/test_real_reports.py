@@ -251,3 +251,25 @@ def test_the_report_page_links_where_it_was_published() -> None:
     url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/t20250310_97791.htm"
     assert f'原文链接：<a href="{url}" rel="nofollow noopener">{url}</a>' in markdown
     assert page.original_path.endswith("/2024.html.txt")  # published as text, never as a page
+
+
+def test_a_second_copy_is_rendered_without_reading_its_source_again(tmp_path: Path, monkeypatch) -> None:
+    """Duplicates are decided between reading and rendering (pipeline.py): each source is read once,
+    and the second copy's JSON carries the duplicate finding."""
+    import build_scripts.pipeline as pipeline
+    from build_scripts.convert import convert
+
+    calls: list[str] = []
+    real_read = pipeline.read_report
+
+    def counting(path: Path, display: str):
+        calls.append(display)
+        return real_read(path, display)
+
+    monkeypatch.setattr(pipeline, "read_report", counting)
+    sources = [REAL / "pingtan-2024.html", REPO / "tests/fixtures/word/pingtan-2024.docx"]
+    outcomes = convert(sources, tmp_path)
+    assert sorted(calls) == ["pingtan-2024.docx", "pingtan-2024.html"]
+    second = next(o for o in outcomes if o.page and "-" in o.page.rsplit("/", 1)[-1])
+    data = json.loads((tmp_path / second.page).with_suffix(".json").read_text(encoding="utf-8"))
+    assert "duplicate-report" in [finding["code"] for finding in data["findings"]]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.build import read_sources
+from build_scripts.pipeline import PipelineSettings, read_sources
+from build_scripts.reading.overrides import Overrides
 from build_scripts.reading.readers import ReportError, read_report
 
 from .conftest import REPORTS
@@ -121,7 +122,7 @@ def test_unreadable_sources_fail_with_a_reason(name: str, content: bytes, reason
     path.write_bytes(content)
     with pytest.raises(ReportError, match=reason):
         read_report(path, name)
-    reports, failures = read_sources([path], tmp_path)
+    reports, failures = read_sources([path], PipelineSettings(tmp_path, Overrides()))
     assert reports == [] and failures[0].source == name and reason in (failures[0].reason or "")
 
 

@@ -1,0 +1,195 @@
+"""The one pipeline that `build`, `convert` and `stats` share: read every source, plan the archive,
+then render each report.
+
+1. **Read** (`read_source`, in workers that keep what they read): the reader for the file's
+   form, then the maintainer's overrides. Only the report's metadata and its cells travel back.
+2. **Plan** (`site.archive.build_archive`, in the parent): every page, and which copy of an
+   agency-year is the report's page and which are second copies, decided before anything is
+   rendered, so that no source is read twice.
+3. **Render** (`render_kept`, in the same workers): each report's page, its JSON (with what the
+   plan found, such as a duplicate), its original and its search record.
+
+`stats` stops after reading; `convert` renders pages and JSON only; `build` adds the browse pages,
+the downloads, MkDocs and Pagefind (build.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Report, SourceOutcome
+from .parallel import KeepingWorkers, map_in_processes
+from .reading.overrides import Overrides, apply_override_if_any, unmatched_problems
+from .reading.readers import ReportError, read_report
+from .site.archive import Archive, ReportPage
+from .site.datasets import StatsRow, report_stats
+from .site.pages.environment import template_environment
+from .site.pages.report import metadata_only, prepare_report, report_files
+from .site.search_index import record_name, render_record
+from .site.urls import page_url
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    """What every worker needs (inherited when it forks): where the sources are, the maintainer's
+    overrides, and whether the JSON is indented."""
+
+    root: Path | None
+    overrides: Overrides
+    pretty_json: bool = False
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What reading sends to the parent: a report's metadata and its cells, compact."""
+
+    report: Report
+    stats: StatsRow
+
+
+@dataclass
+class ReadResult:
+    """Every source read: the reports' summaries (in source order), the failures, and the entries of
+    the overrides file that could not be used."""
+
+    summaries: list[ReportSummary]
+    failures: list[SourceOutcome]
+    override_problems: list[str]
+
+    @property
+    def reports(self) -> list[Report]:
+        return [summary.report for summary in self.summaries]
+
+    @property
+    def stats(self) -> dict[str, StatsRow]:
+        return {summary.report.source.path: summary.stats for summary in self.summaries}
+
+
+def write_text(path: Path, text: str) -> None:
+    """Text as UTF-8 with \\n line ends on every platform (the site is byte-identical)."""
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    """Every {relative path: text} below root, folders made once."""
+    made: set[Path] = set()
+    for relative, text in files.items():
+        target = root / relative
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        write_text(target, text)
+
+
+def read_one_source(root: Path | None, path: Path) -> Report | SourceOutcome:
+    """The report of one source, or its failed outcome with the reason."""
+    display = path.relative_to(root).as_posix() if root else path.name
+    try:
+        return read_report(path, display)
+    except ReportError as error:
+        return SourceOutcome(display, "failed", None, str(error), [])
+    except Exception as error:  # a reader bug must not take the other sources down with it
+        log.exception("unexpected error while reading %s", display)
+        return SourceOutcome(display, "failed", None, f"internal error: {error!r}", [])
+
+
+def read_source(settings: PipelineSettings, path: Path) -> Report | SourceOutcome:
+    """Step 1 for one source: read it and apply the maintainer's overrides."""
+    result = read_one_source(settings.root, path)
+    if isinstance(result, Report):
+        apply_override_if_any(result, settings.overrides)
+    return result
+
+
+def read_to_keep(settings: PipelineSettings, path: Path) -> tuple[ReportSummary | SourceOutcome, Report | None]:
+    """Step 1 in a worker: the summary goes to the parent, the whole report stays for step 3."""
+    result = read_source(settings, path)
+    if isinstance(result, SourceOutcome):
+        return result, None
+    return ReportSummary(metadata_only(result), report_stats(result)), result
+
+
+def read_sources(
+    paths: list[Path], settings: PipelineSettings, jobs: int = 1
+) -> tuple[list[Report], list[SourceOutcome]]:
+    """Step 1 alone (for `stats`): every report read whole, and a failed outcome for each source
+    that cannot be."""
+    results = map_in_processes(read_source, paths, jobs, shared=settings)
+    return [r for r in results if isinstance(r, Report)], [r for r in results if isinstance(r, SourceOutcome)]
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    """What step 3 needs, sent to every worker: the planned archive and where to write."""
+
+    archive: Archive
+    out_dir: Path
+    pretty_json: bool = False
+    source_dir: Path | None = None  # copy each original beside its page (the site), or not (convert)
+    records_dir: Path | None = None  # write each report's search record, when the site is indexed
+
+
+def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
+    """Step 3 for one report: its page and JSON with what the plan found, its original, its record."""
+    page = plan.archive.pages[page_index]
+    report.findings = list(page.report.findings)  # including what planning added (a duplicate)
+    env = template_environment()
+    prepared = prepare_report(env, report, plan.pretty_json, posixpath.basename(page.data_path))
+    files = report_files(env, page, prepared, plan.archive.agencies[page.agency_id])
+    write_files(plan.out_dir, files)
+    if plan.source_dir is not None:
+        shutil.copyfile(plan.source_dir / page.report.source.path, plan.out_dir / page.original_path)
+    if plan.records_dir is not None:
+        record = render_record(env, page.report, page_url(page.path), prepared.search_blocks)
+        write_text(plan.records_dir / record_name(page_index), record)
+
+
+def render_kept(plan: RenderPlan, kept: dict[int, Report | None]) -> None:
+    """Step 3 in a worker: render the reports this worker read."""
+    index_of = page_indexes(plan.archive.pages)
+    for report in kept.values():
+        if report is not None:
+            render_report(plan, index_of[report.source.path], report)
+
+
+def page_indexes(pages: list[ReportPage]) -> dict[str, int]:
+    return {page.report.source.path: index for index, page in enumerate(pages)}
+
+
+class Pipeline:
+    """Steps 1 and 3 in the same workers (step 2 runs in between, in the parent), so that what a
+    worker read never travels: use as `with Pipeline(…) as pipeline: pipeline.read(); …; pipeline.render(plan)`."""
+
+    def __init__(self, paths: list[Path], settings: PipelineSettings, jobs: int = 1) -> None:
+        self.paths = paths
+        self.settings = settings
+        self.workers = KeepingWorkers(jobs, read_to_keep, settings)
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.workers.close()
+
+    def read(self) -> ReadResult:
+        results = self.workers.run_first(self.paths)
+        summaries = [result for result in results if isinstance(result, ReportSummary)]
+        failures = [result for result in results if isinstance(result, SourceOutcome)]
+        sources = {summary.report.source.path for summary in summaries}
+        return ReadResult(summaries, failures, unmatched_problems(self.settings.overrides, sources))
+
+    def render(self, plan: RenderPlan) -> None:
+        self.workers.run_second(render_kept, plan)
+
+
+def published_outcomes(archive: Archive) -> list[SourceOutcome]:
+    return [
+        SourceOutcome(page.report.source.path, "published", page.path, None, list(page.report.findings))
+        for page in archive.pages
+    ]
