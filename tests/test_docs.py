@@ -2,30 +2,47 @@
 
 from __future__ import annotations
 
-import os
+import argparse
+import contextlib
+import io
 import re
-import subprocess
-import sys
+
+import pytest
+
+from build_scripts.cli import main, parser
 
 from .conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
-def help_text(*args: str) -> str:
-    env = {**os.environ, "COLUMNS": "100"}
-    command = [sys.executable, "-m", "build_scripts", *args, "--help"]
-    return subprocess.run(command, check=True, capture_output=True, text=True, env=env, cwd=REPO).stdout
+def subcommands() -> list[str]:
+    """The subcommands as the parser itself defines them."""
+    actions = [a for a in parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return sorted(actions[0].choices)
 
 
-def test_readme_shows_the_current_help() -> None:
-    assert help_text().strip() in README, "paste `COLUMNS=100 python -m build_scripts --help` into README.md"
+def help_text(*args: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """`python -m build_scripts … --help`, run in this process through the CLI's own main()."""
+    monkeypatch.setenv("COLUMNS", "100")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as stopped:
+        main([*args, "--help"])
+    assert stopped.value.code == 0
+    return out.getvalue()
 
 
-def test_every_subcommand_has_examples_in_the_help() -> None:
-    top = help_text()
-    for command in ("build", "convert", "serve"):
-        assert f"python -m build_scripts {command}" in top.split("examples:")[1]
+def test_readme_shows_the_current_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert help_text(monkeypatch=monkeypatch).strip() in README, (
+        "paste `COLUMNS=100 python -m build_scripts --help` into README.md"
+    )
+
+
+@pytest.mark.parametrize("command", subcommands())
+def test_every_subcommand_has_help_and_an_example(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    top = help_text(monkeypatch=monkeypatch)
+    assert f"python -m build_scripts {command}" in top.split("examples:")[1]
+    assert help_text(command, monkeypatch=monkeypatch).strip()
 
 
 def test_every_make_target_in_the_readme_exists() -> None:
