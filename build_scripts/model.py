@@ -221,6 +221,15 @@ class Report:
     overridden: list[str] = field(default_factory=list)  # fields the maintainer's overrides set
     provenance: Provenance = field(default_factory=Provenance)
 
+    def add_findings(self, findings: list[Finding]) -> None:
+        """Every stage adds what it found through here (reading, the sidecar, the overrides, the
+        plan of the archive), in the order the stages run; nothing else appends to `findings`."""
+        self.findings = [*self.findings, *findings]
+
+    def replace_findings(self, codes: tuple[str, ...], findings: list[Finding]) -> None:
+        """Findings of the given codes superseded by a later stage (a region set by the maintainer)."""
+        self.findings = [finding for finding in self.findings if finding.code not in codes] + findings
+
     @property
     def tables(self) -> list[Table]:
         return [block.table for section in self.sections for block in section.blocks if block.table]

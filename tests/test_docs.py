@@ -79,3 +79,17 @@ def test_the_code_layout_lists_every_module() -> None:
 def test_every_path_the_readme_names_exists() -> None:
     named = set(re.findall(r"`((?:build_scripts|tests|templates)/[\w/.-]*\w)`", README))
     assert named and [path for path in sorted(named) if not (REPO / path).exists()] == []
+
+
+def test_findings_are_added_in_one_place() -> None:
+    """Stages add findings through Report.add_findings / replace_findings (model.py); only the
+    pipeline hands a report the findings its plan recorded."""
+    writes = re.compile(r"\.findings\s*(?:=|\+=)|\.findings\.(?:append|extend|insert)")
+    found = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in sorted((REPO / "build_scripts").rglob("*.py"))
+        if path.name not in {"model.py", "pipeline.py"}
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if writes.search(line)
+    ]
+    assert found == []

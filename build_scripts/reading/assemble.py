@@ -89,5 +89,5 @@ def report_from_lines(lines: list[Line], source: SourceFile) -> Report | None:
         contact=contact_of(preamble, last_blocks),
         kind=derive_kind(title.agency, region),
     )
-    report.findings = region_findings + validate_report(report) + table_findings + check_statistics(statistics)
+    report.add_findings(region_findings + validate_report(report) + table_findings + check_statistics(statistics))
     return report

@@ -188,15 +188,15 @@ def apply_override(report: Report, override: MetadataOverride) -> None:
         report.region = division_to_region(load_divisions().by_code[override.region], load_divisions())
     elif override.agency is not None:
         report.region, region_findings = resolve_region(report.agency, report_context(report))
-        report.findings = [f for f in report.findings if f.code not in REGION_FINDINGS] + region_findings
+        report.replace_findings(REGION_FINDINGS, region_findings)
     if override.region is not None:
         old["region"] = old["region"].code if old["region"] and old["region"].resolved else "未确定"
-        report.findings = [f for f in report.findings if f.code not in REGION_FINDINGS]
+        report.replace_findings(REGION_FINDINGS, [])
     report.kind = override.kind or derive_kind(report.agency, report.region)
     for name, previous in old.items():
         value = getattr(override, name)
         message = f"{name} set by overrides.yaml to {shown(value)} (parsed: {shown(previous)})"
-        report.findings.append(Finding("override", Severity.INFO, message))
+        report.add_findings([Finding("override", Severity.INFO, message)])
     report.overridden = override.set_fields()
 
 

@@ -118,4 +118,4 @@ def apply_sidecar(report: Report, source: Path) -> None:
     """Add the sidecar's provenance to a report just read; its problems become findings."""
     values, problems = read_sidecar(source)
     report.provenance = with_fields(report.provenance, values, "sidecar")
-    report.findings += [Finding("provenance-invalid", Severity.WARNING, problem) for problem in problems]
+    report.add_findings([Finding("provenance-invalid", Severity.WARNING, problem) for problem in problems])

@@ -184,7 +184,7 @@ def plan_pages(reports: list[Report], links: dict[str, str] | None = None) -> li
         if path in seen:
             path = report_page_path(code, slug, report.year, copy_of=report.source.sha256)
             message = f"another source already gives {report.agency} {report.year}; published as a second copy"
-            report.findings.append(Finding("duplicate-report", Severity.WARNING, message))
+            report.add_findings([Finding("duplicate-report", Severity.WARNING, message)])
         seen.add(path)
         pages.append(ReportPage(report=report, path=path, agency_id=agency_id))
     return pages
