@@ -59,3 +59,13 @@ def test_every_layout_the_parser_produces_is_named() -> None:
 def test_an_unresolved_region_is_named_where_it_is_shown() -> None:
     assert region_label(Region()) == "未确定" and UNRESOLVED_NAME == "地区未确定"
     assert region_label(Region("福建省", "福州市", "平潭县", "350128", True)) == "福建省 福州市 平潭县"
+
+
+def test_region_levels_and_report_labels_have_fallbacks() -> None:
+    from build_scripts.model import Contact
+    from build_scripts.site.labels import CONTACT_LABELS, TABLE_CAPTIONS, children_heading
+
+    assert children_heading("province") == "下辖市" and children_heading("city") == "下辖县（市、区）"
+    assert children_heading("county") == children_heading("a-new-level") == "下级地区"
+    assert set(CONTACT_LABELS) == {field for field in Contact.__dataclass_fields__}
+    assert set(TABLE_CAPTIONS) == {"二", "三", "四"}

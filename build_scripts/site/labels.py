@@ -52,6 +52,31 @@ def facet_province(region: Region) -> str:
     return region.province if region.resolved and region.province else REGION_UNRESOLVED_FACET
 
 
+def children_heading(level: str) -> str:
+    """The heading over a region's sub-regions on its page; any other level: 下级地区."""
+    return LEVEL_CHILDREN_HEADING.get(level) or "下级地区"
+
+
+LEVEL_CHILDREN_HEADING = {"province": "下辖市", "city": "下辖县（市、区）"}
+
+# ---- the report page --------------------------------------------------------------------------
+
+TABLE_CAPTIONS = {
+    "二": "表二 主动公开政府信息情况（按原文排列）",
+    "三": "表三 收到和处理政府信息公开申请情况（按原文排列）",
+    "四": "表四 政府信息公开行政复议、行政诉讼情况（按原文排列）",
+}
+
+CONTACT_LABELS = {
+    "office": "联系部门",
+    "address": "地址",
+    "postcode": "邮编",
+    "phone": "电话",
+    "email": "电子邮箱",
+    "website": "网址",
+}
+
+
 # ---- source files and table layouts ------------------------------------------------------------
 
 MEDIA_LABELS = {

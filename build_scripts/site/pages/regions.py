@@ -15,12 +15,11 @@ from ..comparisons import (
 from ..datasets import (
     StatsRow,
 )
+from ..labels import children_heading
 from ..serialize import front_matter
 from ..urls import REGIONS_INDEX, relative_link
 from .agencies import agency_item
 from .pieces import NO_RANKING, link_item, ranking, summary_table
-
-LEVEL_CHILDREN_HEADING = {"province": "下辖市", "city": "下辖县（市、区）", "county": "", "unresolved": ""}
 
 
 def region_comparisons(path: str, name: str, pages: list[ReportPage], stats: dict[str, StatsRow]) -> dict[str, Any]:
@@ -54,7 +53,7 @@ def render_region_page(
         crumbs=crumbs,
         heading=entry.name,
         summary=f"共 {entry.report_count} 份报告。",
-        children_heading=LEVEL_CHILDREN_HEADING[entry.level] or "下级地区",
+        children_heading=children_heading(entry.level),
         children=[link_item(path, c.name, c.path, count=c.report_count) for c in children],
         agencies=[agency_item(path, agency) for agency in agencies],
         **region_comparisons(path, entry.name, subtree, stats),

@@ -18,28 +18,12 @@ from ..datasets import (
     StatsRow,
     report_stats,
 )
-from ..labels import format_label, layout_labels, region_label
+from ..labels import CONTACT_LABELS, TABLE_CAPTIONS, format_label, layout_labels, region_label
 from ..search_index import pack_blocks, report_text_blocks
 from ..serialize import front_matter, report_front_matter, report_json, statistics_yaml
 from ..table_views import table_view
 from ..urls import kind_page_path, relative_link, year_group_path, year_page_path
 from .pieces import link_item, region_crumbs, source_summary
-
-TABLE_CAPTIONS = {
-    "二": "表二 主动公开政府信息情况（按原文排列）",
-    "三": "表三 收到和处理政府信息公开申请情况（按原文排列）",
-    "四": "表四 政府信息公开行政复议、行政诉讼情况（按原文排列）",
-}
-
-
-CONTACT_LABELS = {
-    "office": "联系部门",
-    "address": "地址",
-    "postcode": "邮编",
-    "phone": "电话",
-    "email": "电子邮箱",
-    "website": "网址",
-}
 
 
 def contact_parts(contact: Contact | None) -> list[dict[str, str]]:
