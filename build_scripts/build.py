@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -259,19 +260,10 @@ def build_report_text(result: BuildResult) -> str:
     return "\n".join(lines)
 
 
-def build(options: BuildOptions) -> BuildResult:
-    """Read all sources, write content/, build site/, index it, and write the build report."""
-    clock = start = time.perf_counter()
-    timings: dict[str, float] = {}
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        timings[stage] = time.perf_counter() - clock
-        clock = time.perf_counter()
-
-    sources = discover_sources(options.source_dir)
-    # The search records are read by Pagefind and then removed: they are not part of the site.
-    records_dir = Path(tempfile.mkdtemp(prefix="archive-search-records-")) if options.index else None
+def build_in(
+    options: BuildOptions, sources: list[Path], records_dir: Path | None, lap: Callable[[str], None]
+) -> BuildResult:
+    """The build's stages, the search records written to `records_dir` (None: no search index)."""
     overrides = load_overrides(options.overrides_path)
     settings = PipelineSettings(options.source_dir, overrides)
     with cycle_collection_paused(), Pipeline(sources, settings, process_count(options, len(sources))) as pipeline:
@@ -288,12 +280,9 @@ def build(options: BuildOptions) -> BuildResult:
             RenderPlan(archive, options.content_dir, source_dir=options.source_dir, records_dir=records_dir)
         )
         lap("publish")
-    reports = read.reports
     result = BuildResult(outcomes=published_outcomes(archive) + read.failures, override_problems=read.override_problems)
-    result.timings = timings
-    result.timings["convert"] = time.perf_counter() - start
     clock = time.perf_counter()
-    result.site_warnings = run_mkdocs(options, build_epoch(reports), len(archive.pages) + len(browse_pages))
+    result.site_warnings = run_mkdocs(options, build_epoch(read.reports), len(archive.pages) + len(browse_pages))
     result.timings["mkdocs"] = time.perf_counter() - clock
     if records_dir is not None:
         clock = time.perf_counter()
@@ -301,8 +290,34 @@ def build(options: BuildOptions) -> BuildResult:
         result.index_error = run_pagefind(records_dir, options.site_dir, len(archive.pages), shard_size)
         if result.index_error is None:
             write_facets(options.site_dir, [report_facets(page.report) for page in archive.pages], shard_size)
-        shutil.rmtree(records_dir)
         result.timings["pagefind"] = time.perf_counter() - clock
+    return result
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Read all sources, write content/, build site/, index it, and write the build report."""
+    clock = start = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        timings[stage] = time.perf_counter() - clock
+        clock = time.perf_counter()
+
+    sources = discover_sources(options.source_dir)
+    # The search records are read by Pagefind and then removed: they are not part of the site.
+    records_dir = Path(tempfile.mkdtemp(prefix="archive-search-records-")) if options.index else None
+    try:
+        result = build_in(options, sources, records_dir, lap)
+    finally:  # removed on every way out: an error, Ctrl-C, or the end
+        if records_dir is not None:
+            shutil.rmtree(records_dir, ignore_errors=True)
+    result.timings = {
+        **timings,
+        **result.timings,
+        "convert": timings["publish"] + timings["browse"] + timings["prepare"],
+    }
+    result.timings["total"] = time.perf_counter() - start
     prune_unused_assets(options.site_dir)
     write_build_report(result, options.site_dir)
     return result

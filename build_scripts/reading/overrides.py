@@ -26,7 +26,8 @@ from .provenance import checked_day, checked_index_number, checked_url, load_pla
 from .regions import division_to_region, load_divisions, resolve_region
 
 OVERRIDES_NAME = "overrides.yaml"
-AGENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# As archive.py makes them: the division code (or "unresolved"), then the agency name's pinyin.
+AGENCY_ID = re.compile(r"^(?:\d{6}|unresolved)-[a-z0-9]+(?:-[a-z0-9]+)*$")
 REGION_FINDINGS = ("region-unknown", "region-ambiguous")
 
 
@@ -157,9 +158,11 @@ def load_overrides(path: Path) -> Overrides:
     """The overrides file, or no overrides when it does not exist; problems are collected, not raised."""
     if not path.exists():
         return Overrides()
+    if not path.is_file():
+        return Overrides(problems=[f"overrides file {path.name} is not a file; not read"])
     try:
         data = load_plain_yaml(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as error:  # ValueError: a date such as 2021-02-30
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, OSError) as error:  # ValueError: 2021-02-30
         return Overrides(problems=[f"overrides file {path.name} cannot be read: {error}"])
     return data_to_overrides(data)
 

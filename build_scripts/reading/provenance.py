@@ -54,7 +54,14 @@ CHECKERS = {
 
 class PlainLoader(yaml.SafeLoader):
     """The safe loader without timestamps: a date stays the text it was written as, so that one
-    impossible date (2024-02-30) is one invalid field, not an unreadable file."""
+    impossible date (2024-02-30) is one invalid field, not an unreadable file. Aliases (`*name`)
+    are refused: a few hundred bytes of them expand to gigabytes ("billion laughs")."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed here", mark)
+        return super().compose_node(parent, index)
 
 
 PlainLoader.yaml_implicit_resolvers = {

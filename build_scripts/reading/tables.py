@@ -10,6 +10,7 @@ ever made up.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 
@@ -30,6 +31,9 @@ from ..forms import (
 from ..model import Cell, CellStatus, Finding, Severity, StatTable, Table
 from .digit_runs import Group, grouped_sum_rules, is_run, read_runs, row_sum_rule, unruled
 
+# What the downloads hold exactly (SQLite INTEGER, JSON numbers read as 64-bit): a printed number
+# beyond it is kept as printed and marked uncertain, never an overflow or `Infinity`.
+MAX_MAGNITUDE = 2**63 - 1
 FULLWIDTH = str.maketrans("０１２３４５６７８９．，＋－", "0123456789.,+-")
 NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # Marks that stand for "nothing printed here": kept as printed, read as blank, never as 0.
@@ -44,6 +48,7 @@ class Reading:
     printed: str
     value: int | float | None
     status: CellStatus
+    note: str | None = None  # why a number is uncertain (too large to hold); None for text
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,10 @@ def read_number(printed: str) -> Reading:
         return Reading(printed, None, CellStatus.UNCERTAIN)
     plain = text.replace(",", "").lstrip("+")
     value: int | float = float(plain) if "." in plain else int(plain)
+    if (isinstance(value, float) and not math.isfinite(value)) or abs(value) > MAX_MAGNITUDE:
+        return Reading(
+            printed, None, CellStatus.UNCERTAIN, f"数值“{printed}”超出可存储的范围（绝对值至多 2⁶³−1），不作读取"
+        )
     return Reading(printed, value, CellStatus.NUMBER)
 
 
@@ -87,7 +96,9 @@ NUMBER_WITH_UNIT = re.compile(r"^[+-]?\d[\d,.]*\s*(?:万元|元|件|个|条|项|
 
 
 def is_label_cell(cell: str) -> bool:
-    return bool(cell) and read_number(cell).status == CellStatus.UNCERTAIN and not NUMBER_WITH_UNIT.match(cell.strip())
+    reading = read_number(cell) if cell else None
+    is_text = reading is not None and reading.status == CellStatus.UNCERTAIN and reading.note is None
+    return is_text and not NUMBER_WITH_UNIT.match(cell.strip())
 
 
 def split_row(cells: list[str], line: int) -> RowParts:
@@ -178,7 +189,7 @@ def placed_cells(keys: list[tuple[str, str]], placement: Placement, line: int) -
         if note:
             status = CellStatus.UNCERTAIN
         elif status == CellStatus.UNCERTAIN:
-            note = f"不是数字：“{reading.printed}”"
+            note = reading.note or f"不是数字：“{reading.printed}”"
         else:
             note = placement.note
         cells.append(Cell(row, column, reading.printed, value, status, note, line))

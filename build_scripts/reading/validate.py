@@ -32,6 +32,24 @@ def unknown_format(report: Report) -> list[Finding]:
     return [Finding("format-unknown", Severity.WARNING, message)]
 
 
+# The 政府信息公开条例 took effect on 1 May 2008; the first annual reports are for 2008.
+FIRST_REPORT_YEAR = 2008
+
+
+def implausible_dates(report: Report) -> list[Finding]:
+    """A report year before the regulation, or after the year the report was published in (a
+    report for year Y is published in Y+1): a misread title or date, never corrected silently."""
+    findings = []
+    if report.year is not None and report.year < FIRST_REPORT_YEAR:
+        message = f"report year {report.year} is before {FIRST_REPORT_YEAR}, the first year of these reports"
+        findings.append(Finding("year-implausible", Severity.WARNING, message))
+    published = int(report.publication_date[:4]) if report.publication_date else None
+    if report.year is not None and published is not None and report.year > published:
+        message = f"report year {report.year} is after its publication date {report.publication_date}"
+        findings.append(Finding("year-after-publication", Severity.WARNING, message))
+    return findings
+
+
 def validate_report(report: Report) -> list[Finding]:
     """Every finding about a report's structure, in a stable order."""
-    return missing_sections(report) + missing_tables(report) + unknown_format(report)
+    return missing_sections(report) + missing_tables(report) + unknown_format(report) + implausible_dates(report)

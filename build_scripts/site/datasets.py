@@ -194,6 +194,17 @@ def text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+# Text that a spreadsheet would take for a formula (=cmd, +1, -1, @SUM …, a leading tab or return).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: object) -> str:
+    """A metadata value for the CSV downloads: text that starts like a formula gets a leading `'`,
+    as spreadsheet users expect, so that Excel shows it instead of running it (numbers stay numbers)."""
+    shown = text(value)
+    return "'" + shown if isinstance(value, str) and shown.startswith(FORMULA_START) else shown
+
+
 def csv_text(rows: Iterable[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -207,7 +218,7 @@ def wide_rows(pages: list[ReportPage], stats: dict[str, StatsRow]) -> Iterator[l
     for page in pages:
         row = stats[page.report.source.path]
         metadata = report_metadata(page, row)
-        yield [text(metadata[name]) for name, _, _ in REPORT_FIELDS] + [text(value) for value in row.values]
+        yield [spreadsheet_text(metadata[name]) for name, _, _ in REPORT_FIELDS] + [text(value) for value in row.values]
 
 
 CELL_NAMES = tuple(key.name for key in CELL_KEYS)

@@ -1,0 +1,98 @@
+"""Hostile and careless inputs (issue 14, first part): numbers too large to hold, formula-like text
+in the CSV, overrides that try to crash or exhaust the build, implausible years; each must end as
+a finding or a reported problem, never a crash. The bombs are built at run time."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from build_scripts.model import CellStatus
+from build_scripts.reading.overrides import load_overrides
+from build_scripts.reading.readers import read_report
+
+from .conftest import REPORTS, build_into
+
+SAMPLE = REPORTS / "003_184eb3a1fc423fbd.txt"
+
+
+def sample_with(tmp_path: Path, old: str, new: str, name: str = "report.txt") -> Path:
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def with_total(row: str, printed: str) -> str:
+    """A tab row of table 三 (label, blank merged column, seven values, trailing tab) with its 总计 replaced."""
+    cells = row.split("\t")
+    cells[-2] = printed
+    return "\t".join(cells)
+
+
+def test_numbers_beyond_64_bits_are_uncertain_with_a_finding(tmp_path: Path) -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if "本年新收" in line)
+    path = sample_with(tmp_path, row, with_total(row, "9" * 400))
+    report = read_report(path, "report.txt")
+    cell = report.statistic("三").cell("received", "total")
+    assert cell.status == CellStatus.UNCERTAIN and cell.value is None and "超出可存储的范围" in (cell.note or "")
+    assert any(f.code == "cell-uncertain" and "超出" in f.message for f in report.findings)
+    data = json.loads((tmp_path / "x").with_suffix(".json").read_text() if False else "{}")
+    assert data == {}
+
+
+def test_a_build_with_huge_numbers_and_formula_titles_gives_valid_downloads(tmp_path: Path) -> None:
+    source = tmp_path / "reports"
+    source.mkdir()
+    text = SAMPLE.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if "本年新收" in line)
+    sample_with(source, row, with_total(row, "99999999999999999999"))
+    title = next(line for line in text.splitlines() if "年度报告" in line)
+    (source / "formula.txt").write_text(
+        text.replace(title, "=cmd|卫辉市科技和工业信息化局 2023 年政府信息公开工作年度报告", 1)
+    )
+    options, result = build_into(tmp_path / "out", source=source, index=False)
+    assert len(result.outcomes) == 2 and not result.failed
+    data = options.content_dir / "data"
+    wide = (data / "archive-reports.csv").read_text(encoding="utf-8-sig")
+    titles = [row["title"] for row in csv.DictReader(io.StringIO(wide))]
+    assert all(not t.startswith(("=", "+", "-", "@")) for t in titles) and any(t.startswith("'=cmd") for t in titles)
+    import gzip
+
+    document = gzip.decompress((data / "archive.json.gz").read_bytes()).decode("utf-8")
+    assert "Infinity" not in document and json.loads(document)
+    for page in (options.content_dir / "reports").rglob("*.json"):
+        json.loads(
+            page.read_text(encoding="utf-8"), parse_constant=lambda name: (_ for _ in ()).throw(ValueError(name))
+        )
+
+
+def test_overrides_that_would_crash_or_exhaust_the_build_are_problems(tmp_path: Path) -> None:
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(8)
+    )
+    cases = {
+        "laughs.yaml": laughs,
+        "date.yaml": "sources:\n  report.txt:\n    publication_date: 2021-02-30\n",
+        "agency.yaml": "sources:\n  report.txt:\n    agency_id: abc\n",
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        overrides = load_overrides(path)
+        assert overrides.problems, name
+        entry = overrides.sources.get("report.txt")
+        assert entry is None or entry.set_fields() == [], name
+    folder = tmp_path / "overrides.yaml"
+    folder.mkdir()
+    assert "not a file" in load_overrides(folder).problems[0]
+
+
+def test_implausible_years_get_a_finding(tmp_path: Path) -> None:
+    path = sample_with(tmp_path, "2023 年政府信息公开", "1900 年政府信息公开")
+    assert "year-implausible" in [f.code for f in read_report(path, "x.txt").findings]
