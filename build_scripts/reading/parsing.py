@@ -376,6 +376,20 @@ def starts_table(line: Line, table_number: str | None, section_has_tabs: bool) -
     return bool(table_number) and not section_has_tabs and is_spaced_table_line(line)
 
 
+def paragraph_tail(paragraph: list[str]) -> str:
+    """The end of a paragraph, as long as `continues_paragraph` looks at (its last character, and
+    whether it is long enough): joining the whole paragraph at every line made long hard-wrapped
+    prose cost the square of its length."""
+    tail: list[str] = []
+    length = 0
+    for text in reversed(paragraph):
+        tail.append(text)
+        length += len(text)
+        if length >= MIN_LENGTH_TO_CONTINUE:
+            break
+    return "".join(reversed(tail))
+
+
 def lines_to_blocks(lines: list[Line], table_number: str | None) -> list[Block]:
     """Paragraphs, sub-headings and tables of one section, in order.
 
@@ -420,7 +434,7 @@ def lines_to_blocks(lines: list[Line], table_number: str | None) -> list[Block]:
             blocks.append(
                 Block(kind="heading", text=join_broken_words(collapse_spaces(line.stripped)), line=line.number)
             )
-        elif paragraph and continues_paragraph("".join(paragraph), line):
+        elif paragraph and continues_paragraph(paragraph_tail(paragraph), line):
             paragraph.append(line.stripped)
         else:
             flush()

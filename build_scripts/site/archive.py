@@ -182,9 +182,12 @@ def plan_pages(reports: list[Report], links: dict[str, str] | None = None) -> li
         code, slug = agency_id.split("-", 1)
         path = report_page_path(code, slug, report.year)
         if path in seen:
-            path = report_page_path(code, slug, report.year, copy_of=report.source.sha256)
             message = f"another source already gives {report.agency} {report.year}; published as a second copy"
             report.add_findings([Finding("duplicate-report", Severity.WARNING, message)])
+        copy = 1
+        while path in seen:  # a second copy, or another byte-identical one: a page of its own
+            path = report_page_path(code, slug, report.year, copy_of=report.source.sha256, copy_number=copy)
+            copy += 1
         seen.add(path)
         pages.append(ReportPage(report=report, path=path, agency_id=agency_id))
     return pages

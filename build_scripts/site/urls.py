@@ -28,10 +28,15 @@ REPORTS_DIR = "reports"
 ORIGINAL_SUFFIXES_AS_IS = frozenset({".pdf", ".txt", ".doc", ".docx", ".wps"})
 
 
-def report_page_path(division_code: str, agency_slug: str, year: int | None, copy_of: str | None = None) -> str:
+def report_page_path(
+    division_code: str, agency_slug: str, year: int | None, copy_of: str | None = None, copy_number: int = 1
+) -> str:
     """reports/<division code>/<agency pinyin>/<year>.md; a second copy of an agency-year is named
-    by (the start of) its source's hash: …/<year>-<hash>.md."""
+    by (the start of) its source's hash, …/<year>-<hash>.md, and byte-identical copies are numbered
+    from the second of them on, …/<year>-<hash>-2.md."""
     name = f"{year}-{copy_of[:8]}" if copy_of else f"{year}"
+    if copy_number > 1:
+        name += f"-{copy_number}"
     return f"{REPORTS_DIR}/{division_code}/{agency_slug}/{name}.md"
 
 
