@@ -24,7 +24,7 @@ from .model import Finding, Report, Severity, SourceOutcome
 from .parallel import cycle_collection_paused
 from .pipeline import Pipeline, PipelineSettings, RenderPlan, published_outcomes, write_files
 from .reading.overrides import OVERRIDES_NAME, load_overrides
-from .reading.provenance import is_sidecar
+from .reading.provenance import is_sidecar, sidecar_source
 from .site.archive import build_archive
 from .site.datasets import dataset_files, write_binary_files
 from .site.mkdocs_hooks import SHARD_VARIABLE
@@ -75,11 +75,20 @@ class BuildResult:
         return [outcome for outcome in self.outcomes if outcome.status == "failed"]
 
     @property
+    def skipped(self) -> list[SourceOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == "skipped"]
+
+    @property
+    def published(self) -> list[SourceOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == "published"]
+
+    @property
     def problem_count(self) -> int:
         findings = sum(
             1 for outcome in self.outcomes for finding in outcome.findings if finding.severity in PROBLEM_SEVERITIES
         )
         extra = len(self.override_problems) + len(self.site_warnings) + (1 if self.index_error else 0)
+        extra += sum(1 for outcome in self.skipped if outcome.reason != HIDDEN_REASON)  # hidden files are normal
         return len(self.failed) + findings + extra
 
     def exit_code(self, strict: bool) -> int:
@@ -88,18 +97,67 @@ class BuildResult:
         return 1 if strict and self.problem_count else 0
 
 
-def discover_sources(source_dir: Path) -> list[Path]:
-    """Every file below the source folder, hidden files and the overrides file aside, in a stable order."""
+HIDDEN_REASON = "hidden (its name starts with a dot): left out"
+
+
+def skipped(source_dir: Path, path: Path, reason: str) -> SourceOutcome:
+    return SourceOutcome(path.relative_to(source_dir).as_posix(), "skipped", None, reason, [])
+
+
+def skip_reason(source_dir: Path, path: Path) -> str | None:
+    """Why an entry below the source folder is not a source to read, if it is not."""
+    if path.name.startswith("."):
+        return HIDDEN_REASON
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "a link that leads nowhere (broken, or a loop)"
+        if source_dir.resolve() not in target.parents:
+            return f"a link to {target}, outside the source folder"
+    if not path.is_file():
+        return "not a regular file (a pipe, socket or device)"
+    if not os.access(path, os.R_OK):
+        return "cannot be read (permission denied)"
+    return None
+
+
+def survey_sources(source_dir: Path) -> tuple[list[Path], list[SourceOutcome]]:
+    """Every file below the source folder to read, in a stable order, and every other entry with
+    the reason it is skipped: nothing below the folder goes unaccounted for. The overrides file and
+    sidecars beside their sources are the maintainer's, not sources."""
     if not source_dir.is_dir():
         raise BuildError(f"source folder {source_dir} does not exist")
-    return sorted(
-        path
-        for path in source_dir.rglob("*")
-        if path.is_file()
-        and path != source_dir / OVERRIDES_NAME
-        and not is_sidecar(path)
-        and not any(part.startswith(".") for part in path.relative_to(source_dir).parts)
-    )
+    sources: list[Path] = []
+    skips: list[SourceOutcome] = []
+
+    def unreadable(error: OSError) -> None:
+        skips.append(skipped(source_dir, Path(error.filename), f"folder cannot be read: {error.strerror}"))
+
+    for folder, folders, files in os.walk(source_dir, onerror=unreadable):
+        here = Path(folder)
+        for name in sorted(folders):
+            path = here / name
+            if name.startswith(".") or path.is_symlink():
+                folders.remove(name)  # not walked into: a hidden folder, or a link to one
+                skips.append(skipped(source_dir, path, skip_reason(source_dir, path) or HIDDEN_REASON))
+        for name in sorted(files):
+            path = here / name
+            if path == source_dir / OVERRIDES_NAME or (is_sidecar(path) and sidecar_source(path).exists()):
+                continue
+            reason = skip_reason(source_dir, path)
+            if reason is None and is_sidecar(path):
+                reason = "a sidecar (.meta.yaml) without the source file it describes"
+            if reason:
+                skips.append(skipped(source_dir, path, reason))
+            else:
+                sources.append(path)
+    return sorted(sources), sorted(skips, key=lambda outcome: outcome.source)
+
+
+def discover_sources(source_dir: Path) -> list[Path]:
+    """Every file below the source folder to read, in a stable order (survey_sources)."""
+    return survey_sources(source_dir)[0]
 
 
 def prepare_content_dir(content_dir: Path) -> None:
@@ -235,8 +293,9 @@ def build_report_data(result: BuildResult) -> dict[str, object]:
     return {
         "summary": {
             "sources": len(outcomes),
-            "published": len(outcomes) - len(result.failed),
+            "published": len(result.published),
             "failed": len(result.failed),
+            "skipped": len(result.skipped),
             "findings": {severity.value: severities.count(severity.value) for severity in Severity},
             "override_problems": len(result.override_problems),
             "site_warnings": len(result.site_warnings),
@@ -266,6 +325,8 @@ def build_report_text(result: BuildResult) -> str:
     for outcome in sorted(result.outcomes, key=lambda outcome: outcome.source):
         if outcome.status == "published":
             lines.append(f"  ok      {outcome.source} -> {outcome.page}")
+        elif outcome.status == "skipped":
+            lines.append(f"  skipped {outcome.source}: {outcome.reason}")
         else:
             lines.append(f"  FAILED  {outcome.source}: {outcome.reason}")
         lines.extend(format_findings(outcome.findings))
@@ -273,10 +334,10 @@ def build_report_text(result: BuildResult) -> str:
     lines.extend(f"  site warning: {message}" for message in result.site_warnings)
     if result.index_error:
         lines.append(f"  search index FAILED: {result.index_error}")
-    published = len(result.outcomes) - len(result.failed)
+    skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
     lines.append(
-        f"{len(result.outcomes)} sources: {published} published, {len(result.failed)} failed, "
-        f"problems: {result.problem_count}"
+        f"{len(result.outcomes) - len(result.skipped)} sources: {len(result.published)} published, "
+        f"{len(result.failed)} failed{skipped}, problems: {result.problem_count}"
     )
     return "\n".join(lines)
 
@@ -325,7 +386,7 @@ def build(options: BuildOptions) -> BuildResult:
         timings[stage] = time.perf_counter() - clock
         clock = time.perf_counter()
 
-    sources = discover_sources(options.source_dir)
+    sources, skips = survey_sources(options.source_dir)
     check_output_folders(options)
     # The search records are read by Pagefind and then removed: they are not part of the site.
     records_dir = Path(tempfile.mkdtemp(prefix="archive-search-records-")) if options.index else None
@@ -334,6 +395,7 @@ def build(options: BuildOptions) -> BuildResult:
     finally:  # removed on every way out: an error, Ctrl-C, or the end
         if records_dir is not None:
             shutil.rmtree(records_dir, ignore_errors=True)
+    result.outcomes += skips
     result.timings = {
         **timings,
         **result.timings,

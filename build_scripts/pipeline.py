@@ -90,6 +90,8 @@ def write_files(root: Path, files: dict[str, str]) -> None:
 def read_one_source(root: Path | None, path: Path) -> Report | SourceOutcome:
     """The report of one source, or its failed outcome with the reason."""
     display = path.relative_to(root).as_posix() if root else path.name
+    if not path.is_file():  # a pipe would block the reader forever; a folder or device is no report
+        return SourceOutcome(display, "failed", None, "not a regular file (a pipe, socket, device or folder)", [])
     try:
         return read_report(path, display)
     except ReportError as error:

@@ -131,3 +131,50 @@ def test_output_folders_that_would_destroy_sources_or_foreign_files_are_refused(
     assert not result.failed
     again_options, again = build_into(tmp_path / "out", source=source, index=False)  # our own site: rebuilt
     assert not again.failed and (again_options.site_dir / "build-report.json").exists()
+
+
+def test_every_entry_of_the_source_folder_is_accounted_for(tmp_path: Path) -> None:
+    import os
+
+    source = tmp_path / "reports"
+    source.mkdir()
+    (source / "report.txt").write_bytes(SAMPLE.read_bytes())
+    (source / ".DS_Store").write_bytes(b"\0")
+    (source / ".git").mkdir()
+    (source / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (source / "broken.pdf").symlink_to(tmp_path / "nowhere.pdf")
+    (source / "loop.txt").symlink_to(source / "loop.txt")
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_bytes(SAMPLE.read_bytes())
+    (source / "outside.txt").symlink_to(outside)
+    os.mkfifo(source / "pipe.txt")
+    (source / "gone.pdf.meta.yaml").write_text("url: https://www.example.gov.cn/a.pdf\n", encoding="utf-8")
+    options, result = build_into(tmp_path / "out", source=source, index=False)
+    reasons = {outcome.source: outcome.reason for outcome in result.skipped}
+    assert set(reasons) == {
+        ".DS_Store",
+        ".git",
+        "broken.pdf",
+        "loop.txt",
+        "outside.txt",
+        "pipe.txt",
+        "gone.pdf.meta.yaml",
+    }
+    assert "leads nowhere" in reasons["broken.pdf"] and "leads nowhere" in reasons["loop.txt"]
+    assert "outside the source folder" in reasons["outside.txt"] and "not a regular file" in reasons["pipe.txt"]
+    assert [outcome.source for outcome in result.published] == ["report.txt"]
+    report = json.loads((options.site_dir / "build-report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["skipped"] == 7 and report["summary"]["published"] == 1
+    assert result.problem_count >= 5  # the hidden entries are not problems; the others are
+
+
+def test_convert_of_a_pipe_fails_instead_of_waiting_forever(tmp_path: Path) -> None:
+    import os
+
+    from build_scripts.convert import convert
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    outcomes = convert([tmp_path / "pipe.txt"], tmp_path / "out")
+    assert [(o.status, o.reason) for o in outcomes] == [
+        ("failed", "not a regular file (a pipe, socket, device or folder)")
+    ]

@@ -82,6 +82,11 @@ def is_sidecar(path: Path) -> bool:
     return path.name.endswith(SIDECAR_SUFFIX)
 
 
+def sidecar_source(sidecar: Path) -> Path:
+    """The source file a sidecar describes (report.pdf for report.pdf.meta.yaml)."""
+    return sidecar.with_name(sidecar.name.removesuffix(SIDECAR_SUFFIX))
+
+
 def checked_fields(entry: Any, where: str) -> tuple[dict[str, str], list[str]]:
     """The valid provenance fields of a mapping, and a problem for each invalid one."""
     if not isinstance(entry, dict):
