@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from .guard import Limits
 from .model import Finding, Report, Severity, SourceOutcome
 from .parallel import cycle_collection_paused
 from .pipeline import Pipeline, PipelineSettings, RenderPlan, published_outcomes, write_files
@@ -55,6 +56,7 @@ class BuildOptions:
     index: bool = True
     jobs: int | None = None  # processes for conversion and MkDocs; None: one per core for a large archive
     search_shard_size: int = SHARD_SIZE  # reports per search index shard (search_index.py)
+    limits: Limits = field(default_factory=Limits)  # what one source may take to read (guard.py)
 
     @property
     def overrides_path(self) -> Path:
@@ -347,7 +349,7 @@ def build_in(
 ) -> BuildResult:
     """The build's stages, the search records written to `records_dir` (None: no search index)."""
     overrides = load_overrides(options.overrides_path)
-    settings = PipelineSettings(options.source_dir, overrides)
+    settings = PipelineSettings(options.source_dir, overrides, limits=options.limits)
     with cycle_collection_paused(), Pipeline(sources, settings, process_count(options, len(sources))) as pipeline:
         read = pipeline.read()
         lap("prepare")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .build import BuildError, BuildOptions, build, build_report_text
 from .convert import convert
+from .guard import Limits
 from .serve import make_server, normalize_base_path
 from .stats import stats_table
 
@@ -49,6 +50,12 @@ def parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument("--strict", action="store_true", help="exit 1 when any source failed or has findings")
     build_cmd.add_argument("--no-index", action="store_true", help="skip the Pagefind search index")
+    build_cmd.add_argument(
+        "--time-limit", type=float, default=Limits.seconds, metavar="SECONDS", help="per source; past it, it fails"
+    )
+    build_cmd.add_argument(
+        "--memory-limit", type=int, default=Limits.memory_mb, metavar="MB", help="per source; past it, it fails"
+    )
 
     convert_cmd = commands.add_parser("convert", help="convert source files to Markdown pages and JSON")
     convert_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -74,6 +81,7 @@ def run_build(args: argparse.Namespace) -> int:
         overrides_file=args.overrides,
         strict=args.strict,
         index=not args.no_index,
+        limits=Limits(seconds=args.time_limit, memory_mb=args.memory_limit),
     )
     result = build(options)
     log.info("build report (also in %s):\n%s", options.site_dir / "build-report.json", build_report_text(result))

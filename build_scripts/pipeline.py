@@ -18,9 +18,11 @@ from __future__ import annotations
 import logging
 import posixpath
 import shutil
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .guard import Limits, guarded_reader, stop_readers
 from .model import Report, SourceOutcome
 from .parallel import KeepingWorkers, map_in_processes
 from .reading.overrides import Overrides, apply_override_if_any, unmatched_problems
@@ -35,6 +37,12 @@ from .site.urls import page_url
 log = logging.getLogger(__name__)
 
 
+# Readers whose work is linear in a size they cap themselves (text and Markdown, MAX_TEXT_BYTES) run
+# in the worker: the reader child's round trip (the Report pickled back) would double their cost.
+# Every other reader (PDF, OCR, web pages, Word) runs in the reader child, under the limits.
+BOUNDED_READERS = frozenset({".txt", ".md", ".markdown"})
+
+
 @dataclass(frozen=True)
 class PipelineSettings:
     """What every worker needs (inherited when it forks): where the sources are, the maintainer's
@@ -43,6 +51,7 @@ class PipelineSettings:
     root: Path | None
     overrides: Overrides
     pretty_json: bool = False
+    limits: Limits | None = field(default_factory=Limits)  # per source, in a reader child (guard.py); None: in-process
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,20 @@ def write_files(root: Path, files: dict[str, str]) -> None:
         write_text(target, text)
 
 
+def out_of_memory(error: BaseException) -> bool:
+    """Whether an error is, or was caused by, running out of memory (libraries wrap it)."""
+    seen: list[BaseException] = []
+    todo: list[BaseException] = [error]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, MemoryError):
+            return True
+        seen.append(current)
+        linked = [current.__cause__, current.__context__, *(a for a in current.args if isinstance(a, BaseException))]
+        todo += [e for e in linked if e is not None and all(e is not s for s in seen)]
+    return False
+
+
 def read_one_source(root: Path | None, path: Path) -> Report | SourceOutcome:
     """The report of one source, or its failed outcome with the reason."""
     display = path.relative_to(root).as_posix() if root else path.name
@@ -96,17 +119,32 @@ def read_one_source(root: Path | None, path: Path) -> Report | SourceOutcome:
         return read_report(path, display)
     except ReportError as error:
         return SourceOutcome(display, "failed", None, str(error), [])
-    except Exception as error:  # a reader bug must not take the other sources down with it
+    except Exception as error:  # a reader bug, or a library out of memory, must fail this source alone
+        if out_of_memory(error):
+            reason = "ran out of memory: over the memory limit for one source"
+            return SourceOutcome(display, "failed", None, reason, [])
         log.exception("unexpected error while reading %s", display)
         return SourceOutcome(display, "failed", None, f"internal error: {error!r}", [])
 
 
 def read_source(settings: PipelineSettings, path: Path) -> Report | SourceOutcome:
-    """Step 1 for one source: read it and apply the maintainer's overrides."""
-    result = read_one_source(settings.root, path)
+    """Step 1 for one source: read it (in a reader child under the time and memory limits) and
+    apply the maintainer's overrides."""
+    if settings.limits is None or path.suffix.lower() in BOUNDED_READERS:
+        result = read_one_source(settings.root, path)
+    else:
+        result = guarded_reader(read_one_source, settings.root, settings.limits, stopped_outcome(settings))(path)
     if isinstance(result, Report):
         apply_override_if_any(result, settings.overrides)
     return result
+
+
+def stopped_outcome(settings: PipelineSettings) -> Callable[[Path, str], SourceOutcome]:
+    def outcome(path: Path, reason: str) -> SourceOutcome:
+        display = path.relative_to(settings.root).as_posix() if settings.root else path.name
+        return SourceOutcome(display, "failed", None, reason, [])
+
+    return outcome
 
 
 def read_to_keep(settings: PipelineSettings, path: Path) -> tuple[ReportSummary | SourceOutcome, Report | None]:
@@ -123,6 +161,7 @@ def read_sources(
     """Step 1 alone (for `stats`): every report read whole, and a failed outcome for each source
     that cannot be."""
     results = map_in_processes(read_source, paths, jobs, shared=settings)
+    stop_readers()
     return [r for r in results if isinstance(r, Report)], [r for r in results if isinstance(r, SourceOutcome)]
 
 
@@ -178,6 +217,7 @@ class Pipeline:
 
     def __exit__(self, *exc: object) -> None:
         self.workers.close()
+        stop_readers()  # this process's reader children (the workers' end with them)
 
     def read(self) -> ReadResult:
         results = self.workers.run_first(self.paths)

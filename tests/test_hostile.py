@@ -178,3 +178,64 @@ def test_convert_of_a_pipe_fails_instead_of_waiting_forever(tmp_path: Path) -> N
     assert [(o.status, o.reason) for o in outcomes] == [
         ("failed", "not a regular file (a pipe, socket, device or folder)")
     ]
+
+
+def tiny_pdf(objects: list[bytes]) -> bytes:
+    """A PDF of the given objects (1 is the catalog), with a correct cross-reference table."""
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+PAGE_TREE = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
+PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>"
+
+
+def test_a_pdf_that_hangs_and_a_decompression_bomb_fail_alone_within_their_limits(tmp_path: Path) -> None:
+    """A page whose contents refer to themselves (4 → 5 → 4) loops forever in pdfminer; a 1.6 MB
+    Flate stream that inflates to 840 MB. Each fails with its reason, and the build goes on."""
+    import time
+    import zlib
+
+    from build_scripts.build import BuildOptions, build
+    from build_scripts.guard import Limits
+
+    source = tmp_path / "reports"
+    source.mkdir()
+    (source / "report.txt").write_bytes(SAMPLE.read_bytes())
+    (source / "cycle.pdf").write_bytes(tiny_pdf([*PAGE_TREE, PAGE, b"5 0 R", b"4 0 R"]))
+    stream = zlib.compress(b"0 0 m 1 1 l S\n" * 60_000_000, 9)
+    bomb = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"
+    (source / "bomb.pdf").write_bytes(tiny_pdf([*PAGE_TREE, PAGE, bomb]))
+    options = BuildOptions(
+        source_dir=source,
+        content_dir=tmp_path / "content",
+        site_dir=tmp_path / "site",
+        index=False,
+        limits=Limits(seconds=5, memory_mb=400),
+    )
+    started = time.monotonic()
+    result = build(options)
+    assert time.monotonic() - started < 120
+    reasons = {outcome.source: outcome.reason for outcome in result.failed}
+    assert "time limit of 5 s" in reasons["cycle.pdf"]
+    assert "memory" in reasons["bomb.pdf"]
+    assert [outcome.source for outcome in result.published] == ["report.txt"]
+
+
+def test_a_text_source_larger_than_any_report_fails_without_being_read(tmp_path: Path) -> None:
+    from build_scripts.reading.readers import ReportError
+
+    path = tmp_path / "huge.txt"
+    path.write_bytes(SAMPLE.read_bytes() + b"\n" + b"x" * (6 * 1024 * 1024))
+    try:
+        read_report(path, "huge.txt")
+    except ReportError as error:
+        assert "larger than any report" in str(error)
+    else:
+        raise AssertionError("a 6 MB text was read")

@@ -259,17 +259,18 @@ def test_a_second_copy_is_rendered_without_reading_its_source_again(tmp_path: Pa
     import build_scripts.pipeline as pipeline
     from build_scripts.convert import convert
 
-    calls: list[str] = []
+    calls = tmp_path / "calls.txt"  # a file: each source is read in a reader child (guard.py)
     real_read = pipeline.read_report
 
     def counting(path: Path, display: str):
-        calls.append(display)
+        with calls.open("a", encoding="utf-8") as log:
+            log.write(display + "\n")
         return real_read(path, display)
 
     monkeypatch.setattr(pipeline, "read_report", counting)
     sources = [REAL / "pingtan-2024.html", REPO / "tests/fixtures/word/pingtan-2024.docx"]
-    outcomes = convert(sources, tmp_path)
-    assert sorted(calls) == ["pingtan-2024.docx", "pingtan-2024.html"]
+    outcomes = convert(sources, tmp_path / "out")
+    assert sorted(calls.read_text(encoding="utf-8").split()) == ["pingtan-2024.docx", "pingtan-2024.html"]
     second = next(o for o in outcomes if o.page and "-" in o.page.rsplit("/", 1)[-1])
-    data = json.loads((tmp_path / second.page).with_suffix(".json").read_text(encoding="utf-8"))
+    data = json.loads((tmp_path / "out" / second.page).with_suffix(".json").read_text(encoding="utf-8"))
     assert "duplicate-report" in [finding["code"] for finding in data["findings"]]

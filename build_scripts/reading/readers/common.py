@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 from ...model import Report, SourceFile
 from ..assemble import report_from_lines
@@ -22,6 +23,21 @@ MIN_SECTIONS_WITHOUT_TABLES = 4
 
 class ReportError(Exception):
     """A source that cannot become a report; the message says why, for the build report."""
+
+
+# A report's text is tens of kilobytes; a text source larger than this is not a report, and reading
+# it would only make a page of megabytes.
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+
+
+def read_text_bytes(path: Path) -> bytes:
+    """The bytes of a text source (plain text, Markdown), refused past MAX_TEXT_BYTES."""
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise ReportError(
+            f"text of {size / 2**20:.0f} MB is larger than any report ({MAX_TEXT_BYTES // 2**20} MB at most)"
+        )
+    return path.read_bytes()
 
 
 def sha256_of(data: bytes) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ...model import Report, SourceFile
 from ..parsing import Line, is_page_furniture, normalize_radicals, section_heading, text_to_lines
-from .common import decode_report_bytes, lines_to_report, sha256_of
+from .common import decode_report_bytes, lines_to_report, read_text_bytes, sha256_of
 
 PIPE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -97,6 +97,6 @@ def between_rows(rows: list[int], index: int) -> bool:
 
 
 def read_markdown_report(path: Path, display_path: str) -> Report:
-    data = path.read_bytes()
+    data = read_text_bytes(path)
     source = SourceFile(path=display_path, sha256=sha256_of(data), size=len(data), media_type="text/markdown")
     return lines_to_report(markdown_to_lines(decode_report_bytes(data)), source)

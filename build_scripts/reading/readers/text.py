@@ -6,13 +6,13 @@ from pathlib import Path
 
 from ...model import Report, SourceFile
 from ..parsing import text_to_lines
-from .common import decode_report_bytes, lines_to_report, sha256_of
+from .common import decode_report_bytes, lines_to_report, read_text_bytes, sha256_of
 from .crawl import crawl_to_report, is_crawl_dump
 from .markdown import looks_like_markdown, markdown_to_lines
 
 
 def read_text_report(path: Path, display_path: str) -> Report:
-    data = path.read_bytes()
+    data = read_text_bytes(path)
     text = decode_report_bytes(data)
     if is_crawl_dump(text):
         source = SourceFile(path=display_path, sha256=sha256_of(data), size=len(data), media_type="text/plain")

@@ -1,0 +1,130 @@
+"""Each source is read in a small child process, under a time limit and a memory limit of its own.
+
+A hostile or broken file can loop forever inside a library (a PDF whose page contents refer to
+themselves) or ask for gigabytes (a decompression bomb). The reader child is killed when a source
+takes longer than the time limit, and its address space is capped at the memory limit, so that
+such a file fails alone, named, with the reason, and the next source is read by a fresh child.
+The child is long-lived (one per worker, replaced only after a kill) and keeps nothing between
+sources, so its cost does not grow with the archive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one source may take: a real report reads in seconds, a scanned page in a few."""
+
+    seconds: float = 300.0
+    memory_mb: int = 3072  # beyond what the reader inherits
+
+
+Read = Callable[[Any, Path], Any]
+Failure = Callable[[Path, str], Any]
+
+
+def address_space() -> int:
+    """The bytes of address space this process already holds (what it inherited when forked)."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def serve(connection: Any, read: Read, shared: Any, memory_mb: int) -> None:
+    """The child's loop: read each path it is sent and send back what was read. Its address space
+    may grow by `memory_mb` beyond what it inherited (the libraries the build has loaded)."""
+    limit = address_space() + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        try:
+            path = connection.recv()
+        except EOFError:
+            return
+        connection.send(read(shared, path))
+
+
+class GuardedReader:
+    """Reads sources in a child process of this process; `failure(path, reason)` makes the outcome
+    of a source that was stopped."""
+
+    def __init__(self, read: Read, shared: Any, limits: Limits, failure: Failure) -> None:
+        self.read, self.shared, self.limits, self.failure = read, shared, limits, failure
+        self.pid: int | None = None
+        self.connection: Any = None
+
+    def start(self) -> None:
+        # os.fork, not multiprocessing.Process: the build's workers are daemons, which may not
+        # start processes of their own through multiprocessing.
+        self.connection, child_end = multiprocessing.Pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: serve until the parent's end closes, then leave at once
+            try:
+                self.connection.close()
+                serve(child_end, self.read, self.shared, self.limits.memory_mb)
+            finally:
+                os._exit(0)
+        child_end.close()
+        self.pid = pid
+
+    def stop(self) -> int | None:
+        """Kill the child (if it still runs) and return its exit code."""
+        code = None
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            _, status = os.waitpid(self.pid, 0)
+            code = os.waitstatus_to_exitcode(status)
+            self.connection.close()
+        self.pid = self.connection = None
+        return code
+
+    def __call__(self, path: Path) -> Any:
+        if self.pid is None:
+            self.start()
+        self.connection.send(path)
+        if not self.connection.poll(self.limits.seconds):
+            self.stop()
+            return self.failure(path, f"took longer than the time limit of {self.limits.seconds:g} s; stopped")
+        try:
+            return self.connection.recv()
+        except (EOFError, OSError):
+            return self.failure(path, died_reason(self.stop(), self.limits))
+
+
+def died_reason(exit_code: int | None, limits: Limits) -> str:
+    """Why the reader child ended while reading a source, as far as its exit says."""
+    if exit_code is not None and exit_code < 0:
+        return f"the reader stopped (signal {-exit_code}), most likely over the memory limit of {limits.memory_mb} MB"
+    return f"the reader stopped (exit code {exit_code}), most likely over the memory limit of {limits.memory_mb} MB"
+
+
+_readers: dict[tuple[int, int, Limits], GuardedReader] = {}
+
+
+def guarded_reader(read: Read, shared: Any, limits: Limits, failure: Failure) -> GuardedReader:
+    """This process's reader child for these settings (a forked worker starts its own)."""
+    key = (os.getpid(), id(shared), limits)
+    reader = _readers.get(key)
+    if reader is None:
+        reader = _readers[key] = GuardedReader(read, shared, limits, failure)
+    return reader
+
+
+def stop_readers() -> None:
+    """End this process's reader children (they would end with it anyway: they are daemons)."""
+    for key, reader in list(_readers.items()):
+        if key[0] == os.getpid():
+            reader.stop()
+            del _readers[key]
