@@ -8,6 +8,7 @@ maintainer may add or correct it in a sidecar file beside the source (`<file>.me
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -24,10 +25,35 @@ INDEX_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.\-－—]{0,80}$")
 FIELDS = ("url", "retrieved", "index_number", "published")
 
 
+DAY_IN_TEXT = re.compile(r"((?:19|20)\d{2})[-./年](\d{1,2})[-./月](\d{1,2})")
+
+
+def http_url(value: str | None) -> str | None:
+    """The value, when it is an http(s) address with nothing a link could break out with."""
+    text = (value or "").strip()
+    return text if URL.match(text) else None
+
+
+def day_in(text: str | None) -> str | None:
+    """The first date written in a text (2025-03-10 15:35, 2025年3月10日), as YYYY-MM-DD."""
+    match = DAY_IN_TEXT.search(text or "")
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year}-{month:02d}-{day:02d}"
+
+
+def first_of(values: Iterable[str | None]) -> str | None:
+    return next((value for value in values if value), None)
+
+
 def checked_url(value: Any) -> str:
-    if not isinstance(value, str) or not URL.match(value.strip()):
+    url = http_url(value) if isinstance(value, str) else None
+    if url is None:
         raise ValueError("must be an http:// or https:// address")
-    return value.strip()
+    return url
 
 
 def checked_day(value: Any) -> str:

@@ -14,6 +14,7 @@ import re
 
 from ...model import Provenance, Report, SourceFile
 from ..parsing import Line, normalize_radicals, section_heading
+from ..provenance import day_in, first_of, http_url
 from .common import ReportError, lines_to_report
 
 HEADER_FIELD = re.compile(
@@ -129,17 +130,11 @@ def dump_to_lines(body: list[str], first_number: int) -> list[Line]:
 
 
 def header_provenance(fields: dict[str, str]) -> Provenance:
-    from .html import iso_date
-
-    url = next(
-        (fields[name] for name in ("原文链接", "原文地址", "链接", "网址", "URL", "url") if fields.get(name)), None
-    )
-    published = next(
-        (iso_date(fields[name]) for name in ("发布时间", "发布日期", "成文日期") if fields.get(name)), None
-    )
-    retrieved = next((iso_date(fields[name]) for name in ("抓取时间", "采集时间") if fields.get(name)), None)
+    url = first_of(http_url(fields.get(name)) for name in ("原文链接", "原文地址", "链接", "网址", "URL", "url"))
+    published = first_of(day_in(fields.get(name)) for name in ("发布时间", "发布日期", "成文日期"))
+    retrieved = first_of(day_in(fields.get(name)) for name in ("抓取时间", "采集时间"))
     return Provenance(
-        url=url if url and re.match(r"^https?://\S+$", url) else None,
+        url=url,
         retrieved=retrieved,
         index_number=fields.get("索引号") or None,
         published=published,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ...model import Provenance, Report, SourceFile
 from ..parsing import SECTION_NUMERALS, Line, find_title, normalize_radicals, section_heading
+from ..provenance import day_in, first_of, http_url
 from .common import ReportError, lines_to_report, sha256_of
 from .grid import SpanCell, expand_spans, grid_to_lines
 
@@ -283,32 +284,16 @@ def meta_values(root) -> dict[str, str]:
     return values
 
 
-def absolute_url(value: str | None) -> str | None:
-    return value if value and re.match(r"^https?://[^\s<>\"']+$", value) else None
-
-
-def iso_date(text: str | None) -> str | None:
-    match = re.search(r"((?:19|20)\d{2})[-./年](\d{1,2})[-./月](\d{1,2})", text or "")
-    if not match:
-        return None
-    year, month, day = (int(part) for part in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year}-{month:02d}-{day:02d}"
-
-
 def page_meta(root, article) -> PageMeta:
     """Title candidates, address, date, 索引号 and publisher, from the meta tags and the info box."""
     metas = meta_values(root)
     canonical = next(
         (link.get("href") for link in root.iter("link") if (link.get("rel") or "").lower() == "canonical"), None
     )
-    url = absolute_url(canonical) or next(
-        (absolute_url(metas.get(name)) for name in URL_METAS if absolute_url(metas.get(name))), None
-    )
+    url = first_of([http_url(canonical), *(http_url(metas.get(name)) for name in URL_METAS)])
     outside = text_outside(root, article)
     info = {name: (match[1] if (match := pattern.search(outside)) else None) for name, pattern in INFO_FIELDS.items()}
-    published = next((iso_date(metas[name]) for name in DATE_METAS if iso_date(metas.get(name))), None)
+    published = first_of(day_in(metas.get(name)) for name in DATE_METAS)
     titles = [metas[name] for name in TITLE_METAS if metas.get(name)]
     titles += [visible_text(heading) for tag in ("h1", "h2") for heading in root.iter(tag) if heading is not article]
     title_tag = root.find(".//title")
@@ -317,7 +302,7 @@ def page_meta(root, article) -> PageMeta:
     return PageMeta(
         titles=[title for title in titles if title],
         url=url,
-        published=published or iso_date(info["published"]),
+        published=published or day_in(info["published"]),
         index_number=info["index_number"],
         publisher=metas.get("contentsource") or info["publisher"],
     )
