@@ -105,9 +105,8 @@ class GuardedReader:
 
 def died_reason(exit_code: int | None, limits: Limits) -> str:
     """Why the reader child ended while reading a source, as far as its exit says."""
-    if exit_code is not None and exit_code < 0:
-        return f"the reader stopped (signal {-exit_code}), most likely over the memory limit of {limits.memory_mb} MB"
-    return f"the reader stopped (exit code {exit_code}), most likely over the memory limit of {limits.memory_mb} MB"
+    how = f"signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
+    return f"the reader stopped ({how}), most likely over the memory limit of {limits.memory_mb} MB"
 
 
 _readers: dict[tuple[int, int, Limits], GuardedReader] = {}

@@ -110,9 +110,14 @@ def out_of_memory(error: BaseException) -> bool:
     return False
 
 
+def display_path(root: Path | None, path: Path) -> str:
+    """How a source is named in the build report and the model: its path below the source folder."""
+    return path.relative_to(root).as_posix() if root else path.name
+
+
 def read_one_source(root: Path | None, path: Path) -> Report | SourceOutcome:
     """The report of one source, or its failed outcome with the reason."""
-    display = path.relative_to(root).as_posix() if root else path.name
+    display = display_path(root, path)
     if not path.is_file():  # a pipe would block the reader forever; a folder or device is no report
         return SourceOutcome(display, "failed", None, "not a regular file (a pipe, socket, device or folder)", [])
     try:
@@ -141,8 +146,7 @@ def read_source(settings: PipelineSettings, path: Path) -> Report | SourceOutcom
 
 def stopped_outcome(settings: PipelineSettings) -> Callable[[Path, str], SourceOutcome]:
     def outcome(path: Path, reason: str) -> SourceOutcome:
-        display = path.relative_to(settings.root).as_posix() if settings.root else path.name
-        return SourceOutcome(display, "failed", None, reason, [])
+        return SourceOutcome(display_path(settings.root, path), "failed", None, reason, [])
 
     return outcome
 
