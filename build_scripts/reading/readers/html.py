@@ -110,6 +110,11 @@ def is_hidden(element) -> bool:
     return element.tag in SKIPPED_TAGS or bool(HIDDEN_STYLE.search(element.get("style") or ""))
 
 
+def collapsed(text: str | None) -> str:
+    """Text with every run of spaces (ASCII, no-break, full-width) as one space, trimmed."""
+    return re.sub(r"[\s\u00a0\u3000]+", " ", text or "").strip()
+
+
 def is_furniture(element) -> bool:
     """A box of page furniture inside the article: by its class or id, or by how its text starts."""
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
@@ -133,7 +138,7 @@ def visible_text(element) -> str:
                 parts.append(child.tail)
 
     walk(element)
-    return re.sub(r"[\s\u00a0\u3000]+", " ", "".join(parts)).strip()
+    return collapsed("".join(parts))
 
 
 def heading_elements(root) -> dict[int, object]:
@@ -239,7 +244,7 @@ def article_lines(article) -> list[Line]:
     lines: list[Line] = []
 
     def add(text: str, ruled: bool = False) -> None:
-        lines.append(Line(len(lines) + 1, text if ruled else normalize_radicals(text), ruled=ruled))
+        lines.append(Line(len(lines) + 1, normalize_radicals(text), ruled=ruled))
 
     def inline_only(node) -> bool:
         return not any(
@@ -247,27 +252,24 @@ def article_lines(article) -> list[Line]:
             for child in node.iterdescendants()
         )
 
-    def text_of(value: str | None) -> str:
-        return re.sub(r"[\s\u00a0\u3000]+", " ", value or "").strip()
-
     def walk(node) -> None:
         if not isinstance(node.tag, str) or is_hidden(node) or (node is not article and is_furniture(node)):
             return
         if node.tag == "table" and node.find(".//table") is None:
             for line in grid_to_lines(table_grid(node), 0):
-                add(normalize_radicals(line.text), ruled=line.ruled)
+                add(line.text, ruled=line.ruled)
             add("")
             return
         if inline_only(node):
             for text in element_texts(node):
                 add(text)
             return
-        if text_of(node.text):
-            add(text_of(node.text))
+        if collapsed(node.text):
+            add(collapsed(node.text))
         for child in node:
             walk(child)
-            if text_of(child.tail):
-                add(text_of(child.tail))
+            if collapsed(child.tail):
+                add(collapsed(child.tail))
 
     walk(article)
     return lines
