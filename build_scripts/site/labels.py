@@ -7,7 +7,6 @@ value a new reader may produce (a test holds each one).
 from __future__ import annotations
 
 from ..model import Region, Report
-from ..reading.regions import UNRESOLVED_NAME
 
 # ---- the official format ("2019" or "2021") ------------------------------------------------------
 
@@ -34,11 +33,11 @@ def table_format_label(table_format: str | None) -> str:
 
 # ---- regions ----------------------------------------------------------------------------------
 
-# The region of a report that could not be placed, as each place names it: the region page and
-# its breadcrumb (UNRESOLVED_NAME, 地区未确定), the report page's 地区 line, the search facet.
+# The region of a report that could not be placed, as each place names it: the report page's 地区
+# line and the search facet (the region page and its breadcrumb use regions.UNRESOLVED_NAME,
+# 地区未确定, which the region tree itself carries).
 REGION_UNRESOLVED = "未确定"
 REGION_UNRESOLVED_FACET = "未能确定"
-__all__ = ["UNRESOLVED_NAME"]
 
 
 def region_label(region: Region) -> str:
