@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -51,6 +52,13 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--strict", action="store_true", help="exit 1 when any source failed or has findings")
     build_cmd.add_argument("--no-index", action="store_true", help="skip the Pagefind search index")
     build_cmd.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes (default: one per core, for a large archive)",
+    )
+    build_cmd.add_argument(
         "--time-limit", type=float, default=Limits.seconds, metavar="SECONDS", help="per source; past it, it fails"
     )
     build_cmd.add_argument(
@@ -81,6 +89,7 @@ def run_build(args: argparse.Namespace) -> int:
         overrides_file=args.overrides,
         strict=args.strict,
         index=not args.no_index,
+        jobs=args.jobs,
         limits=Limits(seconds=args.time_limit, memory_mb=args.memory_limit),
     )
     result = build(options)
@@ -113,8 +122,16 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def stop_on_terminate(signum: int, frame: object) -> None:
+    """SIGTERM (a service manager, `kill`, a CI timeout) ends the build the way Ctrl-C does: every
+    `finally` runs, so half-built folders, scratch files and child processes are removed."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if argv is None:  # run as a program, not called from a test
+        signal.signal(signal.SIGTERM, stop_on_terminate)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s")
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     commands = {"build": run_build, "convert": run_convert, "stats": run_stats, "serve": run_serve}

@@ -5,7 +5,9 @@ themselves) or ask for gigabytes (a decompression bomb). The reader child is kil
 takes longer than the time limit, and its address space is capped at the memory limit, so that
 such a file fails alone, named, with the reason, and the next source is read by a fresh child.
 The child is long-lived (one per worker, replaced only after a kill) and keeps nothing between
-sources, so its cost does not grow with the archive.
+sources, so its cost does not grow with the archive. It ends with its parent, however the parent
+ends, and its temporary files live in a scratch folder of its own that the parent removes when it
+stops the child (a folder left by a build that was killed is removed by the next one).
 """
 
 from __future__ import annotations
@@ -13,13 +15,18 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
 import resource
+import shutil
 import signal
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .parallel import end_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +47,32 @@ def address_space() -> int:
     """The bytes of address space this process already holds (what it inherited when forked)."""
     with open("/proc/self/statm", encoding="ascii") as statm:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+SCRATCH_PREFIX = "archive-reader-"
+
+
+def remove_abandoned_scratch() -> None:
+    """Scratch folders whose reader's parent no longer runs (a build that was killed)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        owner = folder.name.removeprefix(SCRATCH_PREFIX).split("-")[0]
+        if owner.isdigit() and not process_runs(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def process_runs(pid: int) -> bool:
+    """Whether a process runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # someone else's process
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc here: the signal said it exists
+    return stat[stat.rindex(")") + 2 :][:1] not in ("Z", "X")
 
 
 def serve(connection: Any, read: Read, shared: Any, memory_mb: int) -> None:
@@ -63,14 +96,20 @@ class GuardedReader:
         self.read, self.shared, self.limits, self.failure = read, shared, limits, failure
         self.pid: int | None = None
         self.connection: Any = None
+        self.scratch: Path | None = None
 
     def start(self) -> None:
         # os.fork, not multiprocessing.Process: the build's workers are daemons, which may not
         # start processes of their own through multiprocessing.
+        remove_abandoned_scratch()
+        parent = os.getpid()
+        self.scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{parent}-"))
         self.connection, child_end = multiprocessing.Pipe()
         pid = os.fork()
         if pid == 0:  # the child: serve until the parent's end closes, then leave at once
             try:
+                end_with_parent(parent)
+                tempfile.tempdir = str(self.scratch)
                 self.connection.close()
                 serve(child_end, self.read, self.shared, self.limits.memory_mb)
             finally:
@@ -87,7 +126,9 @@ class GuardedReader:
             _, status = os.waitpid(self.pid, 0)
             code = os.waitstatus_to_exitcode(status)
             self.connection.close()
-        self.pid = self.connection = None
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        self.pid = self.connection = self.scratch = None
         return code
 
     def __call__(self, path: Path) -> Any:
@@ -117,12 +158,15 @@ def guarded_reader(read: Read, shared: Any, limits: Limits, failure: Failure) ->
     key = (os.getpid(), id(shared), limits)
     reader = _readers.get(key)
     if reader is None:
+        if not any(other[0] == key[0] for other in _readers):
+            # Run as this process ends, a worker included (multiprocessing runs these there too).
+            multiprocessing.util.Finalize(None, stop_readers, exitpriority=10)
         reader = _readers[key] = GuardedReader(read, shared, limits, failure)
     return reader
 
 
 def stop_readers() -> None:
-    """End this process's reader children (they would end with it anyway: they are daemons)."""
+    """End this process's reader children and remove their scratch folders."""
     for key, reader in list(_readers.items()):
         if key[0] == os.getpid():
             reader.stop()

@@ -8,8 +8,11 @@ small one is quicker in one process, and tests never fork while a browser thread
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import multiprocessing
+import os
+import signal
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -18,6 +21,32 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 _shared: Any = None  # set in the parent just before forking; read by the workers
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def end_with_parent(parent: int | None = None) -> None:
+    """Have Linux kill this process as soon as its parent ends, however the parent ends (a kill
+    -9 included): no worker, reader, MkDocs shard or Pagefind outlives the build. Call it first
+    thing in a child, with the parent's pid when it is known (a parent that already ended is
+    caught too). Elsewhere than Linux it does nothing; children end at the parent's orderly exit.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)  # the parent ended before the request was in place
+
+
+def ending_with(parent: int) -> Callable[[], None]:
+    """end_with_parent for a child that does not know its parent (a subprocess's preexec_fn)."""
+
+    def end() -> None:
+        end_with_parent(parent)
+
+    return end
 
 
 def _call(job: tuple[Callable[[Any, Any], Any], Any]) -> Any:
@@ -35,7 +64,9 @@ def map_in_processes(
     _shared = shared
     gc.freeze()  # the workers' collector leaves the inherited objects alone (and unshared pages unwritten)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(
+            jobs, initializer=end_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             chunk = max(1, len(items) // (jobs * 16))
             return pool.map(_call, [(function, item) for item in items], chunksize=chunk)
     finally:
@@ -90,7 +121,7 @@ class KeepingWorkers:
                 share = [(index, items[index]) for index in range(worker, len(items), self.jobs)]
                 # The child closes the parent's ends it inherited, or it would never see them close.
                 inherited = [parent_end, *self.connections]
-                arguments = (child_end, inherited, self.first, self.shared, share)
+                arguments = (os.getpid(), child_end, inherited, self.first, self.shared, share)
                 process = context.Process(target=_keeping_worker, args=arguments)
                 process.daemon = True  # never outlives a parent that stopped between the rounds
                 process.start()
@@ -117,6 +148,12 @@ class KeepingWorkers:
         finally:
             self.close()
 
+    def stop(self) -> None:
+        """End the workers now (the build is stopping: Ctrl-C, SIGTERM or an error elsewhere)."""
+        for process in self.processes:
+            process.kill()
+        self.close()
+
     def close(self) -> None:
         for connection in self.connections:
             connection.close()
@@ -133,8 +170,14 @@ def _received(connection: Any) -> Any:
 
 
 def _keeping_worker(
-    connection: Any, inherited: list[Any], first: Callable[[Any, Any], tuple[Any, Any]], shared: Any, share: list
+    parent: int,
+    connection: Any,
+    inherited: list[Any],
+    first: Callable[[Any, Any], tuple[Any, Any]],
+    shared: Any,
+    share: list,
 ) -> None:
+    end_with_parent(parent)
     for other in inherited:
         other.close()
     try:

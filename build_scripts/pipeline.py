@@ -219,8 +219,11 @@ class Pipeline:
     def __enter__(self) -> Pipeline:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.workers.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is None:
+            self.workers.close()
+        else:  # stopping (an error, Ctrl-C, SIGTERM): the workers' results are no longer wanted
+            self.workers.stop()
         stop_readers()  # this process's reader children (the workers' end with them)
 
     def read(self) -> ReadResult:

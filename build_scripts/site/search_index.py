@@ -28,6 +28,7 @@ import functools
 import gzip
 import json
 import logging
+import os
 import posixpath
 import re
 import subprocess
@@ -40,6 +41,7 @@ from pathlib import Path
 import jinja2
 
 from ..model import Report, Table
+from ..parallel import ending_with
 from ..reading.metadata import KINDS_BY_SLUG
 from .labels import facet_province, form_label, source_label
 
@@ -311,7 +313,9 @@ def shard_bundles(record_count: int, shard_size: int = SHARD_SIZE) -> list[tuple
 def run_pagefind_once(records_dir: Path, glob: str, output: Path) -> str | None:
     command = [sys.executable, "-m", "pagefind", "--site", str(records_dir), "--output-path", str(output)]
     command += ["--glob", glob, "--force-language", INDEX_LANGUAGE]
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        command, capture_output=True, text=True, check=False, preexec_fn=ending_with(os.getpid())
+    )
     log.debug("pagefind output:\n%s", completed.stdout)
     if completed.returncode != 0:
         return f"pagefind exited with {completed.returncode}: {completed.stderr.strip() or completed.stdout.strip()}"

@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 from ...model import Report, SourceFile
+from ...parallel import ending_with
 from ..parsing import Line, normalize_radicals
 from .common import ReportError, lines_to_report, sha256_of
 from .grid import SpanCell, expand_spans, grid_to_lines
@@ -152,9 +153,25 @@ def docx_to_lines(path: Path) -> list[Line]:
     return body_lines(parse_xml(document_xml(path)))
 
 
+# oosplash, which the `soffice` script runs, starts soffice.bin and restarts it once when a new
+# profile is made (exit 81). Run directly, soffice.bin can be told to end with its parent, so a
+# reader child that is stopped takes LibreOffice with it; the restart is done here.
+RESTART_EXIT_CODE = 81
+
+
+def office_command() -> list[str] | None:
+    """The LibreOffice program that converts: soffice.bin beside the `soffice` script if there is
+    one, else whatever `soffice` or `libreoffice` is here (other platforms)."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        return None
+    program = Path(os.path.realpath(office)).with_name("soffice.bin")
+    return [str(program) if program.exists() else office]
+
+
 def convert_with_libreoffice(path: Path, workdir: Path) -> Path:
     """A .doc or .wps converted to .docx by LibreOffice, in a private profile (runs in parallel)."""
-    office = shutil.which("soffice") or shutil.which("libreoffice")
+    office = office_command()
     if office is None:
         raise ReportError(
             f"{path.suffix} files are read through LibreOffice, which is not installed: {LIBREOFFICE_HINT}"
@@ -162,7 +179,7 @@ def convert_with_libreoffice(path: Path, workdir: Path) -> Path:
     source = workdir / f"source{path.suffix.lower()}"
     shutil.copyfile(path, source)
     command = [
-        office,
+        *office,
         f"-env:UserInstallation=file://{workdir / 'profile'}",
         "--headless",
         "--norestore",
@@ -172,14 +189,19 @@ def convert_with_libreoffice(path: Path, workdir: Path) -> Path:
         str(workdir / "out"),
         str(source),
     ]
+    environment = {**os.environ, "HOME": str(workdir), "TMPDIR": str(workdir)}  # its temporary files go too
     try:
-        subprocess.run(
-            command,
-            capture_output=True,
-            timeout=CONVERT_TIMEOUT_SECONDS,
-            check=False,
-            env={**os.environ, "HOME": str(workdir)},
-        )
+        for _ in range(2):
+            completed = subprocess.run(
+                command,
+                capture_output=True,
+                timeout=CONVERT_TIMEOUT_SECONDS,
+                check=False,
+                env=environment,
+                preexec_fn=ending_with(os.getpid()),
+            )
+            if completed.returncode != RESTART_EXIT_CODE:
+                break
     except subprocess.TimeoutExpired:
         raise ReportError(f"LibreOffice took longer than {CONVERT_TIMEOUT_SECONDS} s to convert the file") from None
     converted = workdir / "out" / "source.docx"

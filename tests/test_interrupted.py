@@ -1,0 +1,126 @@
+"""A build interrupted at random moments (kill -9, SIGTERM, Ctrl-C) leaves the site it had or the
+new one, never half of one; every process it started ends with it; and the next build runs and
+writes exactly what an uninterrupted build writes (issue 14)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from build_scripts.guard import SCRATCH_PREFIX, process_runs
+
+from .conftest import PDF_FIXTURES, REPO, REPORTS, WEB_FIXTURES, WORD_FIXTURES
+
+KILLS = 6
+SIGNALS = (signal.SIGKILL, signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
+
+
+def source_folder(folder: Path) -> Path:
+    """Every kind of source, so that workers, reader children, LibreOffice (if installed), MkDocs
+    shards and Pagefind all run at some point of the build."""
+    folder.mkdir()
+    samples = sorted(REPORTS.glob("*.txt"))
+    words = [path for path in WORD_FIXTURES if path.suffix != ".doc" or shutil.which("soffice")]
+    for path in [*samples, *WEB_FIXTURES, *words, PDF_FIXTURES[0]]:
+        shutil.copyfile(path, folder / path.name)
+    return folder
+
+
+def build_command(source: Path, out: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "build_scripts",
+        "build",
+        "--source",
+        str(source),
+        "--content",
+        str(out / "content"),
+        "--site",
+        str(out / "site"),
+        "--jobs",
+        "2",
+    ]
+
+
+def start_build(source: Path, out: Path) -> subprocess.Popen:
+    # A session of its own: every process the build starts can be found by its session id.
+    return subprocess.Popen(
+        build_command(source, out), cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+
+def tree_digest(folder: Path) -> dict[str, str] | None:
+    if not folder.exists():
+        return None
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def session_members(session: int) -> list[str]:
+    """The processes still running in a session: '<pid> <command>'."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # ended while we looked
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[3]) == session and fields[0] != "Z":
+            members.append(f"{stat.parent.name} {text[text.index('(') + 1 : text.rindex(')')]}")
+    return members
+
+
+def wait_until_session_ends(session: int, seconds: float = 15.0) -> list[str]:
+    deadline = time.monotonic() + seconds
+    while (members := session_members(session)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return members
+
+
+def abandoned_scratch() -> list[Path]:
+    folders = Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*")
+    return [f for f in folders if not process_runs(int(f.name.removeprefix(SCRATCH_PREFIX).split("-")[0]))]
+
+
+def test_a_build_interrupted_at_any_moment_leaves_the_next_build_able_to_run(tmp_path: Path) -> None:
+    source = source_folder(tmp_path / "reports")
+    out = tmp_path / "out"
+    started = time.monotonic()
+    first = start_build(source, out)
+    assert first.wait(timeout=600) == 0, first.stderr.read().decode() if first.stderr else ""
+    duration = time.monotonic() - started
+    expected_content, expected_site = tree_digest(out / "content"), tree_digest(out / "site")
+    assert expected_site and "build-report.json" in expected_site
+
+    moments = random.Random(14).sample(range(5, 100), KILLS)  # percent of a whole build's time
+    for moment, stop in zip(moments, SIGNALS * KILLS, strict=False):
+        build = start_build(source, out)
+        time.sleep(duration * moment / 100)
+        os.kill(build.pid, stop)
+        build.wait(timeout=120)
+        leftover = wait_until_session_ends(build.pid)
+        assert not leftover, f"still running after {stop.name} at {moment}% of the build: {leftover}"
+        # The folders people use are the last complete build, or absent for the instant of the swap.
+        assert tree_digest(out / "site") in (expected_site, None), f"half a site after {stop.name} at {moment}%"
+        assert tree_digest(out / "content") in (expected_content, None), f"half a content folder at {moment}%"
+        if stop != signal.SIGKILL:  # an orderly stop removes its half-built folders itself
+            assert sorted(path.name for path in out.iterdir() if path.name.startswith(".")) == []
+
+    again = start_build(source, out)
+    assert again.wait(timeout=600) == 0, again.stderr.read().decode() if again.stderr else ""
+    assert tree_digest(out / "content") == expected_content
+    assert tree_digest(out / "site") == expected_site
+    assert sorted(path.name for path in out.iterdir()) == ["content", "site"]
+    assert abandoned_scratch() == []
