@@ -102,7 +102,7 @@ def out_of_memory(error: BaseException) -> bool:
     todo: list[BaseException] = [error]
     while todo:
         current = todo.pop()
-        if isinstance(current, MemoryError):
+        if isinstance(current, MemoryError) or "bad_alloc" in str(current):  # bad_alloc: C++ libraries (ONNX)
             return True
         seen.append(current)
         linked = [current.__cause__, current.__context__, *(a for a in current.args if isinstance(a, BaseException))]

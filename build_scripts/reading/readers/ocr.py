@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from statistics import median
 
+from .pdf_bounds import render_scale
+
 log = logging.getLogger(__name__)
 
 RENDER_SCALE = 3.0  # 216 dpi: small table digits of a 150-dpi scan are read reliably (tried 1, 1.5, 2, 3)
@@ -69,6 +71,8 @@ def boxes_to_lines(boxes: list[TextBox]) -> list[tuple[float, str]]:
 
 def ocr_pdf_page(document, index: int) -> list[tuple[float, str]]:
     """The lines of page `index` of a pypdfium2 document, read from its image; tops in PDF points."""
-    image = document[index].render(scale=RENDER_SCALE).to_numpy()
+    page = document[index]
+    scale = render_scale(*page.get_size(), RENDER_SCALE)  # a huge page is rendered smaller
+    image = page.render(scale=scale).to_numpy()
     result, _ = ocr_engine()(image)
-    return [(top / RENDER_SCALE, text) for top, text in boxes_to_lines(result_to_boxes(result))]
+    return [(top / scale, text) for top, text in boxes_to_lines(result_to_boxes(result))]

@@ -15,10 +15,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...model import Report, SourceFile
+from ...model import Finding, Report, Severity, SourceFile
 from ..checks import distrust_ocr_numbers_that_fail_checks
 from ..parsing import Line, is_page_furniture, normalize_radicals
 from .common import ReportError, cell_text, is_table_row, lines_to_report, sha256_of
+from .pdf_bounds import bound_pdfminer_inflation, is_blank, oversized_image
 
 log = logging.getLogger(__name__)
 # pdfminer logs "Could not get FontBBox" for every Type 3 glyph; it says nothing about the report.
@@ -45,6 +46,7 @@ def open_pdf(path: Path):
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
+    bound_pdfminer_inflation()
     try:
         pdf = pdfplumber.open(path)
         pages = len(pdf.pages)
@@ -132,15 +134,36 @@ def ocr_lines(path: Path, indexes: list[int]) -> dict[int, list[PlacedLine]]:
         document.close()
 
 
-def pdf_to_lines(pdf, path: Path) -> tuple[list[Line], list[int]]:
-    """Numbered lines of the whole document, furniture removed, and the pages that needed OCR."""
+def pages_for_ocr(pdf, pages: list[list[PlacedLine]]) -> tuple[list[int], list[str]]:
+    """The pages (indexes) that need OCR and can have it, and why others that need it cannot.
+    Pages that draw nothing are neither: there is nothing to read on them."""
+    wanted, refused = [], []
+    for index, lines in enumerate(pages):
+        page = pdf.pages[index]
+        if not needs_ocr(lines) or is_blank(page):
+            continue
+        reason = oversized_image(page)
+        if reason:
+            refused.append(f"page {index + 1}: {reason}; not read by OCR")
+        else:
+            wanted.append(index)
+    return wanted, refused
+
+
+def pdf_to_lines(pdf, path: Path) -> tuple[list[Line], list[int], list[str]]:
+    """Numbered lines of the whole document, furniture removed, the pages that needed OCR, and the
+    pages OCR was refused for (with the reason)."""
     pages = [page_lines(page) for page in pdf.pages]
-    scanned = [index for index, lines in enumerate(pages) if needs_ocr(lines)]
+    scanned, refused = pages_for_ocr(pdf, pages)
     if scanned:
         log.info("%s: OCR of %d page(s) without a usable text layer", path.name, len(scanned))
         for index, lines in ocr_lines(path, scanned).items():
             pages[index] = lines
     if not any(line.text.strip() for lines in pages for line in lines):
+        if refused:
+            raise ReportError(f"PDF has no text layer, and OCR was refused: {'; '.join(refused[:3])}")
+        if not scanned:
+            raise ReportError(f"PDF has no text: its {len(pages)} page(s) are blank")
         raise ReportError("PDF has no text, not even by OCR")
     running = running_lines(pages)
     lines: list[Line] = []
@@ -150,14 +173,14 @@ def pdf_to_lines(pdf, path: Path) -> tuple[list[Line], list[int]]:
         if is_page_furniture(candidate) or (not placed.ruled and comparable(text) in running):
             continue
         lines.append(Line(len(lines) + 1, text, page, ruled=placed.ruled))
-    return lines, [index + 1 for index in scanned]
+    return lines, [index + 1 for index in scanned], refused
 
 
 def read_pdf_report(path: Path, display_path: str) -> Report:
     data = path.read_bytes()
     pdf = open_pdf(path)
     try:
-        lines, ocr_pages = pdf_to_lines(pdf, path)
+        lines, ocr_pages, ocr_refused = pdf_to_lines(pdf, path)
         page_count = len(pdf.pages)
     finally:
         pdf.close()
@@ -169,6 +192,7 @@ def read_pdf_report(path: Path, display_path: str) -> Report:
         pages=page_count,
     )
     report = lines_to_report(lines, source)
+    report.add_findings([Finding("ocr-refused", Severity.WARNING, reason) for reason in ocr_refused])
     if ocr_pages:
         report.ocr_pages = ocr_pages
         distrust_ocr_numbers_that_fail_checks(report)
