@@ -330,7 +330,7 @@ def build_in(
     page_count = len(archive.pages) + len(browse_pages)
     result.site_warnings = run_mkdocs(options, folders, build_epoch(read.reports), page_count)
     result.timings["mkdocs"] = time.perf_counter() - clock
-    if folders.records is not None:
+    if folders.records is not None and archive.pages:  # Pagefind refuses to index nothing
         clock = time.perf_counter()
         shard_size = options.search_shard_size
         result.index_error = run_pagefind(folders.records, folders.site, len(archive.pages), shard_size)

@@ -21,7 +21,8 @@ import resource
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -137,11 +138,41 @@ class GuardedReader:
         self.connection.send(path)
         if not self.connection.poll(self.limits.seconds):
             self.stop()
-            return self.failure(path, f"took longer than the time limit of {self.limits.seconds:g} s; stopped")
+            return self.failure(path, over_time_reason(self.limits))
         try:
             return self.connection.recv()
         except (EOFError, OSError):
             return self.failure(path, died_reason(self.stop(), self.limits))
+
+
+class TimeLimitExceeded(BaseException):
+    """Raised in a source read in this process that ran past its time limit (a BaseException, so
+    that a reader's `except Exception` cannot swallow it)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Stop what runs inside after `seconds` with TimeLimitExceeded: for sources read in this
+    process (text and Markdown), whose reading is pure Python and so interruptible. Only the main
+    thread receives signals; elsewhere nothing is limited."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeLimitExceeded
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def over_time_reason(limits: Limits) -> str:
+    return f"took longer than the time limit of {limits.seconds:g} s; stopped"
 
 
 def died_reason(exit_code: int | None, limits: Limits) -> str:

@@ -20,13 +20,15 @@ import posixpath
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from .guard import Limits, guarded_reader, stop_readers
+from .guard import Limits, TimeLimitExceeded, guarded_reader, over_time_reason, stop_readers, time_limit
 from .model import Report, SourceOutcome
 from .parallel import KeepingWorkers, map_in_processes
 from .reading.overrides import Overrides, apply_override_if_any, unmatched_problems
 from .reading.readers import ReportError, read_report
+from .reading.validate import build_day, dates_in_the_future
 from .site.archive import Archive, ReportPage
 from .site.datasets import StatsRow, report_stats
 from .site.pages.environment import template_environment
@@ -38,8 +40,9 @@ log = logging.getLogger(__name__)
 
 
 # Readers whose work is linear in a size they cap themselves (text and Markdown, MAX_TEXT_BYTES) run
-# in the worker: the reader child's round trip (the Report pickled back) would double their cost.
-# Every other reader (PDF, OCR, web pages, Word) runs in the reader child, under the limits.
+# in the worker, under the time limit only: the reader child's round trip (the Report pickled back)
+# would double their cost. Every other reader (PDF, OCR, web pages, Word) runs in the reader child,
+# under both limits.
 BOUNDED_READERS = frozenset({".txt", ".md", ".markdown"})
 
 
@@ -52,6 +55,7 @@ class PipelineSettings:
     overrides: Overrides
     pretty_json: bool = False
     limits: Limits | None = field(default_factory=Limits)  # per source, in a reader child (guard.py); None: in-process
+    today: date = field(default_factory=build_day)  # what "in the future" means for the dates read
 
 
 @dataclass(frozen=True)
@@ -135,12 +139,19 @@ def read_one_source(root: Path | None, path: Path) -> Report | SourceOutcome:
 def read_source(settings: PipelineSettings, path: Path) -> Report | SourceOutcome:
     """Step 1 for one source: read it (in a reader child under the time and memory limits) and
     apply the maintainer's overrides."""
-    if settings.limits is None or path.suffix.lower() in BOUNDED_READERS:
+    if settings.limits is None:
         result = read_one_source(settings.root, path)
+    elif path.suffix.lower() in BOUNDED_READERS:
+        try:
+            with time_limit(settings.limits.seconds):
+                result = read_one_source(settings.root, path)
+        except TimeLimitExceeded:
+            result = stopped_outcome(settings)(path, over_time_reason(settings.limits))
     else:
         result = guarded_reader(read_one_source, settings.root, settings.limits, stopped_outcome(settings))(path)
     if isinstance(result, Report):
         apply_override_if_any(result, settings.overrides)
+        result.add_findings(dates_in_the_future(result, settings.today))
     return result
 
 

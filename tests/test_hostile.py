@@ -94,6 +94,31 @@ def test_overrides_that_would_crash_or_exhaust_the_build_are_problems(tmp_path: 
 def test_implausible_years_get_a_finding(tmp_path: Path) -> None:
     path = sample_with(tmp_path, "2023 年政府信息公开", "1900 年政府信息公开")
     assert "year-implausible" in [f.code for f in read_report(path, "x.txt").findings]
+    path = sample_with(tmp_path, "2023 年政府信息公开", "2015 年政府信息公开")  # the 2021 form's tables
+    assert "year-before-form" in [f.code for f in read_report(path, "x.txt").findings]
+    assert "year-before-form" not in [f.code for f in read_report(SAMPLE, "x.txt").findings]
+
+
+def test_dates_after_the_day_of_the_build_get_a_finding(tmp_path: Path) -> None:
+    import datetime
+
+    from build_scripts.pipeline import PipelineSettings, read_source
+    from build_scripts.reading.overrides import Overrides
+
+    def future_findings(path: Path, today: datetime.date) -> list[str]:
+        settings = PipelineSettings(tmp_path, Overrides(), limits=None, today=today)
+        return [f.message for f in read_source(settings, path).findings if f.code == "date-in-future"]
+
+    year_2099 = sample_with(tmp_path, "2023 年政府信息公开", "2099 年政府信息公开", name="2099.txt")
+    assert future_findings(year_2099, datetime.date(2026, 12, 2)) == [
+        "report year 2099 has not begun (the build runs on 2026-12-02)"
+    ]
+    (tmp_path / "2023.txt").write_bytes(SAMPLE.read_bytes())
+    (tmp_path / "2023.txt.meta.yaml").write_text("retrieved: '2030-01-05'\n", encoding="utf-8")
+    assert future_findings(tmp_path / "2023.txt", datetime.date(2026, 12, 2)) == [
+        "date it was saved 2030-01-05 is after the day of the build, 2026-12-02"
+    ]
+    assert future_findings(tmp_path / "2023.txt", datetime.date(2030, 1, 5)) == []
 
 
 def test_every_copy_of_a_duplicate_gets_its_own_page(tmp_path: Path) -> None:
@@ -325,3 +350,29 @@ def test_a_text_source_larger_than_any_report_fails_without_being_read(tmp_path:
         assert "larger than any report" in str(error)
     else:
         raise AssertionError("a 6 MB text was read")
+
+
+def test_text_read_in_the_worker_is_stopped_at_its_time_limit(tmp_path: Path) -> None:
+    """Text and Markdown are read in the worker, not a reader child; the time limit holds there too
+    (a limit of half a millisecond: reading the sample takes several)."""
+    from build_scripts.guard import Limits
+    from build_scripts.pipeline import PipelineSettings, read_source
+    from build_scripts.reading.overrides import Overrides
+
+    (tmp_path / "report.txt").write_bytes(SAMPLE.read_bytes())
+    stopped = read_source(
+        PipelineSettings(tmp_path, Overrides(), limits=Limits(seconds=0.0005)), tmp_path / "report.txt"
+    )
+    assert stopped.reason == "took longer than the time limit of 0.0005 s; stopped"
+    read = read_source(PipelineSettings(tmp_path, Overrides(), limits=Limits(seconds=60)), tmp_path / "report.txt")
+    assert read.year == 2023
+
+
+def test_a_build_where_every_source_fails_still_builds_a_site(tmp_path: Path) -> None:
+    source = tmp_path / "reports"
+    source.mkdir()
+    (source / "broken.pdf").write_bytes(b"%PDF-1.4\n")
+    options, result = build_into(tmp_path / "out", source=source, index=True)
+    assert [outcome.source for outcome in result.failed] == ["broken.pdf"]
+    assert result.index_error is None and result.exit_code(strict=False) == 0
+    assert (options.site_dir / "index.html").exists() and (options.site_dir / "build-report.json").exists()

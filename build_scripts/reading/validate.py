@@ -3,6 +3,9 @@ still published, and the problems go to the build report."""
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, date, datetime
+
 from ..model import Finding, Report, Severity
 from .parsing import SECTION_NUMERALS, TABLE_SECTIONS
 
@@ -50,6 +53,55 @@ def implausible_dates(report: Report) -> list[Finding]:
     return findings
 
 
+# The first report year each official form is used for (domain.md): the 2019 form from 2019; the
+# 2021 form from 2021, and already by some reports for 2020, published early in 2021.
+FORM_FIRST_YEARS = {"2019": 2019, "2021": 2020}
+
+
+def year_before_its_form(report: Report) -> list[Finding]:
+    """A report year before the form its tables are in was issued: the year or the tables misread."""
+    first = FORM_FIRST_YEARS.get(report.format or "")
+    if report.year is None or first is None or report.year >= first:
+        return []
+    message = f"report year {report.year} is before the {report.format} form its tables use (used from {first})"
+    return [Finding("year-before-form", Severity.WARNING, message)]
+
+
 def validate_report(report: Report) -> list[Finding]:
     """Every finding about a report's structure, in a stable order."""
-    return missing_sections(report) + missing_tables(report) + unknown_format(report) + implausible_dates(report)
+    return (
+        missing_sections(report)
+        + missing_tables(report)
+        + unknown_format(report)
+        + implausible_dates(report)
+        + year_before_its_form(report)
+    )
+
+
+def build_day() -> date:
+    """The day the build runs, or the day SOURCE_DATE_EPOCH names (reproducible builds: a build of
+    the same inputs on another day then gives the same findings)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return date.today()
+
+
+def dates_in_the_future(report: Report, today: date) -> list[Finding]:
+    """Dates after the day of the build, and a report year not yet begun: misread or mistyped,
+    since a report is published after its year (checked on the report as finally read, with
+    the page's provenance and the maintainer's overrides)."""
+    findings = []
+    if report.year is not None and report.year > today.year:
+        message = f"report year {report.year} has not begun (the build runs on {today.isoformat()})"
+        findings.append(Finding("date-in-future", Severity.WARNING, message))
+    dated = {
+        "publication date": report.publication_date,
+        "page's publication date": report.provenance.published,
+        "date it was saved": report.provenance.retrieved,
+    }
+    for name, value in dated.items():
+        if value and value[:10] > today.isoformat():  # YYYY-MM-DD compares as text
+            message = f"{name} {value} is after the day of the build, {today.isoformat()}"
+            findings.append(Finding("date-in-future", Severity.WARNING, message))
+    return findings
