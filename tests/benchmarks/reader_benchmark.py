@@ -4,7 +4,8 @@
 Prints, for every real and generated fixture of those forms, the median seconds to read it into a
 Report (of five runs; a .doc or .wps includes LibreOffice's conversion), its size, and the cells
 read as numbers, blank and uncertain; then the same for a page of 6 MB of navigation around a
-report. Figures, not pass/fail: the tests check correctness.
+report, and for texts of 0.25 to 4 MB of hard-wrapped prose (the time should grow with the size,
+not with its square). Figures, not pass/fail: the tests check correctness.
 """
 
 from __future__ import annotations
@@ -48,6 +49,17 @@ def heavy_page(folder: Path) -> Path:
     return path
 
 
+def hard_wrapped(folder: Path, megabytes: float) -> Path:
+    """The sample with `megabytes` of prose wrapped every 30 characters, as scans and exports are."""
+    text = (REPO / "reports/003_184eb3a1fc423fbd.txt").read_text(encoding="utf-8")
+    line = "我局认真贯彻落实政府信息公开条例要求扎实推进公开工作稳步提升质效"[:30]
+    prose = "\n".join([line] * int(megabytes * 2**20 / (len(line.encode()) + 1)))
+    anchor = "2023 年，根据全市政府信息公开要求"
+    path = folder / f"hard-wrapped-{megabytes:g}mb.txt"
+    path.write_text(text.replace(anchor, prose + "\n" + anchor, 1), encoding="utf-8")
+    return path
+
+
 def main() -> None:
     paths = [
         path
@@ -57,7 +69,8 @@ def main() -> None:
     ]
     print(f"{'file':<42} {'KB':>7} {'seconds':>8} {'numbers':>7} {'blank':>6} {'uncertain':>9}")
     with tempfile.TemporaryDirectory() as work:
-        for path in [*paths, heavy_page(Path(work))]:
+        wrapped = [hard_wrapped(Path(work), size) for size in (0.25, 0.5, 1, 2, 4)]
+        for path in [*paths, heavy_page(Path(work)), *wrapped]:
             seconds, result = timed(path)
             shown = counts(result) if isinstance(result, Report) else result
             print(f"{path.name:<42} {path.stat().st_size / 1024:>7.1f} {seconds:>8.3f} {shown}")
