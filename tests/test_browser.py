@@ -193,3 +193,46 @@ def test_agency_and_region_comparisons_read_well_at_phone_and_desktop_width(
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # wide tables scroll inside
     assert hosts == {urlsplit(archive_url).netloc}
     context.close()
+
+
+REPORT_WITH_NUMBERS = "reports/410329/chengshiguanliju/2020/"
+
+
+def test_on_a_phone_the_row_labels_stay_beside_their_numbers(browser, site_url: str) -> None:
+    """At 375 px, 表三 scrolls sideways inside its box with its row labels kept at the left and its
+    head kept at the top; 表四 is turned into five rows of three so that it needs no scrolling."""
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    page.goto(site_url + REPORT_WITH_NUMBERS)
+    three = page.locator(".stat-table[data-table='三'][data-layout='form']")
+    three.scroll_into_view_if_needed()
+    assert page.locator(".table-scroll-hint").first.is_visible()
+    assert three.evaluate("box => box.scrollWidth > box.clientWidth")  # there is more to the right
+    row = three.locator("tr", has=page.locator("th", has_text="1.属于国家秘密"))
+    label_before, first_before = row.locator("th").last.bounding_box(), row.locator("td").first.bounding_box()
+    three.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    box, label, total = (item.bounding_box() for item in (three, row.locator("th").last, row.locator("td").last))
+    assert row.locator("td").first.bounding_box()["x"] < first_before["x"] - 20  # the numbers scrolled
+    assert abs(label["x"] - label_before["x"]) < 1  # the label did not
+    assert label["x"] >= box["x"] - 1 and label["x"] + label["width"] <= total["x"] + 1  # label, then 总计
+    assert total["x"] + total["width"] <= box["x"] + box["width"] + 1  # 总计 in view beside its label
+    three.evaluate("box => { box.scrollTop = 400; }")
+    head = three.locator("thead th", has_text="总计").bounding_box()
+    assert box["y"] - 1 <= head["y"] <= box["y"] + 120  # the head stays at the top of the box
+    turned = page.locator(".stat-table[data-table='四'][data-layout='turned']")
+    assert turned.is_visible() and not page.locator(".stat-table[data-table='四'][data-layout='form']").is_visible()
+    assert turned.evaluate("box => box.scrollWidth <= box.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
+def test_on_a_wide_screen_every_column_of_the_tables_is_visible(browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + REPORT_WITH_NUMBERS)
+    for number in ("二", "三", "四"):
+        table = page.locator(f".stat-table[data-table='{number}'][data-layout='form']")
+        assert table.is_visible() and table.evaluate("box => box.scrollWidth <= box.clientWidth + 1"), number
+    assert not page.locator(".stat-table[data-layout='turned']").is_visible()
+    assert not page.locator(".table-scroll-hint").first.is_visible()
+    context.close()

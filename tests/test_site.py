@@ -185,14 +185,17 @@ def test_two_builds_are_byte_identical(built_site: tuple[BuildOptions, BuildResu
 def test_tables_are_rendered_as_the_official_form(built_site: tuple[BuildOptions, BuildResult]) -> None:
     site = built_site[0].site_dir
     page = (site / "reports/410329/chengshiguanliju/2020/index.html").read_text(encoding="utf-8")
-    three = re.search(r'<div class="report-table stat-table" data-table="三">.*?</table>', page, re.S).group(0)
+    three = re.search(r'<div class="report-table stat-table" data-table="三" data-layout="form".*?</table>', page, re.S)
+    three = three.group(0)
     assert "<caption>表三 收到和处理政府信息公开申请情况" in three
-    assert '<th scope="rowgroup" rowspan="20">三、本年度办理结果</th>' in three  # 2019 form: 20 outcome rows
-    assert '<th scope="rowgroup" rowspan="8">（三）不予公开</th>' in three
+    assert '<th scope="rowgroup" rowspan="20" class="at-0 group">三、本年度办理结果</th>' in three  # 20 outcome rows
+    assert '<th scope="rowgroup" rowspan="8" class="at-1">（三）不予公开</th>' in three
     assert '<th scope="colgroup" colspan="5">法人或其他组织</th>' in three
     assert three.count('<th scope="row"') == 23
-    two = re.search(r'data-table="二">.*?</table>', page, re.S).group(0)
-    assert '<th scope="row">行政许可</th><td>15</td><td>2</td>' in two
+    two = re.search(r'data-table="二".*?</table>', page, re.S).group(0)
+    assert '<th scope="row" class="at-0">行政许可</th><td>15</td><td>2</td>' in two
+    four = re.findall(r'data-table="四" data-layout="(\w+)".*?</table>', page, re.S)
+    assert four == ["form", "turned"]  # the form's one row of 15, and 5 rows of 3 for a phone
     assert '<td colspan="2">232.4586</td>' in two
     assert '<p class="table-source">原文第' in page
 

@@ -33,6 +33,9 @@ class HeaderCell:
     rowspan: int = 1
     colspan: int = 1
     scope: str = "col"
+    # Where a row label stands (archive.css keeps row labels in place while the numbers scroll
+    # sideways): "at-0" the first column, "at-1" the second, "at-2" the third; "span-N" N columns.
+    css: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,10 @@ class TableView:
     format_label: str
     head: list[list[HeaderCell]]
     body: list[ViewRow]
+    # The same cells turned for a phone's width, where the form's layout cannot fit (table 四:
+    # fifteen columns in a row become five rows of three); shown instead of it on narrow screens.
+    narrow: TableView | None = None
+    wide: bool = False  # wider than a phone: the numbers scroll sideways beside their row labels
 
 
 def value_cell(cell: Cell | None, failed: set[tuple[str, str]], colspan: int = 1) -> ValueCell:
@@ -90,7 +97,7 @@ def table2_view(table: StatTable, findings: list[Finding]) -> TableView:
             spec for spec in TABLE2_ROWS if spec.group == item and spec.key not in TABLE2_ONLY_2019_ROWS[table_format]
         ]
         body.append(ViewRow(headers=[HeaderCell(TABLE2_ITEMS[item], colspan=width + 1, scope="colgroup")], css="item"))
-        labels = [HeaderCell("信息内容")] + [HeaderCell(table2_column_label(table_format, c)) for c in columns]
+        labels = [HeaderCell("信息内容", css="at-0")] + [HeaderCell(table2_column_label(table_format, c)) for c in columns]
         if len(columns) < width:
             labels[-1] = HeaderCell(labels[-1].text, colspan=width - len(columns) + 1)
         body.append(ViewRow(headers=labels, css="labels"))
@@ -100,7 +107,7 @@ def table2_view(table: StatTable, findings: list[Finding]) -> TableView:
             if len(columns) < width:
                 last = values[-1]
                 values[-1] = ValueCell(last.text, last.classes, last.note, width - len(columns) + 1)
-            body.append(ViewRow(headers=[HeaderCell(label, scope="row")], values=values))
+            body.append(ViewRow(headers=[HeaderCell(label, scope="row", css="at-0")], values=values))
     title, format_label = caption("二", table.format)
     return TableView("二", title, format_label, [], body)
 
@@ -122,25 +129,28 @@ def table3_headers(key: str, keys: list[str], shown: set[str]) -> list[HeaderCel
     """Row headers of one row of table 三, opening each merged group on its first row."""
     spec = TABLE3_SPECS[key]
     if spec.group is None:
-        return [HeaderCell(spec.label, colspan=3, scope="row")]
+        return [HeaderCell(spec.label, colspan=3, scope="row", css="at-0 span-3")]
     headers: list[HeaderCell] = []
     if "outcomes" not in shown:  # 三、本年度办理结果 spans every row that has a group
         shown.add("outcomes")
         size = sum(1 for k in keys if TABLE3_SPECS[k].group is not None)
-        headers.append(HeaderCell(TABLE3_GROUPS["outcomes"], rowspan=size, scope="rowgroup"))
+        headers.append(HeaderCell(TABLE3_GROUPS["outcomes"], rowspan=size, scope="rowgroup", css="at-0 group"))
     if spec.group == "outcomes":
-        return [*headers, HeaderCell(spec.label, colspan=2, scope="row")]
+        return [*headers, HeaderCell(spec.label, colspan=2, scope="row", css="at-1 span-2")]
     if spec.group not in shown:
         shown.add(spec.group)
         size = sum(1 for k in keys if TABLE3_SPECS[k].group == spec.group)
-        headers.append(HeaderCell(TABLE3_GROUPS[spec.group], rowspan=size, scope="rowgroup"))
-    return [*headers, HeaderCell(spec.label, scope="row")]
+        headers.append(HeaderCell(TABLE3_GROUPS[spec.group], rowspan=size, scope="rowgroup", css="at-1"))
+    return [*headers, HeaderCell(spec.label, scope="row", css="at-2")]
 
 
 def table3_view(table: StatTable, findings: list[Finding]) -> TableView:
     failed = failed_cells(findings, "三")
     head = [
-        [HeaderCell(FIRST_COLUMN_NOTE, rowspan=3, colspan=3), HeaderCell("申请人情况", colspan=7, scope="colgroup")],
+        [
+            HeaderCell(FIRST_COLUMN_NOTE, rowspan=3, colspan=3, css="at-0 span-3 corner"),
+            HeaderCell("申请人情况", colspan=7, scope="colgroup"),
+        ],
         [
             HeaderCell("自然人", rowspan=2),
             HeaderCell("法人或其他组织", colspan=5, scope="colgroup"),
@@ -158,7 +168,7 @@ def table3_view(table: StatTable, findings: list[Finding]) -> TableView:
         for key in keys
     ]
     title, format_label = caption("三", table.format)
-    return TableView("三", title, format_label, head, body)
+    return TableView("三", title, format_label, head, body, wide=True)
 
 
 def table4_view(table: StatTable, findings: list[Finding]) -> TableView:
@@ -175,7 +185,24 @@ def table4_view(table: StatTable, findings: list[Finding]) -> TableView:
     ]
     values = [value_cell(table.cell(row, spec.key), failed) for row in TABLE4_ROW_KEYS for spec in TABLE4_COLUMNS]
     title, format_label = caption("四", table.format)
-    return TableView("四", title, format_label, head, [ViewRow(values=values)])
+    return TableView("四", title, format_label, head, [ViewRow(values=values)], table4_turned(table, failed))
+
+
+def table4_turned(table: StatTable, failed: set[tuple[str, str]]) -> TableView:
+    """Table 四 for a phone: a row per result (结果维持 … 总计), a column per kind of case."""
+    head = [
+        [HeaderCell("结果", rowspan=2, css="at-0"), HeaderCell("行政复议", rowspan=2), HeaderCell("行政诉讼", colspan=2)],
+        [HeaderCell("未经复议直接起诉"), HeaderCell("复议后起诉")],
+    ]
+    body = [
+        ViewRow(
+            headers=[HeaderCell(spec.label, scope="row", css="at-0")],
+            values=[value_cell(table.cell(row, spec.key), failed) for row in TABLE4_ROW_KEYS],
+        )
+        for spec in TABLE4_COLUMNS
+    ]
+    title, format_label = caption("四", table.format)
+    return TableView("四", title, format_label, head, body)
 
 
 VIEWS = {"二": table2_view, "三": table3_view, "四": table4_view}
