@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from .guard import Limits
 from .model import Finding, Report, Severity, SourceOutcome
@@ -50,6 +51,11 @@ class BuildOptions:
     jobs: int | None = None  # processes for conversion and MkDocs; None: one per core for a large archive
     search_shard_size: int = SHARD_SIZE  # reports per search index shard (search_index.py)
     limits: Limits = field(default_factory=Limits)  # what one source may take to read (guard.py)
+    # Where the site is published (canonical URLs, the sitemap, citations); the Pages workflow sets
+    # ARCHIVE_SITE_URL. Empty: URLs relative to the site, no sitemap entries.
+    site_url: str = field(default_factory=lambda: os.environ.get("ARCHIVE_SITE_URL", ""))
+    # Where readers report an error (the repository's issues); the Pages workflow sets it.
+    feedback_url: str = field(default_factory=lambda: os.environ.get("ARCHIVE_FEEDBACK_URL", ""))
 
     @property
     def overrides_path(self) -> Path:
@@ -179,10 +185,33 @@ DIRTY_BUILD_WARNING = "A 'dirty' build is being performed"
 PAGES_PER_EXTRA_PROCESS = 400
 
 
-def mkdocs_in_this_process(config_file: str, docs_dir: str, site_dir: str, epoch: int, shard: str | None) -> list[str]:
+@dataclass(frozen=True)
+class SiteSettings:
+    """What MkDocs is told besides mkdocs.yml (picklable: MkDocs shards run in other processes)."""
+
+    config_file: str
+    docs_dir: str
+    site_dir: str
+    site_url: str
+    feedback_url: str
+
+    def load(self) -> Any:
+        from mkdocs.config import load_config
+
+        config = load_config(
+            config_file=self.config_file, docs_dir=self.docs_dir, site_dir=self.site_dir, site_url=self.site_url
+        )
+        config.extra["feedback_url"] = self.feedback_url
+        return config
+
+
+def site_url_with_slash(url: str) -> str:
+    return url if not url or url.endswith("/") else url + "/"
+
+
+def mkdocs_in_this_process(settings: SiteSettings, epoch: int, shard: str | None) -> list[str]:
     """One MkDocs build (of one shard, see mkdocs_hooks.py); returns the warnings it logged."""
     from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
 
     collector = WarningCollector()
     mkdocs_logger = logging.getLogger("mkdocs")
@@ -192,8 +221,7 @@ def mkdocs_in_this_process(config_file: str, docs_dir: str, site_dir: str, epoch
     saved = {name: os.environ.get(name) for name in variables}
     os.environ.update(variables)  # NO_MKDOCS_2_WARNING: Material 9.8 prints an end-of-life banner otherwise
     try:
-        config = load_config(config_file=config_file, docs_dir=docs_dir, site_dir=site_dir)
-        mkdocs_build(config, dirty=shard is not None)
+        mkdocs_build(settings.load(), dirty=shard is not None)
     finally:
         mkdocs_logger.removeHandler(collector)
         for name, value in saved.items():
@@ -214,11 +242,17 @@ def process_count(options: BuildOptions, item_count: int) -> int:
 def run_mkdocs(options: BuildOptions, folders: BuildFolders, epoch: int, page_count: int) -> list[str]:
     """Build the site with MkDocs from the new content into the new site folder, in one process per
     core for a large site; return the warnings it logged."""
-    paths = (str(options.config_file), str(folders.content), str(folders.site))
+    settings = SiteSettings(
+        str(options.config_file),
+        str(folders.content),
+        str(folders.site),
+        site_url_with_slash(options.site_url),
+        options.feedback_url,
+    )
     count = process_count(options, page_count)
     if count == 1:
-        return mkdocs_in_this_process(*paths, epoch, None)
-    shards = [(*paths, epoch, f"{index}/{count}") for index in range(count)]
+        return mkdocs_in_this_process(settings, epoch, None)
+    shards = [(settings, epoch, f"{index}/{count}") for index in range(count)]
     # A pool that kills its processes on the way out (after the results, or when stopping), each
     # ending with this process (parallel.end_with_parent) even when it is killed.
     context = multiprocessing.get_context("spawn")
@@ -240,6 +274,15 @@ UNUSED_ASSETS = (
     "pagefind/pagefind-component-ui.css",
     "pagefind/pagefind-highlight.js",  # the report pages mark matches with the archive's own script
 )
+
+
+def robots_txt(site_url: str) -> str:
+    """Every page may be indexed; the sitemap is named when the site's address is known (robots.txt
+    takes only absolute sitemap URLs)."""
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url:
+        lines.append(f"Sitemap: {site_url_with_slash(site_url)}sitemap.xml")
+    return "\n".join(lines) + "\n"
 
 
 def prune_unused_assets(site_dir: Path) -> None:
@@ -360,6 +403,7 @@ def build(options: BuildOptions) -> BuildResult:
             "convert": timings["publish"] + timings["browse"] + timings["prepare"],
         }
         prune_unused_assets(folders.site)
+        (folders.site / "robots.txt").write_text(robots_txt(options.site_url), encoding="utf-8")
         mark_generated(folders.site)  # a sharded MkDocs build starts from an empty folder
         write_build_report(result, folders.site)
         folders.publish()

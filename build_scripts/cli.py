@@ -52,6 +52,18 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--strict", action="store_true", help="exit 1 when any source failed or has findings")
     build_cmd.add_argument("--no-index", action="store_true", help="skip the Pagefind search index")
     build_cmd.add_argument(
+        "--site-url",
+        default=BuildOptions().site_url,
+        metavar="URL",
+        help="where the site is published: canonical URLs, sitemap, citations (default: $ARCHIVE_SITE_URL)",
+    )
+    build_cmd.add_argument(
+        "--feedback-url",
+        default=BuildOptions().feedback_url,
+        metavar="URL",
+        help="where readers report an error, e.g. the repository's issues (default: $ARCHIVE_FEEDBACK_URL)",
+    )
+    build_cmd.add_argument(
         "--jobs",
         type=int,
         default=None,
@@ -90,6 +102,8 @@ def run_build(args: argparse.Namespace) -> int:
         strict=args.strict,
         index=not args.no_index,
         jobs=args.jobs,
+        site_url=args.site_url,
+        feedback_url=args.feedback_url,
         limits=Limits(seconds=args.time_limit, memory_mb=args.memory_limit),
     )
     result = build(options)

@@ -75,7 +75,19 @@ def statistics_front_matter(table: StatTable) -> dict[str, Any]:
     return {"format": table.format, "values": values, "uncertain": uncertain}
 
 
-def report_front_matter(page: ReportPage) -> dict[str, Any]:
+def report_description(report: Report) -> str:
+    """One sentence for search engines and link previews: whose report, which year, the headline
+    number when it was read."""
+    year = f" {report.year} 年度" if report.year else ""
+    text = f"{report.agency or '未知机构'}{year}政府信息公开工作年度报告的全文、统计表和数据"
+    table = report.statistic("三")
+    received = table.value("received", "total") if table else None
+    if isinstance(received, int):
+        text += f"：本年新收政府信息公开申请 {received:,} 件"
+    return text + "。"
+
+
+def report_front_matter(page: ReportPage, description: str) -> dict[str, Any]:
     report = page.report
     return {
         "title": report.title,
@@ -89,6 +101,8 @@ def report_front_matter(page: ReportPage) -> dict[str, Any]:
         "region": to_plain(report.region),
         "contact": to_plain(report.contact),
         "overridden": report.overridden,
+        "description": description,  # the page's meta description (main.html): report_description
+        "sha256": report.source.sha256,  # for the citation line (main.html)
         # From here on for readers of content/ only: the site build skips these (mkdocs_hooks.py).
         "source": to_plain(report.source),
         "provenance": to_plain(report.provenance),

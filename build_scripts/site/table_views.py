@@ -22,6 +22,7 @@ from ..forms import (
 from ..model import Cell, CellStatus, Finding, StatTable
 from .labels import table_format_label
 
+TABLE_NUMBERS = {"二": 2, "三": 3, "四": 4}
 # Rows of table 二 that only the 2019 form has.
 TABLE2_ONLY_2019_ROWS = {"2019": frozenset(), "2021": frozenset({"other_services", "procurement"})}
 FIRST_COLUMN_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
@@ -36,6 +37,7 @@ class HeaderCell:
     # Where a row label stands (archive.css keeps row labels in place while the numbers scroll
     # sideways): "at-0" the first column, "at-1" the second, "at-2" the third; "span-N" N columns.
     css: str = ""
+    id: str = ""  # the target of a key figure's link (key_figures.py)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class ValueCell:
     classes: str
     note: str | None
     colspan: int = 1
+    id: str = ""  # the target of a key figure's link (key_figures.py)
 
 
 @dataclass
@@ -64,6 +67,11 @@ class TableView:
     # fifteen columns in a row become five rows of three); shown instead of it on narrow screens.
     narrow: TableView | None = None
     wide: bool = False  # wider than a phone: the numbers scroll sideways beside their row labels
+
+    @property
+    def anchor(self) -> str:
+        """The id of the table, for links to it (key_figures.py)."""
+        return table_anchor(self.number)
 
 
 def value_cell(cell: Cell | None, failed: set[tuple[str, str]], colspan: int = 1) -> ValueCell:
@@ -97,7 +105,9 @@ def table2_view(table: StatTable, findings: list[Finding]) -> TableView:
             spec for spec in TABLE2_ROWS if spec.group == item and spec.key not in TABLE2_ONLY_2019_ROWS[table_format]
         ]
         body.append(ViewRow(headers=[HeaderCell(TABLE2_ITEMS[item], colspan=width + 1, scope="colgroup")], css="item"))
-        labels = [HeaderCell("信息内容", css="at-0")] + [HeaderCell(table2_column_label(table_format, c)) for c in columns]
+        labels = [HeaderCell("信息内容", css="at-0")] + [
+            HeaderCell(table2_column_label(table_format, c)) for c in columns
+        ]
         if len(columns) < width:
             labels[-1] = HeaderCell(labels[-1].text, colspan=width - len(columns) + 1)
         body.append(ViewRow(headers=labels, css="labels"))
@@ -140,8 +150,32 @@ def table3_headers(key: str, keys: list[str], shown: set[str]) -> list[HeaderCel
     if spec.group not in shown:
         shown.add(spec.group)
         size = sum(1 for k in keys if TABLE3_SPECS[k].group == spec.group)
-        headers.append(HeaderCell(TABLE3_GROUPS[spec.group], rowspan=size, scope="rowgroup", css="at-1"))
+        anchor = WITHHELD_ANCHOR if spec.group == "withheld" else ""
+        headers.append(HeaderCell(TABLE3_GROUPS[spec.group], rowspan=size, scope="rowgroup", css="at-1", id=anchor))
     return [*headers, HeaderCell(spec.label, scope="row", css="at-2")]
+
+
+KEY_CELLS = {("三", row, "total") for row in ("received", "disclosed", "partly_disclosed")}
+
+
+def table_anchor(number: str) -> str:
+    """The id of a table, for links to it (key_figures.py)."""
+    return f"t{TABLE_NUMBERS[number]}"
+
+
+def cell_anchor(number: str, row: str, column: str) -> str:
+    """The id of a cell in the form's layout of a table (key_figures.py links to it)."""
+    return f"{table_anchor(number)}-{row}-{column}"
+
+
+WITHHELD_ANCHOR = cell_anchor("三", "withheld", "group")  # the header of the （三）不予公开 rows
+
+
+def key_cell(cell: ValueCell, number: str, row: str, column: str) -> ValueCell:
+    """A cell a key figure links to, with its id (only in the form's layout: ids are unique)."""
+    if (number, row, column) not in KEY_CELLS:
+        return cell
+    return ValueCell(cell.text, cell.classes, cell.note, cell.colspan, cell_anchor(number, row, column))
 
 
 def table3_view(table: StatTable, findings: list[Finding]) -> TableView:
@@ -163,7 +197,9 @@ def table3_view(table: StatTable, findings: list[Finding]) -> TableView:
     body = [
         ViewRow(
             headers=table3_headers(key, keys, shown),
-            values=[value_cell(table.cell(key, spec.key), failed) for spec in TABLE3_COLUMNS],
+            values=[
+                key_cell(value_cell(table.cell(key, spec.key), failed), "三", key, spec.key) for spec in TABLE3_COLUMNS
+            ],
         )
         for key in keys
     ]
@@ -191,7 +227,11 @@ def table4_view(table: StatTable, findings: list[Finding]) -> TableView:
 def table4_turned(table: StatTable, failed: set[tuple[str, str]]) -> TableView:
     """Table 四 for a phone: a row per result (结果维持 … 总计), a column per kind of case."""
     head = [
-        [HeaderCell("结果", rowspan=2, css="at-0"), HeaderCell("行政复议", rowspan=2), HeaderCell("行政诉讼", colspan=2)],
+        [
+            HeaderCell("结果", rowspan=2, css="at-0"),
+            HeaderCell("行政复议", rowspan=2),
+            HeaderCell("行政诉讼", colspan=2),
+        ],
         [HeaderCell("未经复议直接起诉"), HeaderCell("复议后起诉")],
     ]
     body = [

@@ -17,6 +17,7 @@ from ..comparisons import (
 from ..datasets import Downloads, StatsRow
 from ..serialize import front_matter
 from ..urls import (
+    ABOUT,
     AGENCIES_INDEX,
     DATA_INDEX,
     DICTIONARY,
@@ -29,7 +30,7 @@ from ..urls import (
 )
 from .agencies import render_agencies_index, render_agency_page, render_kind_pages
 from .environment import template_environment
-from .home import render_home, render_overview, render_quality
+from .home import render_about, render_home, render_overview, render_quality
 from .reference import render_data_page, render_dictionary
 from .regions import render_region_page, render_regions_index
 from .years import render_year_pages, render_years_index
@@ -52,6 +53,7 @@ def render_browse_pages(
     files[DICTIONARY] = render_dictionary(env)
     files[OVERVIEW] = render_overview(env, archive, stats)
     files[QUALITY] = render_quality(env, archive)
+    files[ABOUT] = render_about(env, archive)
     files[REGIONS_INDEX] = render_regions_index(env, archive)
     subtrees = subtree_pages(archive)
     for entry in archive.regions.values():

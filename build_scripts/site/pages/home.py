@@ -1,4 +1,4 @@
-"""The home page, the national overview and the data-quality page."""
+"""The home page, the national overview, the data-quality page and the about page."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ..datasets import (
     StatsRow,
 )
 from ..serialize import front_matter
-from ..urls import HOME, OVERVIEW, QUALITY, relative_link
+from ..urls import ABOUT, HOME, OVERVIEW, QUALITY, relative_link
 from .pieces import link_item, report_label, summary_table
 
 LATEST_ON_HOME = 10
@@ -94,4 +94,23 @@ def render_quality(env: jinja2.Environment, archive: Archive) -> str:
         failed_count=failed_count,
         uncertain_count=uncertain_count,
         entries=entries,
+    )
+
+
+def render_about(env: jinja2.Environment, archive: Archive) -> str:
+    """What the archive holds, how to cite a report or a number, the licences, how to report an error."""
+    provinces = [
+        {"label": entry.name, "link": relative_link(ABOUT, entry.path), "reports": entry.report_count}
+        for entry in archive.provinces
+    ]
+    years = sorted(archive.years)
+    example = latest_reports(archive)[:1]
+    return env.get_template("about.md.j2").render(
+        front_matter=front_matter({"title": "关于本站", "page_kind": "about"}),
+        reports=len(archive.pages),
+        agencies=len(archive.agencies),
+        provinces=provinces,
+        first_year=years[0] if years else None,
+        last_year=years[-1] if years else None,
+        example=example[0].report if example else None,
     )

@@ -18,9 +18,10 @@ from ..datasets import (
     StatsRow,
     report_stats,
 )
+from ..key_figures import key_figures
 from ..labels import CONTACT_LABELS, TABLE_CAPTIONS, format_label, layout_labels, region_label
 from ..search_index import pack_blocks, report_text_blocks
-from ..serialize import front_matter, report_front_matter, report_json, statistics_yaml
+from ..serialize import front_matter, report_description, report_front_matter, report_json, statistics_yaml
 from ..table_views import table_view
 from ..urls import kind_page_path, relative_link, year_group_path, year_page_path
 from .pieces import link_item, region_crumbs, source_summary
@@ -56,6 +57,7 @@ class PreparedReport:
     data_json: str
     search_blocks: bytes  # the report's text coded for the search index (search_index.py), packed
     stats: StatsRow  # its cells, compact, for the archive's downloads (datasets.py)
+    description: str  # one sentence for the page's meta description, with its headline number
 
 
 def metadata_only(report: Report) -> Report:
@@ -71,11 +73,13 @@ def default_data_name(report: Report) -> str:
 def prepare_report(
     env: jinja2.Environment, report: Report, pretty_json: bool = False, data_name: str | None = None
 ) -> PreparedReport:
+    stats = report_stats(report)
     body = env.get_template("report_body.md.j2").render(
         report=report,
         table_captions=TABLE_CAPTIONS,
         layout_names=layout_labels(report),
         views={table.number: table_view(table, report.findings) for table in report.statistics},
+        key_figures=key_figures(report, stats),
         links={"data": data_name or default_data_name(report)},
     )
     return PreparedReport(
@@ -84,7 +88,8 @@ def prepare_report(
         statistics_yaml(report),
         report_json(report, pretty_json),
         pack_blocks(report_text_blocks(report)),
-        report_stats(report),
+        stats,
+        report_description(report),
     )
 
 
@@ -96,7 +101,7 @@ def render_report_page(env: jinja2.Environment, page: ReportPage, prepared: Prep
     group_code, group_name = listing_group(report.region)
     year = report.year or 0
     return env.get_template("report.md.j2").render(
-        front_matter=front_matter(report_front_matter(page)) + prepared.statistics_yaml,
+        front_matter=front_matter(report_front_matter(page, prepared.description)) + prepared.statistics_yaml,
         body=prepared.body,
         report=report,
         crumbs=crumbs,
