@@ -112,12 +112,12 @@ def test_dates_after_the_day_of_the_build_get_a_finding(tmp_path: Path) -> None:
 
     year_2099 = sample_with(tmp_path, "2023 年政府信息公开", "2099 年政府信息公开", name="2099.txt")
     assert future_findings(year_2099, datetime.date(2026, 12, 2)) == [
-        "report year 2099 has not begun (the build runs on 2026-12-02)"
+        "报告年度 2099 尚未开始（本次构建日期为 2026-12-02）"
     ]
     (tmp_path / "2023.txt").write_bytes(SAMPLE.read_bytes())
     (tmp_path / "2023.txt.meta.yaml").write_text("retrieved: '2030-01-05'\n", encoding="utf-8")
     assert future_findings(tmp_path / "2023.txt", datetime.date(2026, 12, 2)) == [
-        "date it was saved 2030-01-05 is after the day of the build, 2026-12-02"
+        "获取日期 2030-01-05 晚于本次构建日期 2026-12-02"
     ]
     assert future_findings(tmp_path / "2023.txt", datetime.date(2030, 1, 5)) == []
 
@@ -320,7 +320,7 @@ def test_an_image_too_large_to_decode_is_refused_before_ocr(tmp_path: Path) -> N
     declared = b"/Width 100000 /Height 100000 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode"
     image = stream_object(b"/Type /XObject /Subtype /Image " + declared, pixels)
     outcome = read_pdf_bytes(tmp_path, "huge-image.pdf", pdf_of_pages([page], [contents, image]), memory_mb=400)
-    assert "page 1: an image of 100,000 × 100,000 pixels, larger than any scan; not read by OCR" in outcome.reason
+    assert "第 1 页：图像为 100,000 × 100,000 像素，大于任何扫描件，未做 OCR" in outcome.reason
 
 
 def zlib_compressed(data: bytes) -> bytes:

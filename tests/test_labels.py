@@ -69,3 +69,11 @@ def test_region_levels_and_report_labels_have_fallbacks() -> None:
     assert children_heading("county") == children_heading("a-new-level") == "下级地区"
     assert set(CONTACT_LABELS) == {field for field in Contact.__dataclass_fields__}
     assert set(TABLE_CAPTIONS) == {"二", "三", "四"}
+
+
+def test_every_field_a_maintainer_can_correct_has_a_chinese_name() -> None:
+    import dataclasses
+
+    from build_scripts.reading.overrides import FIELD_LABELS, MetadataOverride
+
+    assert set(FIELD_LABELS) == {field.name for field in dataclasses.fields(MetadataOverride)}

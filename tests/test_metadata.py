@@ -116,7 +116,7 @@ def test_override_sets_fields_and_says_so() -> None:
     assert (report.publication_date, report.kind) == ("2021-01-20", "government")
     assert report.overridden == ["year", "publication_date", "kind"]
     messages = [f.message for f in report.findings if f.code == "override"]
-    assert any("publication_date set by overrides.yaml to 2021-01-20 (parsed: None)" in m for m in messages)
+    assert any("印发日期更正为“2021-01-20”（原文读取为“无”）" in m for m in messages)
 
 
 def test_override_of_the_agency_name_places_it_again() -> None:

@@ -223,7 +223,7 @@ def test_markup_never_reaches_the_title_or_agency(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     report = read_report(path, "misread.md")
     assert report.agency == "沐阳县人民政府" and not report.region.resolved
-    assert any(f.code == "region-unknown" and "misreading" in f.message for f in report.findings)
+    assert any(f.code == "region-unknown" and "误写" in f.message for f in report.findings)
     named = text.replace("\n", "\n联系地址：沭阳县人民中路1号。\n", 3)  # the preamble names the real county
     path.write_text(named, encoding="utf-8")
     report = read_report(path, "misread.md")

@@ -107,3 +107,42 @@ def test_the_about_page_says_what_the_archive_holds_and_how_to_cite_it(published
     assert "<strong>5</strong> 份报告" in page and "河南省" in page
     assert "如何引用" in page and "CC BY 4.0" in page and "纠错" in page
     assert 'href="https://github.com/example/foia-archive/issues"' in page
+
+
+ALLOWED_LATIN = {"OCR", "PDF", "JSON", "overrides", "yaml", "SHA"}
+
+
+def latin_words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z]{3,}", text)) - ALLOWED_LATIN
+
+
+def test_findings_are_shown_to_readers_in_chinese_and_their_codes_stay_in_the_data(tmp_path: Path) -> None:
+    """Reports with a missing section, an unknown region, a year before its form, a duplicate and a
+    maintainer's correction: every message a reader sees is Chinese; the codes are in the JSON."""
+    source = tmp_path / "reports"
+    source.mkdir()
+    text = TAB_SAMPLE.read_text(encoding="utf-8")
+    (source / "a.txt").write_text(text, encoding="utf-8")
+    (source / "b.txt").write_text(text, encoding="utf-8")  # a second copy
+    unknown = text.replace("卫辉市科技和工业信息化局", "某某科技和工业信息化局").replace(
+        "2023 年政府信息公开", "2015 年政府信息公开", 1
+    )
+    (source / "c.txt").write_text(unknown.replace("六、其他需要报告的事项", "其他事项"), encoding="utf-8")
+    (source / "overrides.yaml").write_text("sources:\n  a.txt:\n    publication_date: '2024-01-20'\n", encoding="utf-8")
+    options, result = build_into(tmp_path / "out", source=source, index=False)
+    codes = {finding.code for outcome in result.outcomes for finding in outcome.findings}
+    assert {"duplicate-report", "region-unknown", "section-missing", "year-before-form", "override"} <= codes
+    shown = []
+    for page in (options.site_dir / "reports").rglob("index.html"):
+        html = page.read_text(encoding="utf-8")
+        for box in re.findall(
+            r'<div class="admonition [^"]*report-(?:findings|overrides|checks)".*?</div>', html, re.S
+        ):
+            shown += re.findall(r"<li>(.*?)</li>", box, re.S)
+        assert "<code>" not in "".join(re.findall(r'report-findings".*?</div>', html, re.S))
+    quality = (options.site_dir / "quality/index.html").read_text(encoding="utf-8")
+    shown += re.findall(r"<li>(.*?)</li>", quality.split('class="quality-list"')[-1], re.S)
+    assert len(shown) >= 5
+    assert [message for message in shown if latin_words(re.sub(r"<[^>]+>", "", message))] == []
+    data = next((options.site_dir / "reports").rglob("*.json")).read_text(encoding="utf-8")
+    assert '"code":' in data

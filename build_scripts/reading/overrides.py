@@ -173,9 +173,28 @@ def report_context(report: Report) -> str:
     return "\n".join([report.title, *cover, *(block.text for block in report.preamble)])
 
 
+# How the maintainer's corrections are named on the report page (维护者更正).
+FIELD_LABELS = {
+    "title": "标题",
+    "agency": "机构名称",
+    "year": "报告年度",
+    "publication_date": "印发日期",
+    "format": "报告格式",
+    "agency_id": "机构编号",
+    "contact": "联系方式",
+    "region": "地区",
+    "kind": "机构类型",
+    "url": "原文链接",
+    "retrieved": "获取日期",
+    "index_number": "索引号",
+}
+
+
 def shown(value: Any) -> str:
+    if value is None:
+        return "无"
     if isinstance(value, Contact):
-        return "、".join(f"{k}={v}" for k, v in dataclasses.asdict(value).items() if v)
+        return "、".join(str(v) for v in dataclasses.asdict(value).values() if v)
     return str(value)
 
 
@@ -198,7 +217,7 @@ def apply_override(report: Report, override: MetadataOverride) -> None:
     report.kind = override.kind or derive_kind(report.agency, report.region)
     for name, previous in old.items():
         value = getattr(override, name)
-        message = f"{name} set by overrides.yaml to {shown(value)} (parsed: {shown(previous)})"
+        message = f"{FIELD_LABELS.get(name, name)}更正为“{shown(value)}”（原文读取为“{shown(previous)}”）"
         report.add_findings([Finding("override", Severity.INFO, message)])
     report.overridden = override.set_fields()
 

@@ -97,8 +97,8 @@ def rename_findings(agency: str, region: Region, divisions: Divisions) -> list[F
         Finding(
             "region-renamed",
             Severity.INFO,
-            f"{rename.old_name} ({rename.old_code}) became {divisions.by_code[rename.new_code].name} "
-            f"({rename.new_code}) in {rename.year}; the report is filed under the current division",
+            f"{rename.old_name}（{rename.old_code}）已于 {rename.year} 年改为"
+            f"{divisions.by_code[rename.new_code].name}（{rename.new_code}），本报告归入现行区划",
         )
         for rename in divisions.renames.values()
         if rename.old_name in agency and rename.new_code == region.code
@@ -111,8 +111,7 @@ def alias_findings(agency: str, region: Region, divisions: Divisions) -> list[Fi
         Finding(
             "region-alias",
             Severity.INFO,
-            f"{alias} is not a division name; it is filed under {divisions.by_code[code].name} ({code}), "
-            "which it administers (build_scripts/data/division_aliases.csv)",
+            f"“{alias}”不是行政区划名称，本报告归入它所管辖的{divisions.by_code[code].name}（{code}）",
         )
         for alias, code in divisions.aliases.items()
         if agency.startswith(alias) and code == region.code
@@ -226,15 +225,15 @@ def resolve_misread(agency: str, context: str) -> tuple[Region, list[Finding]] |
     if len(confirmed) == 1 and len(divisions.by_name[confirmed[0][1]]) == 1:
         printed, name = confirmed[0]
         region = division_to_region(divisions.by_name[name][0], divisions)
-        message = f"{printed} in the agency name is not a division; read as {name}, which the report's own text names"
+        message = f"机构名称中的“{printed}”不是行政区划名称，按报告正文写明的“{name}”归入"
         return region, [Finding("region-misread", Severity.WARNING, message)]
     names = sorted({name for _, name in candidates})
     maybe = (
-        "、".join(names) if len(names) <= MAX_SUGGESTIONS else f"one of {len(names)} division names one character off"
+        "、".join(names) if len(names) <= MAX_SUGGESTIONS else f"与之相差一字的 {len(names)} 个区划名称之一"
     )
     message = (
-        f"no division name at the start of the agency name {agency!r}; it may be a misreading of {maybe}, "
-        "which the report's text does not confirm (set the region in overrides.yaml)"
+        f"机构名称“{agency}”不以行政区划名称开头，可能是“{maybe}”的误写，但报告正文未能证实"
+        "（维护者可在 overrides.yaml 中指定地区）"
     )
     return Region(), [Finding("region-unknown", Severity.WARNING, message)]
 
@@ -252,17 +251,17 @@ def resolve_region(agency: str, context: str) -> tuple[Region, list[Finding]]:
         region = division_to_region(candidates[0], divisions)
         findings = rename_findings(agency, region, divisions) + alias_findings(agency, region, divisions)
         if from_context:
-            message = f"{agency!r} names no place; placed in {candidates[0].name}, the only one its text names"
+            message = f"机构名称“{agency}”不含地名，按报告正文提到的唯一地区{candidates[0].name}归入"
             findings.append(Finding("region-from-context", Severity.INFO, message))
         return region, findings
     if not candidates:
         misread = resolve_misread(agency, context)
         if misread is not None:
             return misread
-        message = f"no division name at the start of the agency name {agency!r}"
+        message = f"机构名称“{agency}”不以行政区划名称开头，无法确定地区"
         return Region(), [Finding("region-unknown", Severity.WARNING, message)]
-    codes = ", ".join(f"{c.code} {'/'.join(d.name for d in reversed(divisions.ancestors(c)))}" for c in candidates)
-    message = f"agency name {agency!r} fits several divisions and the text does not say which: {codes}"
+    codes = "；".join(f"{c.code} {'/'.join(d.name for d in reversed(divisions.ancestors(c)))}" for c in candidates)
+    message = f"机构名称“{agency}”可对应多个行政区划，报告正文未说明是哪一个：{codes}"
     return Region(), [Finding("region-ambiguous", Severity.WARNING, message)]
 
 

@@ -121,6 +121,11 @@ def all_equal_numbers(slots: list[str], width: int) -> Reading | None:
     return readings[0] if len(values) == 1 else None
 
 
+def printed_slots(slots: list[str]) -> str:
+    """The cells of a row as printed, for a note people read: an empty cell says so."""
+    return "、".join(slot.strip() or "空" for slot in slots)
+
+
 def align_slots(slots: list[str], width: int, *, merged_label_columns: bool, positional: bool) -> Placement:
     """Place a row's printed values in `width` columns.
 
@@ -145,12 +150,14 @@ def align_slots(slots: list[str], width: int, *, merged_label_columns: bool, pos
         if repeated is not None:
             note = f"此行印有 {len([s for s in slots if s])} 个数值，多于 {width} 列，且数值全部相同"
             return Placement([repeated] * width, note=note)
-        why = f"此行印有 {len(slots)} 个数值位置，而表格只有 {width} 列，无法确定对应关系（原文：{' | '.join(slots)}）"
+        why = f"此行印有 {len(slots)} 个数值位置，而表格只有 {width} 列，无法确定对应关系"
+        why += f"（原文各格：{printed_slots(slots)}）"
         return Placement(readings[:width], uncertain_note=why)
     padded = readings + [Reading("", None, CellStatus.BLANK)] * (width - len(slots))
     if positional:
         return Placement(padded)
-    why = f"此行只印有 {len(slots)} 个数值位置，而表格有 {width} 列，无法确定对应关系（原文：{' | '.join(slots)}）"
+    why = f"此行只印有 {len(slots)} 个数值位置，而表格有 {width} 列，无法确定对应关系"
+    why += f"（原文各格：{printed_slots(slots)}）"
     return Placement(padded, uncertain_note=why)
 
 
@@ -325,7 +332,7 @@ def table3_placer(parts: list[RowParts], layout: str):
         if merged_column and len(slots) <= width and slots and not slots[0] and not placement.uncertain_note:
             why = (
                 "此行首格空白，可能是合并的标签列，也可能是未填报的第一列，"
-                f"无法确定对应关系（原文：{' | '.join(slots)}）"
+                f"无法确定对应关系（原文各格：{printed_slots(slots)}）"
             )
             return Placement(placement.readings, uncertain_note=why)
         return placement

@@ -13,7 +13,7 @@ from .parsing import SECTION_NUMERALS, TABLE_SECTIONS
 def missing_sections(report: Report) -> list[Finding]:
     present = {section.number for section in report.sections}
     return [
-        Finding("section-missing", Severity.WARNING, f"section {SECTION_NUMERALS[number - 1]} not found")
+        Finding("section-missing", Severity.WARNING, f"未找到第{SECTION_NUMERALS[number - 1]}部分")
         for number in range(1, 7)
         if number not in present
     ]
@@ -22,7 +22,7 @@ def missing_sections(report: Report) -> list[Finding]:
 def missing_tables(report: Report) -> list[Finding]:
     present = {table.number for table in report.tables}
     return [
-        Finding("table-missing", Severity.WARNING, f"table {numeral} (section {numeral}) not found")
+        Finding("table-missing", Severity.WARNING, f"未找到表{numeral}（第{numeral}部分的统计表）")
         for numeral in TABLE_SECTIONS.values()
         if numeral not in present
     ]
@@ -31,7 +31,7 @@ def missing_tables(report: Report) -> list[Finding]:
 def unknown_format(report: Report) -> list[Finding]:
     if report.format:
         return []
-    message = "format (2019 or 2021) could not be told from the labels of table 二"
+    message = "无法从表二的栏目名称判断报告采用 2019 年版还是 2021 年版格式"
     return [Finding("format-unknown", Severity.WARNING, message)]
 
 
@@ -44,11 +44,11 @@ def implausible_dates(report: Report) -> list[Finding]:
     report for year Y is published in Y+1): a misread title or date, never corrected silently."""
     findings = []
     if report.year is not None and report.year < FIRST_REPORT_YEAR:
-        message = f"report year {report.year} is before {FIRST_REPORT_YEAR}, the first year of these reports"
+        message = f"报告年度 {report.year} 早于 {FIRST_REPORT_YEAR} 年，即此类年度报告的第一个年度"
         findings.append(Finding("year-implausible", Severity.WARNING, message))
     published = int(report.publication_date[:4]) if report.publication_date else None
     if report.year is not None and published is not None and report.year > published:
-        message = f"report year {report.year} is after its publication date {report.publication_date}"
+        message = f"报告年度 {report.year} 晚于其印发日期 {report.publication_date}"
         findings.append(Finding("year-after-publication", Severity.WARNING, message))
     return findings
 
@@ -63,7 +63,7 @@ def year_before_its_form(report: Report) -> list[Finding]:
     first = FORM_FIRST_YEARS.get(report.format or "")
     if report.year is None or first is None or report.year >= first:
         return []
-    message = f"report year {report.year} is before the {report.format} form its tables use (used from {first})"
+    message = f"报告年度 {report.year} 早于其统计表所用的 {report.format} 年版格式（自 {first} 年度起使用）"
     return [Finding("year-before-form", Severity.WARNING, message)]
 
 
@@ -93,15 +93,15 @@ def dates_in_the_future(report: Report, today: date) -> list[Finding]:
     the page's provenance and the maintainer's overrides)."""
     findings = []
     if report.year is not None and report.year > today.year:
-        message = f"report year {report.year} has not begun (the build runs on {today.isoformat()})"
+        message = f"报告年度 {report.year} 尚未开始（本次构建日期为 {today.isoformat()}）"
         findings.append(Finding("date-in-future", Severity.WARNING, message))
     dated = {
-        "publication date": report.publication_date,
-        "page's publication date": report.provenance.published,
-        "date it was saved": report.provenance.retrieved,
+        "印发日期": report.publication_date,
+        "网页发布日期": report.provenance.published,
+        "获取日期": report.provenance.retrieved,
     }
     for name, value in dated.items():
         if value and value[:10] > today.isoformat():  # YYYY-MM-DD compares as text
-            message = f"{name} {value} is after the day of the build, {today.isoformat()}"
+            message = f"{name} {value} 晚于本次构建日期 {today.isoformat()}"
             findings.append(Finding("date-in-future", Severity.WARNING, message))
     return findings

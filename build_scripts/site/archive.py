@@ -182,7 +182,7 @@ def plan_pages(reports: list[Report], links: dict[str, str] | None = None) -> li
         code, slug = agency_id.split("-", 1)
         path = report_page_path(code, slug, report.year)
         if path in seen:
-            message = f"another source already gives {report.agency} {report.year}; published as a second copy"
+            message = f"已有另一份来源文件是{report.agency} {report.year} 年度的报告，本文件作为第二份副本发布"
             report.add_findings([Finding("duplicate-report", Severity.WARNING, message)])
         copy = 1
         while path in seen:  # a second copy, or another byte-identical one: a page of its own

@@ -91,3 +91,16 @@ def page_url(page_path: str) -> str:
 def relative_link(from_page: str, to_page: str) -> str:
     """A Markdown link target from one content page to another (MkDocs turns it into a URL)."""
     return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def directory_url(page_path: str) -> str:
+    """The site-relative folder URL MkDocs gives a page ("" for the home page)."""
+    stem = posixpath.splitext(page_path)[0]
+    if posixpath.basename(stem) == "index":
+        stem = posixpath.dirname(stem)
+    return stem + "/" if stem else ""
+
+
+def href_between(from_page: str, to_page: str) -> str:
+    """An href from one page to another for raw HTML, which MkDocs does not rewrite."""
+    return posixpath.relpath(directory_url(to_page) or ".", directory_url(from_page) or ".") + "/"

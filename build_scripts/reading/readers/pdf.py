@@ -144,7 +144,7 @@ def pages_for_ocr(pdf, pages: list[list[PlacedLine]]) -> tuple[list[int], list[s
             continue
         reason = oversized_image(page)
         if reason:
-            refused.append(f"page {index + 1}: {reason}; not read by OCR")
+            refused.append(f"第 {index + 1} 页：{reason}，未做 OCR")
         else:
             wanted.append(index)
     return wanted, refused

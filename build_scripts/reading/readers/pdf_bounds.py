@@ -116,7 +116,7 @@ def oversized_image(page: Any) -> str | None:
     for image in page.images:
         width, height = (int(side) for side in image.get("srcsize") or (0, 0))
         if width * height > MAX_IMAGE_PIXELS:
-            return f"an image of {width:,} × {height:,} pixels, larger than any scan"
+            return f"图像为 {width:,} × {height:,} 像素，大于任何扫描件"
     return None
 
 

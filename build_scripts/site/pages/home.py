@@ -14,7 +14,7 @@ from ..datasets import (
     StatsRow,
 )
 from ..serialize import front_matter
-from ..urls import ABOUT, HOME, OVERVIEW, QUALITY, relative_link
+from ..urls import ABOUT, HOME, OVERVIEW, QUALITY, href_between, relative_link
 from .pieces import link_item, report_label, summary_table
 
 LATEST_ON_HOME = 10
@@ -84,7 +84,9 @@ def render_quality(env: jinja2.Environment, archive: Archive) -> str:
         entries.append(
             {
                 "title": page.report.title,
-                "link": relative_link(QUALITY, page.path),
+                "href": href_between(QUALITY, page.path),
+                "failed": sum(1 for f in problems if f.is_check),
+                "uncertain": sum(1 for f in problems if f.code == "cell-uncertain"),
                 "messages": [f.message for f in problems],
             }
         )

@@ -60,6 +60,11 @@ class PreparedReport:
     description: str  # one sentence for the page's meta description, with its headline number
 
 
+# Findings not listed under 解析提示: the maintainer's corrections have their own box, and problems of
+# the maintainer's own files (a sidecar's invalid field) are for the build report only.
+MAINTAINER_FINDINGS = frozenset({"override", "provenance-invalid"})
+
+
 def metadata_only(report: Report) -> Report:
     sections = [dataclasses.replace(section, blocks=[]) for section in report.sections]
     return dataclasses.replace(report, preamble=[], sections=sections, statistics=[], cover_notice=None)
@@ -110,7 +115,7 @@ def render_report_page(env: jinja2.Environment, page: ReportPage, prepared: Prep
         format_label=format_label(report.format),
         kind=link_item(page.path, KINDS_BY_SLUG[report.kind].label, kind_page_path(report.kind)),
         check_findings=report.failed_checks,
-        other_findings=[f for f in report.findings if not f.is_check and f.code != "override"],
+        other_findings=[f for f in report.findings if not f.is_check and f.code not in MAINTAINER_FINDINGS],
         overrides=[f for f in report.findings if f.code == "override"],
         neighbours=neighbour_links(page, agency),
         contact_parts=contact_parts(report.contact),
