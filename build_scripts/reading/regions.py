@@ -228,9 +228,7 @@ def resolve_misread(agency: str, context: str) -> tuple[Region, list[Finding]] |
         message = f"机构名称中的“{printed}”不是行政区划名称，按报告正文写明的“{name}”归入"
         return region, [Finding("region-misread", Severity.WARNING, message)]
     names = sorted({name for _, name in candidates})
-    maybe = (
-        "、".join(names) if len(names) <= MAX_SUGGESTIONS else f"与之相差一字的 {len(names)} 个区划名称之一"
-    )
+    maybe = "、".join(names) if len(names) <= MAX_SUGGESTIONS else f"与之相差一字的 {len(names)} 个区划名称之一"
     message = (
         f"机构名称“{agency}”不以行政区划名称开头，可能是“{maybe}”的误写，但报告正文未能证实"
         "（维护者可在 overrides.yaml 中指定地区）"
