@@ -37,10 +37,20 @@ site: $(SITE_STAMP) $(if $(OFFICE_SOURCES),office-deps)
 serve: site
 	$(PY) -m build_scripts serve --port $(PORT) --base-path $(BASE_PATH)
 
-## browser-deps: Debian's Chromium for the real-browser tests (Playwright's own download is not used)
-browser-deps:
+## browser-deps: Debian's Chromium and a CJK font for the real-browser tests (Playwright's own
+## download is not used), and axe-core from npm for their accessibility checks
+AXE_VERSION := 4.11.0
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+browser-deps: $(AXE)
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-wqy-microhei; }
+
+$(AXE):
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
+	npm install --prefix .cache/npm --no-audit --no-fund --no-save axe-core@$(AXE_VERSION)
 
 ## office-deps: Debian's headless LibreOffice Writer, which converts .doc and .wps reports to .docx
 office-deps:

@@ -55,7 +55,7 @@ def render_overview(env: jinja2.Environment, archive: Archive, stats: dict[str, 
     provinces = [
         {
             "label": archive.regions[code].name,
-            "link": relative_link(path, archive.regions[code].path),
+            "link": href_between(path, archive.regions[code].path),  # raw HTML: MkDocs leaves it as is
             "counts": [per_year.get(year, 0) for year in years],
             "total": sum(per_year.values()),
         }
