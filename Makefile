@@ -22,10 +22,12 @@ $(VENV)/bin/python:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
 
 $(SITE_STAMP): pyproject.toml | $(VENV)/bin/python
+	@echo "Installing the build's Python packages into $(VENV)/ (about a minute on a fresh machine) ..."
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	@echo "Installing the build's and the tests' Python packages into $(VENV)/ (a minute or two on a fresh machine) ..."
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@ $(SITE_STAMP)
 

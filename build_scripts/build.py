@@ -24,6 +24,7 @@ from .model import Finding, Report, Severity, SourceOutcome
 from .outputs import BUILD_REPORT_NAME, BuildError, BuildFolders, mark_generated
 from .parallel import cycle_collection_paused, end_with_parent
 from .pipeline import Pipeline, PipelineSettings, RenderPlan, published_outcomes, write_files
+from .progress import stage
 from .reading.overrides import OVERRIDES_NAME, load_overrides
 from .reading.provenance import is_sidecar, sidecar_source
 from .site.archive import build_archive
@@ -326,26 +327,49 @@ def format_findings(findings: list[Finding]) -> list[str]:
     return [f"    {finding.severity.value}: [{finding.code}] {finding.message}" for finding in findings]
 
 
-def build_report_text(result: BuildResult) -> str:
-    """The build report as people read it in the terminal."""
-    lines = []
-    for outcome in sorted(result.outcomes, key=lambda outcome: outcome.source):
-        if outcome.status == "published":
-            lines.append(f"  ok      {outcome.source} -> {outcome.page}")
-        elif outcome.status == "skipped":
-            lines.append(f"  skipped {outcome.source}: {outcome.reason}")
-        else:
-            lines.append(f"  FAILED  {outcome.source}: {outcome.reason}")
-        lines.extend(format_findings(outcome.findings))
+# The terminal lists this many sources that need attention; the build report file lists them all.
+MAX_LISTED = 50
+
+
+def needs_attention(outcome: SourceOutcome) -> bool:
+    """A source the maintainer should look at: failed, skipped (not merely hidden), or published
+    with a warning or an error (an info finding, such as an area standing for a division, is not)."""
+    if outcome.status == "failed" or (outcome.status == "skipped" and outcome.reason != HIDDEN_REASON):
+        return True
+    return any(finding.severity in PROBLEM_SEVERITIES for finding in outcome.findings)
+
+
+def outcome_lines(outcome: SourceOutcome) -> list[str]:
+    if outcome.status == "published":
+        head = f"  ok      {outcome.source} -> {outcome.page}"
+    elif outcome.status == "skipped":
+        head = f"  skipped {outcome.source}: {outcome.reason}"
+    else:
+        head = f"  FAILED  {outcome.source}: {outcome.reason}"
+    shown = [finding for finding in outcome.findings if finding.severity in PROBLEM_SEVERITIES]
+    return [head, *format_findings(shown)]
+
+
+def build_report_text(result: BuildResult, report_path: Path | None = None) -> str:
+    """The build report as people read it in the terminal: only the sources that need attention
+    (at most MAX_LISTED of them), the site's own problems, and the totals; every source with every
+    finding is in the build report file."""
+    attention = [o for o in sorted(result.outcomes, key=lambda o: o.source) if needs_attention(o)]
+    lines = [line for outcome in attention[:MAX_LISTED] for line in outcome_lines(outcome)]
+    if len(attention) > MAX_LISTED:
+        where = report_path or BUILD_REPORT_NAME
+        lines.append(f"  … and {len(attention) - MAX_LISTED:,} more sources that need attention: see {where}")
     lines.extend(f"  overrides problem: {message}" for message in result.override_problems)
     lines.extend(f"  site warning: {message}" for message in result.site_warnings)
     if result.index_error:
         lines.append(f"  search index FAILED: {result.index_error}")
-    skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
+    skipped = f", {len(result.skipped):,} skipped" if result.skipped else ""
     lines.append(
-        f"{len(result.outcomes) - len(result.skipped)} sources: {len(result.published)} published, "
-        f"{len(result.failed)} failed{skipped}, problems: {result.problem_count}"
+        f"{len(result.outcomes) - len(result.skipped):,} sources: {len(result.published):,} published, "
+        f"{len(result.failed):,} failed{skipped}, problems: {result.problem_count:,}"
     )
+    if not attention:
+        lines.insert(0, "  every source was published without a problem")
     return "\n".join(lines)
 
 
@@ -358,27 +382,35 @@ def build_in(
     with cycle_collection_paused(), Pipeline(sources, settings, process_count(options, len(sources))) as pipeline:
         read = pipeline.read()
         lap("prepare")
+        planning = stage("planning pages and downloads")
         archive = build_archive(read.reports, overrides.agency_links)
         downloads = dataset_files(archive, read.stats, process_count(options, len(archive.pages)))
         browse_pages = render_browse_pages(archive, read.stats, downloads)
+        planning.finish(f"{len(archive.pages):,} report pages, {len(browse_pages):,} browse pages")
         lap("browse")
+        writing = stage("writing content")
         write_files(folders.content, browse_pages)  # everything has been read and planned: now write
         write_binary_files(folders.content, downloads.files)
         pipeline.render(
             RenderPlan(archive, folders.content, source_dir=options.source_dir, records_dir=folders.records)
         )
+        writing.finish()
         lap("publish")
     result = BuildResult(outcomes=published_outcomes(archive) + read.failures, override_problems=read.override_problems)
     clock = time.perf_counter()
     page_count = len(archive.pages) + len(browse_pages)
+    site = stage(f"MkDocs: {page_count:,} pages")
     result.site_warnings = run_mkdocs(options, folders, build_epoch(read.reports), page_count)
+    site.finish()
     result.timings["mkdocs"] = time.perf_counter() - clock
     if folders.records is not None and archive.pages:  # Pagefind refuses to index nothing
         clock = time.perf_counter()
+        indexing = stage(f"Pagefind: indexing {len(archive.pages):,} reports")
         shard_size = options.search_shard_size
         result.index_error = run_pagefind(folders.records, folders.site, len(archive.pages), shard_size)
         if result.index_error is None:
             write_facets(folders.site, [report_facets(page.report) for page in archive.pages], shard_size)
+        indexing.finish()
         result.timings["pagefind"] = time.perf_counter() - clock
     return result
 

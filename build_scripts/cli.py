@@ -107,7 +107,8 @@ def run_build(args: argparse.Namespace) -> int:
         limits=Limits(seconds=args.time_limit, memory_mb=args.memory_limit),
     )
     result = build(options)
-    log.info("build report (also in %s):\n%s", options.site_dir / "build-report.json", build_report_text(result))
+    report_path = options.site_dir / "build-report.json"
+    log.info("build report (every source in %s):\n%s", report_path, build_report_text(result, report_path))
     return result.exit_code(options.strict)
 
 
@@ -148,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, stop_on_terminate)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s")
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    if not args.verbose:  # MkDocs' own progress lines name the hidden folder it builds in; ours say more
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
     commands = {"build": run_build, "convert": run_convert, "stats": run_stats, "serve": run_serve}
     try:
         return commands[args.command](args)

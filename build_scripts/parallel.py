@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import traceback
@@ -106,12 +107,15 @@ class KeepingWorkers:
         self.connections: list[Any] = []
         self.processes: list[Any] = []
 
-    def run_first(self, items: Sequence[Any]) -> list[Any]:
+    def run_first(self, items: Sequence[Any], on_progress: Callable[[int], None] | None = None) -> list[Any]:
+        """Round one; `on_progress(done)` is called as items are done (by all workers together)."""
+        progress = on_progress or (lambda done: None)
         if self.jobs <= 1:
             publics = []
             for index, item in enumerate(items):
                 public, self.kept[index] = self.first(self.shared, item)
                 publics.append(public)
+                progress(index + 1)
             return publics
         context = multiprocessing.get_context("fork")
         gc.freeze()
@@ -131,9 +135,21 @@ class KeepingWorkers:
         finally:
             gc.unfreeze()
         publics: list[Any] = [None] * len(items)
-        for connection in self.connections:
-            for index, public in _received(connection):
-                publics[index] = public
+        done: dict[Any, int] = {}
+        waiting = list(self.connections)
+        while waiting:
+            for connection in multiprocessing.connection.wait(waiting):
+                status, value = connection.recv()
+                if status == "done":  # a count of items done so far, from one worker
+                    done[connection] = value
+                    progress(sum(done.values()))
+                    continue
+                waiting.remove(connection)
+                finished = _value(status, value)
+                for index, public in finished:
+                    publics[index] = public
+                done[connection] = len(finished)  # the whole share, whether or not a count was sent
+                progress(sum(done.values()))
         return publics
 
     def run_second(self, second: Callable[[Any, dict[int, Any]], None], message: Any) -> None:
@@ -163,10 +179,16 @@ class KeepingWorkers:
 
 
 def _received(connection: Any) -> Any:
-    status, value = connection.recv()
+    return _value(*connection.recv())
+
+
+def _value(status: str, value: Any) -> Any:
     if status == "error":
         raise RuntimeError(f"a worker process failed:\n{value}")
     return value
+
+
+PROGRESS_MESSAGES = 20  # how often a worker says how far it is, over its share
 
 
 def _keeping_worker(
@@ -183,9 +205,12 @@ def _keeping_worker(
     try:
         kept: dict[int, Any] = {}
         publics = []
-        for index, item in share:
+        every = max(1, len(share) // PROGRESS_MESSAGES)
+        for count, (index, item) in enumerate(share, 1):
             public, kept[index] = first(shared, item)
             publics.append((index, public))
+            if count % every == 0:
+                connection.send(("done", count))
         connection.send(("ok", publics))
         second, message = connection.recv()
         second(message, kept)

@@ -26,6 +26,7 @@ from pathlib import Path
 from .guard import Limits, TimeLimitExceeded, guarded_reader, over_time_reason, stop_readers, time_limit
 from .model import Report, SourceOutcome
 from .parallel import KeepingWorkers, map_in_processes
+from .progress import Progress
 from .reading.overrides import Overrides, apply_override_if_any, unmatched_problems
 from .reading.readers import ReportError, read_report
 from .reading.validate import build_day, dates_in_the_future
@@ -238,7 +239,9 @@ class Pipeline:
         stop_readers()  # this process's reader children (the workers' end with them)
 
     def read(self) -> ReadResult:
-        results = self.workers.run_first(self.paths)
+        progress = Progress("reading sources", len(self.paths))
+        results = self.workers.run_first(self.paths, progress.update)
+        progress.finish()
         summaries = [result for result in results if isinstance(result, ReportSummary)]
         failures = [result for result in results if isinstance(result, SourceOutcome)]
         sources = {summary.report.source.path for summary in summaries}

@@ -45,3 +45,13 @@ def test_a_failing_worker_stops_the_build_with_its_traceback() -> None:
     with pytest.raises(RuntimeError, match="unlucky item"):
         workers.run_first(list(range(20)))
     workers.close()
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_round_one_reports_progress_up_to_every_item(jobs: int) -> None:
+    seen: list[int] = []
+    workers = KeepingWorkers(jobs, split, 0)
+    items = [n for n in range(200) if n != 13]
+    assert workers.run_first(items, seen.append) == items
+    workers.close()
+    assert seen == sorted(seen) and seen[-1] == len(items) and len(seen) >= 10
