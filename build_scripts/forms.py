@@ -85,6 +85,13 @@ TABLE2_COLUMN_LABELS: dict[tuple[str, str], str] = {
 }
 
 
+def table2_row_label(table_format: str, row: str) -> str:
+    """A row's label as the form of that year prints it (2021 renamed 规范性文件)."""
+    if row == "normative_documents" and table_format == "2021":
+        return "行政规范性文件"
+    return next(spec.label for spec in TABLE2_ROWS if spec.key == row)
+
+
 def table2_column_label(table_format: str, column: str) -> str:
     default = next(spec.label for spec in TABLE2_COLUMNS if spec.key == column)
     return TABLE2_COLUMN_LABELS.get((table_format, column), default)

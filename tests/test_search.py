@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -208,3 +209,23 @@ def test_a_snippet_shows_where_the_words_of_the_query_meet(page, corpus) -> None
     marked = [part for part, is_mark in parts if is_mark]
     assert marked == ["伊川", "科技"]
     assert "".join(part for part, _ in parts).startswith("…")
+
+
+def test_a_table_hit_reads_as_row_and_value_and_the_report_leads_back(page, corpus) -> None:  # noqa: F811
+    _, _, url = corpus
+    page.goto(url + "search/?q=属于国家秘密")
+    wait_for_search(page)
+    assert page.title().startswith("“属于国家秘密”的搜索结果 - ")
+    excerpt = page.locator(".archive-search-result-excerpt").first.inner_text()
+    assert re.search(r"不予公开 · 属于国家秘密：总计 \d", excerpt), excerpt
+    assert "|" not in excerpt
+    results_address = page.url
+    with page.expect_navigation():
+        page.locator(".archive-search-result-title").first.click()
+    page.wait_for_function("document.body.dataset.highlighted !== undefined")
+    back = page.locator(".archive-back-to-search a")
+    assert back.inner_text() == "‹ 返回“属于国家秘密”的搜索结果" and back.get_attribute("href") == results_address
+    with page.expect_navigation():
+        back.click()
+    wait_for_search(page)
+    assert page.locator(".archive-search-result").count() >= 1

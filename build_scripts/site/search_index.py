@@ -40,7 +40,8 @@ from pathlib import Path
 
 import jinja2
 
-from ..model import Report, Table
+from ..forms import TABLE3_GROUPS, column_spec, row_spec, table2_column_label, table2_row_label
+from ..model import Report, StatTable, Table
 from ..parallel import ending_with
 from ..reading.metadata import KINDS_BY_SLUG
 from .labels import facet_province, form_label, source_label
@@ -191,22 +192,65 @@ class SearchBlock:
 
 def table_text(table: Table) -> str:
     """A table as printed, cell by cell; the separators keep pairs from crossing cells."""
-    return "；".join(" | ".join(cell for cell in row if cell.strip()) for row in table.rows)
+    return "；".join("，".join(cell for cell in row if cell.strip()) for row in table.rows)
+
+
+NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|\d+[.．、]|[一二三四五六七八九十]+、)\s*")
+
+
+def plain_label(label: str) -> str:
+    """A row label without its numbering: （三）不予公开 → 不予公开, 1.属于国家秘密 → 属于国家秘密."""
+    return NUMBERING.sub("", label)
+
+
+def stat_row_label(table: StatTable, row: str) -> str:
+    number = table.number
+    if number == "二":
+        return table2_row_label(table.format or "2021", row)
+    spec = row_spec(number, row)
+    group = TABLE3_GROUPS.get(spec.group or "") if number == "三" and spec.group != "outcomes" else None
+    return " · ".join(plain_label(part) for part in (group, spec.label) if part)
+
+
+def column_label(table: StatTable, column: str) -> str:
+    if table.number == "二":  # the 2019 and 2021 forms name some columns of table 二 differently
+        return table2_column_label(table.format or "2021", column)
+    return column_spec(table.number, column).label
+
+
+def stat_table_text(table: StatTable) -> str:
+    """A parsed table as rows people can read in a search snippet: the row, then its values by
+    column (table 三 by its 总计 only, the column a reader asks about): 不予公开 · 属于国家秘密：总计 3."""
+    lines = []
+    for row in table.rows:
+        cells = [cell for cell in table.cells if cell.row == row and cell.printed.strip()]
+        if table.number == "三":
+            cells = [cell for cell in cells if cell.column == "total"]
+        values = "，".join(f"{column_label(table, c.column)} {c.printed}" for c in cells)
+        if values:
+            lines.append(f"{stat_row_label(table, row)}：{values}")
+    return "；".join(lines)
 
 
 def report_text_blocks(report: Report) -> Iterator[SearchBlock]:
     """The report's own text in reading order: cover notice, preamble, sections; tables weigh less."""
     if report.cover_notice:
         yield SearchBlock(encode_text(" ".join(report.cover_notice.lines)))
+    parsed = {table.number: table for table in report.statistics}
+    written: set[str] = set()
     for section in [None, *report.sections]:
         blocks = report.preamble if section is None else section.blocks
         if section is not None:
             yield SearchBlock(encode_text(section.title))
         for block in blocks:
-            if block.table is not None:
+            if block.table is None:
+                if block.text:
+                    yield SearchBlock(encode_text(block.text))
+            elif block.table.number not in parsed:
                 yield SearchBlock(encode_text(table_text(block.table)), TABLE_WEIGHT)
-            elif block.text:
-                yield SearchBlock(encode_text(block.text))
+            elif block.table.number not in written:  # a table cut by a page: its parsed rows once
+                written.add(block.table.number)
+                yield SearchBlock(encode_text(stat_table_text(parsed[block.table.number])), TABLE_WEIGHT)
 
 
 def region_text(report: Report) -> str:

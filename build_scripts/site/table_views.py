@@ -18,6 +18,7 @@ from ..forms import (
     TABLE4_ROW_KEYS,
     TABLE_TITLES,
     table2_column_label,
+    table2_row_label,
 )
 from ..model import Cell, CellStatus, Finding, StatTable
 from .labels import table_format_label
@@ -112,7 +113,7 @@ def table2_view(table: StatTable, findings: list[Finding]) -> TableView:
             labels[-1] = HeaderCell(labels[-1].text, colspan=width - len(columns) + 1)
         body.append(ViewRow(headers=labels, css="labels"))
         for spec in rows:
-            label = "行政规范性文件" if spec.key == "normative_documents" and table_format == "2021" else spec.label
+            label = table2_row_label(table_format, spec.key)
             values = [value_cell(table.cell(spec.key, column), failed) for column in columns]
             if len(columns) < width:
                 last = values[-1]

@@ -45,4 +45,23 @@ if (marks.length) {
   marks[0].scrollIntoView({ block: "center" });
   marks[0].classList.add("archive-highlight-first");
 }
+// A way back to the results: the search page itself when it sent the reader here (its address
+// keeps the filters), else a new search for the same words.
+if (query) {
+  const back = document.createElement("p");
+  back.className = "archive-back-to-search";
+  const link = document.createElement("a");
+  const base = document.querySelector('meta[name="archive-base"]').content;
+  const searchPage = new URL(base.replace(/\/?$/, "/") + "search/", window.location.href);
+  const referrer = document.referrer ? new URL(document.referrer) : null;
+  if (referrer && referrer.origin === window.location.origin && referrer.pathname === searchPage.pathname) {
+    link.href = referrer.href;
+  } else {
+    searchPage.searchParams.set("q", query);
+    link.href = searchPage.href;
+  }
+  link.textContent = `‹ 返回“${query}”的搜索结果`;
+  back.append(link);
+  article.prepend(back);
+}
 document.body.dataset.highlighted = String(marks.length);

@@ -358,6 +358,12 @@ function resultLink(root, data, query) {
   return url.href;
 }
 
+// The index keeps no spaces; a snippet puts back the ones a reader expects: around the table
+// rows' "·" and between a label and its number (不予公开 · 属于国家秘密：总计 3).
+function spaced(text) {
+  return text.replace(/·/g, " · ").replace(/([\u3400-\u9fff])(\d)/g, "$1 $2");
+}
+
 async function renderResult(root, result, segments, query) {
   const data = await result.data();
   const item = element("li", "archive-search-result");
@@ -370,7 +376,8 @@ async function renderResult(root, result, segments, query) {
     const excerpt = element("p", "archive-search-result-excerpt");
     const needles = segments.map((units) => units.join(""));
     for (const [text, marked] of snippetParts(decodeText(data.content), needles)) {
-      excerpt.append(marked ? element("mark", "", text) : document.createTextNode(text));
+      const shown = spaced(text);
+      excerpt.append(marked ? element("mark", "", shown) : document.createTextNode(shown));
     }
     item.append(excerpt);
   }
@@ -464,8 +471,13 @@ async function main() {
     more.hidden = shown >= ordered.length;
   }
 
+  const siteName = document.title.split(" - ").slice(1).join(" - ");
+
   async function render() {
     writeState(state);
+    // The query in the title: the browser's history and tabs tell one search from another.
+    const query = state.query.trim();
+    document.title = query ? `“${query}”的搜索结果 - ${siteName}` : `搜索 - ${siteName}`;
     const { counts, rows } = engine.select(found, state.selected, state.sort);
     renderFilters(filters, engine.facets, counts, state, (name, value) => {
       if (name === "sort") state.sort = value;
