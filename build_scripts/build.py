@@ -25,10 +25,13 @@ from .outputs import BUILD_REPORT_NAME, BuildError, BuildFolders, mark_generated
 from .parallel import cycle_collection_paused, end_with_parent
 from .pipeline import Pipeline, PipelineSettings, RenderPlan, published_outcomes, write_files
 from .progress import stage
+from .reading.ledger import LEDGER_NAME, days_added, read_ledger, write_ledger
 from .reading.overrides import OVERRIDES_NAME, load_overrides
 from .reading.provenance import is_sidecar, sidecar_source
+from .reading.validate import build_day
 from .site.archive import build_archive
 from .site.datasets import dataset_files, write_binary_files
+from .site.feeds import feed_files
 from .site.mkdocs_hooks import SHARD_VARIABLE
 from .site.pages.browse import render_browse_pages
 from .site.search_index import SHARD_SIZE, report_facets, run_pagefind, write_facets
@@ -145,7 +148,9 @@ def survey_sources(source_dir: Path) -> tuple[list[Path], list[SourceOutcome]]:
                 skips.append(skipped(source_dir, path, skip_reason(source_dir, path) or HIDDEN_REASON))
         for name in sorted(files):
             path = here / name
-            if path == source_dir / OVERRIDES_NAME or (is_sidecar(path) and sidecar_source(path).exists()):
+            if path in (source_dir / OVERRIDES_NAME, source_dir / LEDGER_NAME) or (
+                is_sidecar(path) and sidecar_source(path).exists()
+            ):
                 continue
             reason = skip_reason(source_dir, path)
             if reason is None and is_sidecar(path):
@@ -373,6 +378,17 @@ def build_report_text(result: BuildResult, report_path: Path | None = None) -> s
     return "\n".join(lines)
 
 
+def record_days_added(ledger: Path, reports: list[Report]) -> list[str]:
+    """Give each report the day its source joined the archive, adding new sources to the ledger
+    with the day of the build; the problems of the ledger file."""
+    entries, problems = read_ledger(ledger)
+    days, updated = days_added([(r.source.path, r.source.sha256) for r in reports], entries, build_day())
+    for report in reports:
+        report.added = days[report.source.path]
+    problem = write_ledger(ledger, updated)
+    return problems + ([problem] if problem else [])
+
+
 def build_in(
     options: BuildOptions, folders: BuildFolders, sources: list[Path], lap: Callable[[str], None]
 ) -> BuildResult:
@@ -381,6 +397,7 @@ def build_in(
     settings = PipelineSettings(options.source_dir, overrides, limits=options.limits)
     with cycle_collection_paused(), Pipeline(sources, settings, process_count(options, len(sources))) as pipeline:
         read = pipeline.read()
+        read.override_problems.extend(record_days_added(options.source_dir / LEDGER_NAME, read.reports))
         lap("prepare")
         planning = stage("planning pages and downloads")
         archive = build_archive(read.reports, overrides.agency_links)
@@ -390,6 +407,7 @@ def build_in(
         lap("browse")
         writing = stage("writing content")
         write_files(folders.content, browse_pages)  # everything has been read and planned: now write
+        write_files(folders.content, feed_files(archive, site_url_with_slash(options.site_url)))
         write_binary_files(folders.content, downloads.files)
         pipeline.render(
             RenderPlan(archive, folders.content, source_dir=options.source_dir, records_dir=folders.records)

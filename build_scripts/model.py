@@ -220,6 +220,7 @@ class Report:
     agency_id: str | None = None  # set by the maintainer to link renamed agencies (overrides.py)
     overridden: list[str] = field(default_factory=list)  # fields the maintainer's overrides set
     provenance: Provenance = field(default_factory=Provenance)
+    added: str | None = None  # the day the source joined the archive, YYYY-MM-DD (reading/ledger.py)
 
     def add_findings(self, findings: list[Finding]) -> None:
         """Every stage adds what it found through here (reading, the sidecar, the overrides, the

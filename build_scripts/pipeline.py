@@ -196,6 +196,7 @@ def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
     """Step 3 for one report: its page and JSON with what the plan found, its original, its record."""
     page = plan.archive.pages[page_index]
     report.findings = list(page.report.findings)  # including what planning added (a duplicate)
+    report.added = page.report.added  # the ledger's day, known to the parent only
     env = template_environment()
     prepared = prepare_report(env, report, plan.pretty_json, posixpath.basename(page.data_path))
     files = report_files(env, page, prepared, plan.archive.agencies[page.agency_id])

@@ -77,3 +77,14 @@ def test_every_field_a_maintainer_can_correct_has_a_chinese_name() -> None:
     from build_scripts.reading.overrides import FIELD_LABELS, MetadataOverride
 
     assert set(FIELD_LABELS) == {field.name for field in dataclasses.fields(MetadataOverride)}
+
+
+def test_the_site_name_is_the_one_mkdocs_shows() -> None:
+    import yaml
+
+    from build_scripts.site.labels import SITE_NAME
+
+    from .conftest import REPO
+
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert f"site_name: {SITE_NAME}\n" in text and yaml.safe_load(text.split("\ntheme:")[0])["site_name"] == SITE_NAME

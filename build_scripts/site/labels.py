@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from ..model import Region, Report
 
+SITE_NAME = "政府信息公开年报档案"  # as mkdocs.yml's site_name (a test holds the two equal)
+
 # ---- the official format ("2019" or "2021") ------------------------------------------------------
 
 FORMAT_DOCUMENTS = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公开办函〔2021〕30号"}

@@ -21,6 +21,7 @@ from ..comparisons import (
 from ..datasets import (
     StatsRow,
 )
+from ..feeds import FEED_NAME
 from ..labels import region_label
 from ..serialize import front_matter
 from ..urls import AGENCIES_INDEX, kind_page_path, kind_province_path
@@ -42,7 +43,9 @@ def render_agency_page(env: jinja2.Environment, agency: AgencyEntry, stats: dict
     crumbs = region_crumbs(path, agency.region)
     series = agency_series(agency, stats)
     return env.get_template("agency.md.j2").render(
-        front_matter=front_matter({"title": agency.name, "page_kind": "agency", "agency_id": agency.id}),
+        front_matter=front_matter(
+            {"title": agency.name, "page_kind": "agency", "agency_id": agency.id, "feed": FEED_NAME}
+        ),
         crumbs=crumbs,
         agency=agency,
         other_names=agency.names[1:],

@@ -13,6 +13,8 @@ from ..comparisons import (
 from ..datasets import (
     StatsRow,
 )
+from ..feeds import newest_added
+from ..labels import SITE_NAME
 from ..serialize import front_matter
 from ..urls import ABOUT, HOME, OVERVIEW, QUALITY, href_between, relative_link
 from .pieces import link_item, report_label, summary_table
@@ -24,6 +26,11 @@ def latest_reports(archive: Archive) -> list[ReportPage]:
     """The newest reports: latest report year first, then latest publication date."""
     dated = sorted(archive.pages, key=lambda p: (p.report.publication_date or "", p.path), reverse=True)
     return sorted(dated, key=lambda p: -(p.report.year or 0))[:LATEST_ON_HOME]
+
+
+def recently_added(archive: Archive) -> list[ReportPage]:
+    """The reports that joined the archive last (the site's feed holds more)."""
+    return newest_added(archive.pages)[:LATEST_ON_HOME]
 
 
 def render_home(env: jinja2.Environment, archive: Archive) -> str:
@@ -40,6 +47,7 @@ def render_home(env: jinja2.Environment, archive: Archive) -> str:
         latest=[
             link_item(HOME, report_label(p), p.path, date=p.report.publication_date) for p in latest_reports(archive)
         ],
+        recent=[link_item(HOME, report_label(p), p.path, date=p.report.added) for p in recently_added(archive)],
     )
 
 
@@ -115,4 +123,5 @@ def render_about(env: jinja2.Environment, archive: Archive) -> str:
         first_year=years[0] if years else None,
         last_year=years[-1] if years else None,
         example=example[0].report if example else None,
+        site_name=SITE_NAME,
     )

@@ -15,6 +15,7 @@ from ..comparisons import (
 from ..datasets import (
     StatsRow,
 )
+from ..feeds import FEED_NAME
 from ..labels import children_heading
 from ..serialize import front_matter
 from ..urls import REGIONS_INDEX, relative_link
@@ -49,7 +50,7 @@ def render_region_page(
     children = [archive.regions[code] for code in entry.children]
     agencies = [archive.agencies[agency_id] for agency_id in entry.agency_ids]
     return env.get_template("regions.md.j2").render(
-        front_matter=front_matter({"title": entry.name, "page_kind": "region", "code": entry.code}),
+        front_matter=front_matter({"title": entry.name, "page_kind": "region", "code": entry.code, "feed": FEED_NAME}),
         crumbs=crumbs,
         heading=entry.name,
         summary=f"共 {entry.report_count} 份报告。",
