@@ -117,7 +117,7 @@ def test_each_chart_shows_the_numbers_of_the_table_beside_it(archive) -> None:
     for page, parsed in agency_pages(options.site_dir):
         table = parsed.table()
         for title, points in parsed.charts.items():
-            assert points == [(row["年度"], row[title]) for row in table], (page, title)
+            assert points == [(row["年度"], row[title].replace(",", "")) for row in table], (page, title)
             charted += 1
     assert charted >= 6  # two synthetic agencies over four years, three charts each
 
@@ -149,7 +149,7 @@ def test_the_series_holds_each_reports_own_numbers(archive) -> None:
     for page, parsed in agency_pages(options.site_dir):
         for row in parsed.table():
             expected = by_year[(page.parent.name, row["年度"])]
-            assert {label: row[label] for label in expected} == {
+            assert {label: row[label].replace(",", "") for label in expected} == {  # 1,272: as shown
                 label: "" if value is None else str(value) for label, value in expected.items()
             }
             checked += 1
@@ -255,3 +255,22 @@ def test_the_outcome_mix_shows_the_numbers_of_the_table(archive) -> None:
             assert drawn[row["年度"]] == {**parts, "其他结果": str(other)}
             checked += 1
     assert checked >= 8
+
+
+def test_figures_outside_the_tables_have_thousands_separators_and_a_dash_says_why() -> None:
+    from build_scripts.site.comparisons import Summary
+    from build_scripts.site.pages.environment import template_environment, thousands
+    from build_scripts.site.pages.pieces import summary_table
+
+    assert [thousands(v) for v in (12345, 1234.5, 18651.06, 0, None)] == ["12,345", "1,234.5", "18,651.06", "0", ""]
+    summary = Summary(
+        reports=1200, failed_checks=3, received=45678, reporting=1000, outcomes_total=None, shares=(None, 0.25, None)
+    )
+    html = (
+        template_environment()
+        .get_template("summary_table.html.j2")
+        .render(summary_table=summary_table("汇总", "年度", [("2024 年", None, summary)]))
+    )
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+    assert cells[:4] == ["1,200", "45,678", "45.7", ""] and cells[-1] == "3"
+    assert html.count("无法计算：没有报告同时填报此项和办理结果总计") == 4 and '<td class="num">25%</td>' in html

@@ -145,7 +145,7 @@ class Summary:
     @property
     def received_per_report(self) -> str:
         """New applications per report that gives the figure, to one decimal."""
-        return "" if self.received is None or not self.reporting else f"{self.received / self.reporting:.1f}"
+        return "" if self.received is None or not self.reporting else f"{self.received / self.reporting:,.1f}"
 
     def share_text(self, index: int) -> str:
         share = self.shares[index]

@@ -20,6 +20,15 @@ def is_number(text: str) -> bool:
     return read_number(text.strip()).status == CellStatus.NUMBER
 
 
+def thousands(value: int | float | None) -> str:
+    """A figure outside the official tables as people read it: 12,345 (or 1,234.5); none stays blank."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{int(value):,}"
+
+
 def padded(rows: list[list[str]]) -> list[list[str]]:
     """Rows filled out with blank cells to the width of the widest, so the grid stays a grid."""
     width = max((len(row) for row in rows), default=0)
@@ -36,5 +45,5 @@ def template_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environm
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md=markdown_text, h=html_text, is_number=is_number, padded=padded)
+    env.filters.update(md=markdown_text, h=html_text, is_number=is_number, padded=padded, thousands=thousands)
     return env

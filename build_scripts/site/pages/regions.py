@@ -53,7 +53,7 @@ def render_region_page(
         front_matter=front_matter({"title": entry.name, "page_kind": "region", "code": entry.code, "feed": FEED_NAME}),
         crumbs=crumbs,
         heading=entry.name,
-        summary=f"共 {entry.report_count} 份报告。",
+        summary=f"共 {entry.report_count:,} 份报告。",
         children_heading=children_heading(entry.level),
         children=[link_item(path, c.name, c.path, count=c.report_count) for c in children],
         agencies=[agency_item(path, agency) for agency in agencies],
