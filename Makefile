@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 BASE_PATH ?= /
 
-.PHONY: site serve test lint golden browser-deps office-deps pdf-fixtures web-fixtures bench-pdf bench-readers bench-site bench-search search-quality clean
+.PHONY: site serve test lint golden lighthouse browser-deps office-deps pdf-fixtures web-fixtures bench-pdf bench-readers bench-site bench-search search-quality clean
 
 # Word 97–2003 (.doc) and WPS (.wps) reports are read through LibreOffice; `make site` installs it
 # only when the source folder holds such files.
@@ -76,6 +76,16 @@ pdf-fixtures: $(TEST_STAMP) browser-deps
 ## web-fixtures: make the web-page and Word fixtures (tests/fixtures/web, word) from the samples and the real page; then run `make golden`
 web-fixtures: $(TEST_STAMP) office-deps
 	$(PY) -m tests.fixtures.make_web_fixtures
+
+## lighthouse: build the site, then print Lighthouse's scores (npm lighthouse, pinned) for the home page,
+## a report, an agency page and a search, as a phone and as a desktop
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE := .cache/npm/node_modules/.bin/lighthouse
+lighthouse: site browser-deps $(LIGHTHOUSE)
+	$(PY) -m tests.benchmarks.lighthouse_audit site
+
+$(LIGHTHOUSE):
+	npm install --prefix .cache/npm --no-audit --no-fund --no-save lighthouse@$(LIGHTHOUSE_VERSION) axe-core@$(AXE_VERSION)
 
 ## bench-pdf: seconds per page for PDF text, tables and OCR, and the share of cells recovered
 bench-pdf: $(TEST_STAMP)
