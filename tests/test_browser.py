@@ -236,3 +236,29 @@ def test_on_a_wide_screen_every_column_of_the_tables_is_visible(browser, site_ur
     assert not page.locator(".stat-table[data-layout='turned']").is_visible()
     assert not page.locator(".table-scroll-hint").first.is_visible()
     context.close()
+
+
+def test_a_printed_report_has_every_column_its_citation_and_no_navigation(browser, site_url: str, tmp_path) -> None:
+    """Printed on A4 (794 px at 96 dpi): each table whole within the page's width, the head of 表三
+    repeated on each page, the citation there, the navigation gone."""
+    import pypdfium2
+
+    context = browser.new_context(viewport={"width": 794, "height": 1123})
+    page = context.new_page()
+    page.goto(site_url + REPORT_WITH_NUMBERS)
+    page.emulate_media(media="print")
+    width = page.evaluate("document.querySelector('.md-content').getBoundingClientRect().right")
+    for number in ("二", "三", "四"):
+        table = page.locator(f".stat-table[data-table='{number}'][data-layout='form'] table")
+        box = table.bounding_box()
+        assert table.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, number
+    head = page.locator(".stat-table[data-table='三'] thead")
+    assert head.evaluate("h => getComputedStyle(h).display + ' ' + getComputedStyle(h).position") == (
+        "table-header-group static"  # repeated on every printed page, not stuck to a scroll box
+    )
+    assert page.locator(".report-citation").is_visible()
+    for hidden in (".md-sidebar--primary", ".archive-breadcrumb", ".table-scroll-hint", "[data-layout='turned']"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    page.pdf(path=str(tmp_path / "report.pdf"), format="A4")
+    assert len(pypdfium2.PdfDocument(str(tmp_path / "report.pdf"))) >= 3
+    context.close()

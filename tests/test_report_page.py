@@ -146,3 +146,14 @@ def test_findings_are_shown_to_readers_in_chinese_and_their_codes_stay_in_the_da
     assert [message for message in shown if latin_words(re.sub(r"<[^>]+>", "", message))] == []
     data = next((options.site_dir / "reports").rglob("*.json")).read_text(encoding="utf-8")
     assert '"code":' in data
+
+
+def test_every_page_has_its_own_description_and_canonical_address(published) -> None:
+    site = published[0].site_dir
+    descriptions = {}
+    for page in sorted(site.rglob("index.html")):
+        html = page.read_text(encoding="utf-8")
+        descriptions[page] = re.search(r'<meta name="description" content="([^"]*)">', html).group(1)
+        assert re.search(rf'<link rel="canonical" href="{re.escape(SITE_URL)}[^"]*">', html), page
+    repeated = {d for d in descriptions.values() if list(descriptions.values()).count(d) > 1}
+    assert len(descriptions) > 30 and repeated == set()

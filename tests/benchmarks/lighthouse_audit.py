@@ -18,10 +18,12 @@ from pathlib import Path
 
 from build_scripts.serve import serve_in_thread
 
+from ..conftest import CHROMIUM_ARGS
+
 REPO = Path(__file__).resolve().parents[2]
 LIGHTHOUSE = REPO / ".cache/npm/node_modules/.bin/lighthouse"
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
+FLAGS = " ".join(CHROMIUM_ARGS)
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 

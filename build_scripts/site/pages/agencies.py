@@ -44,7 +44,14 @@ def render_agency_page(env: jinja2.Environment, agency: AgencyEntry, stats: dict
     series = agency_series(agency, stats)
     return env.get_template("agency.md.j2").render(
         front_matter=front_matter(
-            {"title": agency.name, "page_kind": "agency", "agency_id": agency.id, "feed": FEED_NAME}
+            {
+                "title": agency.name,
+                "page_kind": "agency",
+                "agency_id": agency.id,
+                "feed": FEED_NAME,
+                "description": f"{agency.name}（{region_label(agency.region)}）历年的政府信息公开工作年度报告"
+                f"（{len(agency.pages):,} 份）和主要数字的变化。",
+            }
         ),
         crumbs=crumbs,
         agency=agency,

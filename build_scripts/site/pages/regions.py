@@ -50,7 +50,17 @@ def render_region_page(
     children = [archive.regions[code] for code in entry.children]
     agencies = [archive.agencies[agency_id] for agency_id in entry.agency_ids]
     return env.get_template("regions.md.j2").render(
-        front_matter=front_matter({"title": entry.name, "page_kind": "region", "code": entry.code, "feed": FEED_NAME}),
+        front_matter=front_matter(
+            {
+                "title": entry.name,
+                "page_kind": "region",
+                "code": entry.code,
+                "feed": FEED_NAME,
+                # the whole chain: several counties share a name (鼓楼区), their pages must not
+                "description": f"{''.join(up.name for up in [*chain, entry])}各级行政机关的政府信息公开工作年度报告"
+                f"（{entry.report_count:,} 份），按机构和年度排列，附各年度汇总。",
+            }
+        ),
         crumbs=crumbs,
         heading=entry.name,
         summary=f"共 {entry.report_count:,} 份报告。",
