@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,3 +61,23 @@ def build_into(
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildOptions, BuildResult]:
     """The default corpus built once, end to end, into a temporary folder."""
     return build_into(tmp_path_factory.mktemp("build"))
+
+
+def require(path: Path, what: str) -> None:
+    """A tool the browser tests need: missing, it fails the run in CI and skips the test elsewhere."""
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{what} not found at {path}; `make test` installs it")
+        pytest.skip(f"{what} not found at {path}; run `make browser-deps` (or `make test`)")
+
+
+@contextlib.contextmanager
+def headless_chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (whose own browser download is not used)."""
+    require(Path(CHROMIUM), "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

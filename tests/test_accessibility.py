@@ -5,15 +5,13 @@ best-practice violation, so that contrast, focus, captions and labels cannot reg
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from build_scripts.serve import serve_in_thread
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, REPO, build_into
+from .conftest import REPO, build_into, headless_chromium, require
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -52,17 +50,9 @@ def published_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    for needed, how in ((Path(CHROMIUM), "Chromium"), (AXE, "axe-core")):
-        if not needed.exists():
-            if os.environ.get("CI"):
-                pytest.fail(f"{how} not found at {needed}; `make test` installs it")
-            pytest.skip(f"{how} not found at {needed}; run `make browser-deps`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    require(AXE, "axe-core")
+    with headless_chromium() as browser:
         yield browser
-        browser.close()
 
 
 def violations(page) -> list[str]:

@@ -3,7 +3,6 @@ served under a sub-path as on a GitHub Pages project site."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from build_scripts.build import BuildOptions, BuildResult
 from build_scripts.serve import serve_in_thread
 
 from .benchmarks.synthetic_corpus import make_corpus
-from .conftest import CHROMIUM, CHROMIUM_ARGS, SAMPLES, build_into
+from .conftest import SAMPLES, build_into, headless_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,16 +23,8 @@ SUB_PATH = "/foia-archive/preview/"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs Debian's chromium")
-        pytest.skip(f"Chromium not found at {CHROMIUM}; run `make test` to install it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with headless_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
