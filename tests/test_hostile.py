@@ -13,7 +13,7 @@ from build_scripts.model import CellStatus
 from build_scripts.reading.overrides import load_overrides
 from build_scripts.reading.readers import read_report
 
-from .conftest import REPORTS, build_into
+from .conftest import REPO, REPORTS, build_into
 
 SAMPLE = REPORTS / "003_184eb3a1fc423fbd.txt"
 
@@ -385,3 +385,22 @@ def test_a_build_where_every_source_fails_still_builds_a_site(tmp_path: Path) ->
     assert [outcome.source for outcome in result.failed] == ["broken.pdf"]
     assert result.index_error is None and result.exit_code(strict=False) == 0
     assert (options.site_dir / "index.html").exists() and (options.site_dir / "build-report.json").exists()
+
+
+def test_files_named_pdf_that_are_not_say_what_they_are(tmp_path: Path) -> None:
+    from build_scripts.reading.readers import ReportError
+
+    cases = {
+        "empty.pdf": (b"", "empty file"),
+        "word.pdf": ((REPO / "tests/fixtures/word/pingtan-2024.docx").read_bytes(), "not a PDF: a zip archive"),
+        "page.pdf": (b"<!DOCTYPE html><html><body>x</body></html>", "not a PDF: a web page"),
+        "noise.pdf": (b"\x00\x01 nothing here", "not a PDF: no %PDF header"),
+    }
+    for name, (data, reason) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        try:
+            read_report(tmp_path / name, name)
+        except ReportError as error:
+            assert str(error).startswith(reason), (name, str(error))
+        else:
+            raise AssertionError(f"{name} was read")

@@ -161,8 +161,8 @@ def test_encrypted_pdf_is_reported(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("empty.pdf", b"", "not a readable PDF"),
-        ("page.pdf", "<html><body>不是 PDF</body></html>".encode(), "not a readable PDF"),
+        ("empty.pdf", b"", "empty file"),
+        ("page.pdf", "<html><body>不是 PDF</body></html>".encode(), "not a PDF: a web page"),
         ("half.pdf", None, "not a readable PDF|no text layer|no report title"),
     ],
 )
@@ -213,3 +213,41 @@ def test_page_of_an_ocr_report_says_so() -> None:
     files = render_report_files(template_environment(), archive, {report.source.path: prepared})
     markdown = files[archive.pages[0].path]
     assert "文字由 OCR 识别" in markdown and "原始文件第 1、2 页是扫描图像" in markdown
+
+
+def scan_pages_as_images(tmp_path: Path) -> list:
+    """The scan fixture's pages as the images a scanner would save (150 dpi, grey)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(SCANNED_FIXTURE))
+    try:
+        return [document[n].render(scale=150 / 72).to_pil().convert("L") for n in range(len(document))]
+    finally:
+        document.close()
+
+
+def test_a_multi_page_tiff_and_a_png_named_pdf_are_read_as_the_scan_they_are(tmp_path: Path) -> None:
+    text = read(REPORTS / "004_f3bbfa1004ed2dd6.txt")
+    pages = scan_pages_as_images(tmp_path)
+    pages[0].save(tmp_path / "report.tif", save_all=True, append_images=pages[1:], compression="tiff_lzw")
+    tiff = read(tmp_path / "report.tif")
+    assert tiff.source.media_type == "image/tiff" and tiff.ocr_pages == list(range(1, len(pages) + 1))
+    assert_reads_like(tiff, text)
+    pages[0].save(tmp_path / "first-page.pdf", format="PNG")  # a PNG under a PDF's name
+    with pytest.raises(ReportError, match=r"none of the six numbered sections|not a report") as caught:
+        read(tmp_path / "first-page.pdf")  # read as the image it is: one page is not a whole report
+    assert "PDF" not in str(caught.value)
+
+
+def test_an_image_declaring_more_pixels_than_any_scan_is_refused_before_decoding(tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)  # 100,000 × 100,000 grey
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    (tmp_path / "huge.png").write_bytes(png)
+    with pytest.raises(ReportError, match="100,000 × 100,000 像素"):
+        read(tmp_path / "huge.png")

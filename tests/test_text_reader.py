@@ -99,7 +99,7 @@ def test_encodings_and_line_ends_give_the_same_report(encode, tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("empty.txt", b"", "no report title"),
+        ("empty.txt", b"", "empty file"),
         ("notes.txt", "会议纪要\n今天讨论了预算。\n".encode(), "no report title"),
         ("binary.txt", bytes(range(256)) * 4, "neither UTF-8 nor GB18030"),
         ("truncated.pdf", b"%PDF-1.7\n", "not a readable PDF"),

@@ -88,6 +88,9 @@ MEDIA_LABELS = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word 文档（.docx）",
     "application/msword": "Word 文档（.doc）",
     "application/vnd.ms-works": "WPS 文档（.wps）",
+    "image/png": "图像（PNG）",
+    "image/jpeg": "图像（JPEG）",
+    "image/tiff": "图像（TIFF）",
 }
 UNKNOWN_MEDIA_LABEL = "其他文件"
 

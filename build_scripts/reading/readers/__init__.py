@@ -9,6 +9,7 @@ from ...model import Report
 from ..provenance import apply_sidecar
 from .common import ReportError
 from .html import read_html_report
+from .image import image_kind, read_image_report
 from .markdown import read_markdown_report
 from .pdf import read_pdf_report
 from .text import read_text_report
@@ -27,14 +28,27 @@ READERS: dict[str, Reader] = {
     ".docx": read_word_report,
     ".doc": read_word_report,
     ".wps": read_word_report,
+    ".png": read_image_report,
+    ".jpg": read_image_report,
+    ".jpeg": read_image_report,
+    ".tif": read_image_report,
+    ".tiff": read_image_report,
 }
 
 # Formats that later readers will handle; until then they are reported, never silently skipped.
-PLANNED = {".ofd": "OFD", ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
+PLANNED = {".ofd": "OFD"}
 
 
 def reader_for(path: Path) -> Reader:
-    """The reader for a source file, or a ReportError that says why there is none."""
+    """The reader for a source file, by its content where that is unmistakable (an image saved
+    under another name is read as the image it is), else by its name; or a ReportError that says
+    why there is none."""
+    with path.open("rb") as file:
+        head = file.read(16)
+    if not head:
+        raise ReportError("empty file")
+    if image_kind(head):
+        return read_image_report
     suffix = path.suffix.lower()
     if suffix in READERS:
         return READERS[suffix]

@@ -69,10 +69,14 @@ def boxes_to_lines(boxes: list[TextBox]) -> list[tuple[float, str]]:
     return [(min(b.top for b in line), " ".join(b.text for b in sorted(line, key=lambda b: b.left))) for line in lines]
 
 
+def ocr_image(image) -> list[tuple[float, str]]:
+    """The lines of a page image (an RGB array), top to bottom; tops in pixels."""
+    result, _ = ocr_engine()(image)
+    return boxes_to_lines(result_to_boxes(result))
+
+
 def ocr_pdf_page(document, index: int) -> list[tuple[float, str]]:
     """The lines of page `index` of a pypdfium2 document, read from its image; tops in PDF points."""
     page = document[index]
     scale = render_scale(*page.get_size(), RENDER_SCALE)  # a huge page is rendered smaller
-    image = page.render(scale=scale).to_numpy()
-    result, _ = ocr_engine()(image)
-    return [(top / scale, text) for top, text in boxes_to_lines(result_to_boxes(result))]
+    return [(top / scale, text) for top, text in ocr_image(page.render(scale=scale).to_numpy())]

@@ -176,8 +176,29 @@ def pdf_to_lines(pdf, path: Path) -> tuple[list[Line], list[int], list[str]]:
     return lines, [index + 1 for index in scanned], refused
 
 
+# What a file named .pdf is when it is not one, told by its first bytes.
+NOT_PDF_SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive (a Word .docx, or another zipped file)"),
+    (b"\xd0\xcf\x11\xe0", "a Word 97–2003 or WPS document"),
+    (b"<", "a web page or other markup"),
+    (b"{\\rtf", "an RTF document"),
+)
+
+
+def not_a_pdf(head: bytes) -> str | None:
+    """Why a file is not a PDF, when its first bytes say so (a PDF may have bytes before %PDF)."""
+    if b"%PDF" in head:
+        return None
+    stripped = head.lstrip()
+    kind = next((name for magic, name in NOT_PDF_SIGNATURES if stripped.startswith(magic)), None)
+    return f"not a PDF: {kind}" if kind else "not a PDF: no %PDF header in its first bytes"
+
+
 def read_pdf_report(path: Path, display_path: str) -> Report:
     data = path.read_bytes()
+    problem = not_a_pdf(data[:1024])
+    if problem:
+        raise ReportError(problem)
     pdf = open_pdf(path)
     try:
         lines, ocr_pages, ocr_refused = pdf_to_lines(pdf, path)
