@@ -183,6 +183,9 @@ TABLE4_COLUMNS: tuple[Spec, ...] = (
 TABLE4_ROW_KEYS = tuple(spec.key for spec in TABLE4_ROWS)
 TABLE4_COLUMN_KEYS = tuple(spec.key for spec in TABLE4_COLUMNS)
 
+# The statistical tables' numbers as digits, for names of cells and ids (t3.received.total, t3).
+TABLE_DIGITS = {"二": "2", "三": "3", "四": "4"}
+
 TABLE_TITLES: dict[str, str] = {
     "二": "主动公开政府信息情况",
     "三": "收到和处理政府信息公开申请情况",

@@ -259,7 +259,8 @@ def test_the_outcome_mix_shows_the_numbers_of_the_table(archive) -> None:
 
 def test_figures_outside_the_tables_have_thousands_separators_and_a_dash_says_why() -> None:
     from build_scripts.site.comparisons import Summary
-    from build_scripts.site.pages.environment import template_environment, thousands
+    from build_scripts.site.labels import thousands
+    from build_scripts.site.pages.environment import template_environment
     from build_scripts.site.pages.pieces import summary_table
 
     assert [thousands(v) for v in (12345, 1234.5, 18651.06, 0, None)] == ["12,345", "1,234.5", "18,651.06", "0", ""]

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from build_scripts.build import BuildOptions, BuildResult
-from build_scripts.site.datasets import CELL_KEYS, REPORT_FIELDS, SCHEMA, TABLE_DIGITS
+from build_scripts.forms import TABLE_DIGITS
+from build_scripts.site.datasets import CELL_KEYS, REPORT_FIELDS, SCHEMA
 
 pytestmark = pytest.mark.slow
 

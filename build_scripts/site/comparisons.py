@@ -47,10 +47,15 @@ FIGURES: tuple[Figure, ...] = (
 CHARTED = ("received", "review", "litigation")  # the figures drawn as charts on an agency page
 
 
+def figure_states(stats: StatsRow, figure: Figure) -> list[str]:
+    """The state of each cell the figure sums (NUMBER, BLANK, UNCERTAIN or ABSENT)."""
+    return [stats.states[KEY_POSITION[name]] for name in figure.cells]
+
+
 def figure_value(stats: StatsRow, figure: Figure) -> int | float | None:
     """The figure's number, or None when nothing was reported or a cell is uncertain. Within a
     sum, a blank cell counts as 0 once another cell has a number (as the consistency rules do)."""
-    states = [stats.states[KEY_POSITION[name]] for name in figure.cells]
+    states = figure_states(stats, figure)
     if UNCERTAIN in states or NUMBER not in states:
         return None
     return sum(stats.values[KEY_POSITION[name]] or 0 for name, state in zip(figure.cells, states, strict=True))

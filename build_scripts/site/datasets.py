@@ -34,6 +34,7 @@ from ..forms import (
     TABLE3_ROWS,
     TABLE4_COLUMNS,
     TABLE4_ROWS,
+    TABLE_DIGITS,
     table2_column_label,
 )
 from ..model import CellStatus, Report
@@ -49,7 +50,6 @@ WIDE_CSV = "archive-reports.csv"
 CELLS_CSV = "archive-cells.csv.gz"
 JSON_FILE = "archive.json.gz"
 SQLITE_FILE = "archive.sqlite.gz"
-TABLE_DIGITS = {"二": "2", "三": "3", "四": "4"}
 
 # What a report's cell holds, one character each in StatsRow.states.
 NUMBER, BLANK, UNCERTAIN, ABSENT = "n", "b", "u", "."

@@ -14,7 +14,7 @@ from .archive import Archive, ReportPage
 from .comparisons import subtree_pages
 from .labels import SITE_NAME
 from .serialize import report_description
-from .urls import HOME, directory_url
+from .urls import HOME, page_url
 
 FEED_SIZE = 30
 FEED_NAME = "feed.xml"
@@ -37,7 +37,7 @@ def newest_added(pages: list[ReportPage]) -> list[ReportPage]:
 
 def feed_path(page_path: str) -> str:
     """The feed beside a page: regions/410000.md → regions/410000/feed.xml; index.md → feed.xml."""
-    return directory_url(page_path) + FEED_NAME
+    return page_url(page_path) + FEED_NAME
 
 
 def page_feed(name: str, page_path: str, pages: list[ReportPage]) -> Feed:
@@ -76,13 +76,13 @@ def feed_xml(feed: Feed, site_url: str) -> str:
     root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "zh-CN"})
     ET.SubElement(root, "title").text = feed.title
     ET.SubElement(root, "id").text = identity(site_url, feed, feed.path)
-    page = address(site_url, feed, directory_url(feed.page))
+    page = address(site_url, feed, page_url(feed.page))
     ET.SubElement(root, "link", {"rel": "alternate", "type": "text/html", "href": page})
     ET.SubElement(root, "link", {"rel": "self", "href": address(site_url, feed, feed.path)})
     ET.SubElement(root, "updated").text = atom_time(max((p.report.added or "" for p in feed.entries), default=None))
     ET.SubElement(ET.SubElement(root, "author"), "name").text = SITE_NAME
     for report_page in feed.entries:
-        url = directory_url(report_page.path)
+        url = page_url(report_page.path)
         entry = ET.SubElement(root, "entry")
         ET.SubElement(entry, "title").text = report_page.report.title
         ET.SubElement(entry, "id").text = identity(site_url, feed, url)

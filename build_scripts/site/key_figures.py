@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Report
-from .comparisons import FIGURES, KEY_POSITION, figure_value
+from .comparisons import FIGURES, Figure, figure_states, figure_value
 from .datasets import NUMBER, UNCERTAIN, StatsRow
+from .labels import thousands
 from .table_views import WITHHELD_ANCHOR, cell_anchor, table_anchor
 
 # The figures shown, and the cell or table each one links to (ids given by table_views.py).
@@ -32,8 +33,8 @@ class KeyFigure:
     anchor: str  # the id of the cell or table it comes from ("" for none)
 
 
-def why_missing(stats: StatsRow, cells: tuple[str, ...]) -> str:
-    states = [stats.states[KEY_POSITION[name]] for name in cells]
+def why_missing(stats: StatsRow, figure: Figure) -> str:
+    states = figure_states(stats, figure)
     if UNCERTAIN in states:
         return "数字存疑"
     return "原文未填" if NUMBER not in states else "无法计算"
@@ -44,9 +45,9 @@ def key_figures(report: Report, stats: StatsRow) -> list[KeyFigure]:
     for figure in (f for f in FIGURES if f.key in SHOWN):
         value = figure_value(stats, figure)
         if value is None:
-            figures.append(KeyFigure(figure.label, "—", why_missing(stats, figure.cells), SHOWN[figure.key]))
+            figures.append(KeyFigure(figure.label, "—", why_missing(stats, figure), SHOWN[figure.key]))
         else:
-            figures.append(KeyFigure(figure.label, f"{value:,}", None, SHOWN[figure.key]))
+            figures.append(KeyFigure(figure.label, thousands(value), None, SHOWN[figure.key]))
     failed = len(report.failed_checks)
     if not report.statistics:
         figures.append(KeyFigure("勾稽核对", "—", "未找到统计表", ""))

@@ -10,6 +10,16 @@ from ..model import Region, Report
 
 SITE_NAME = "政府信息公开年报档案"  # as mkdocs.yml's site_name (a test holds the two equal)
 
+
+def thousands(value: int | float | None) -> str:
+    """A figure outside the official tables as people read it: 12,345 (or 1,234.5); none stays blank."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{int(value):,}"
+
+
 # ---- the official format ("2019" or "2021") ------------------------------------------------------
 
 FORMAT_DOCUMENTS = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公开办函〔2021〕30号"}

@@ -44,6 +44,7 @@ from ..forms import TABLE3_GROUPS, column_spec, row_spec, table2_column_label, t
 from ..model import Report, StatTable, Table
 from ..parallel import ending_with
 from ..reading.metadata import KINDS_BY_SLUG
+from ..reading.tables import ITEM_NUMBER
 from .labels import facet_province, form_label, source_label
 
 log = logging.getLogger(__name__)
@@ -195,12 +196,9 @@ def table_text(table: Table) -> str:
     return "；".join("，".join(cell for cell in row if cell.strip()) for row in table.rows)
 
 
-NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|\d+[.．、]|[一二三四五六七八九十]+、)\s*")
-
-
 def plain_label(label: str) -> str:
     """A row label without its numbering: （三）不予公开 → 不予公开, 1.属于国家秘密 → 属于国家秘密."""
-    return NUMBERING.sub("", label)
+    return ITEM_NUMBER.sub("", label)
 
 
 def stat_row_label(table: StatTable, row: str) -> str:

@@ -17,6 +17,7 @@ from ..model import CellStatus, Report, StatTable
 from .archive import (
     ReportPage,
 )
+from .labels import thousands
 
 # safe_dump's representer, run by libyaml when PyYAML has it (ten times faster on the statistics).
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -83,7 +84,7 @@ def report_description(report: Report) -> str:
     table = report.statistic("三")
     received = table.value("received", "total") if table else None
     if isinstance(received, int):
-        text += f"：本年新收政府信息公开申请 {received:,} 件"
+        text += f"：本年新收政府信息公开申请 {thousands(received)} 件"
     return text + "。"
 
 

@@ -16,6 +16,7 @@ from ..forms import (
     TABLE3_ROWS,
     TABLE4_COLUMNS,
     TABLE4_ROW_KEYS,
+    TABLE_DIGITS,
     TABLE_TITLES,
     table2_column_label,
     table2_row_label,
@@ -23,7 +24,6 @@ from ..forms import (
 from ..model import Cell, CellStatus, Finding, StatTable
 from .labels import table_format_label
 
-TABLE_NUMBERS = {"二": 2, "三": 3, "四": 4}
 # Rows of table 二 that only the 2019 form has.
 TABLE2_ONLY_2019_ROWS = {"2019": frozenset(), "2021": frozenset({"other_services", "procurement"})}
 FIRST_COLUMN_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
@@ -161,7 +161,7 @@ KEY_CELLS = {("三", row, "total") for row in ("received", "disclosed", "partly_
 
 def table_anchor(number: str) -> str:
     """The id of a table, for links to it (key_figures.py)."""
-    return f"t{TABLE_NUMBERS[number]}"
+    return f"t{TABLE_DIGITS[number]}"
 
 
 def cell_anchor(number: str, row: str, column: str) -> str:

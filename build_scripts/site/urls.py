@@ -84,8 +84,11 @@ def kind_province_path(kind: str, province: str) -> str:
 
 
 def page_url(page_path: str) -> str:
-    """The site-relative URL of a Markdown page (MkDocs' directory URLs)."""
-    return posixpath.splitext(page_path)[0] + "/"
+    """The site-relative folder URL MkDocs gives a page (directory URLs; "" for the home page)."""
+    stem = posixpath.splitext(page_path)[0]
+    if posixpath.basename(stem) == "index":
+        stem = posixpath.dirname(stem)
+    return stem + "/" if stem else ""
 
 
 def relative_link(from_page: str, to_page: str) -> str:
@@ -93,14 +96,6 @@ def relative_link(from_page: str, to_page: str) -> str:
     return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
 
 
-def directory_url(page_path: str) -> str:
-    """The site-relative folder URL MkDocs gives a page ("" for the home page)."""
-    stem = posixpath.splitext(page_path)[0]
-    if posixpath.basename(stem) == "index":
-        stem = posixpath.dirname(stem)
-    return stem + "/" if stem else ""
-
-
 def href_between(from_page: str, to_page: str) -> str:
     """An href from one page to another for raw HTML, which MkDocs does not rewrite."""
-    return posixpath.relpath(directory_url(to_page) or ".", directory_url(from_page) or ".") + "/"
+    return posixpath.relpath(page_url(to_page) or ".", page_url(from_page) or ".") + "/"

@@ -27,6 +27,8 @@ class ReportError(Exception):
 
 # A report's text is tens of kilobytes; a text source larger than this is not a report, and reading
 # it would only make a page of megabytes.
+# The first bytes of an OLE compound file: a Word 97–2003 .doc or a WPS .wps.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 
 

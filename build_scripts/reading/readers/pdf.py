@@ -18,7 +18,7 @@ from pathlib import Path
 from ...model import Finding, Report, Severity, SourceFile
 from ..checks import distrust_ocr_numbers_that_fail_checks
 from ..parsing import Line, is_page_furniture, normalize_radicals
-from .common import ReportError, cell_text, is_table_row, lines_to_report, sha256_of
+from .common import OLE_MAGIC, ReportError, cell_text, is_table_row, lines_to_report, sha256_of
 from .pdf_bounds import bound_pdfminer_inflation, is_blank, oversized_image
 
 log = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ def pdf_to_lines(pdf, path: Path) -> tuple[list[Line], list[int], list[str]]:
 # What a file named .pdf is when it is not one, told by its first bytes.
 NOT_PDF_SIGNATURES = (
     (b"PK\x03\x04", "a zip archive (a Word .docx, or another zipped file)"),
-    (b"\xd0\xcf\x11\xe0", "a Word 97–2003 or WPS document"),
+    (OLE_MAGIC[:4], "a Word 97–2003 or WPS document"),
     (b"<", "a web page or other markup"),
     (b"{\\rtf", "an RTF document"),
 )

@@ -21,7 +21,7 @@ from pathlib import Path
 from ...model import Report, SourceFile
 from ...parallel import ending_with
 from ..parsing import Line, normalize_radicals
-from .common import ReportError, lines_to_report, sha256_of
+from .common import OLE_MAGIC, ReportError, lines_to_report, sha256_of
 from .grid import SpanCell, expand_spans, grid_to_lines
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,6 @@ LIBREOFFICE_HINT = (
 )
 # Word 97–2003 and WPS files are OLE compound documents, whose header is 512 bytes; other .doc files
 # (RTF, or a web page saved as .doc, as some sites publish) are left to LibreOffice to recognise.
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OLE_HEADER_BYTES = 512
 MEDIA_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -12,21 +12,13 @@ import jinja2
 from ...model import CellStatus
 from ...reading.tables import read_number
 from ..escape import html_text, markdown_text
+from ..labels import thousands
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
 
 
 def is_number(text: str) -> bool:
     return read_number(text.strip()).status == CellStatus.NUMBER
-
-
-def thousands(value: int | float | None) -> str:
-    """A figure outside the official tables as people read it: 12,345 (or 1,234.5); none stays blank."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{int(value):,}"
 
 
 def padded(rows: list[list[str]]) -> list[list[str]]:
