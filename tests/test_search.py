@@ -77,6 +77,11 @@ def test_the_browser_cuts_text_and_queries_as_the_build_does(page, corpus) -> No
     assert segments == [query_segments(text) for text in texts]
 
 
+def wait_for_highlighting(page) -> None:  # noqa: F811
+    # As for the search: the body is missing for a moment while the report loads.
+    page.wait_for_function("document.body && document.body.dataset.highlighted !== undefined")
+
+
 def wait_for_search(page, runs: int = 1) -> None:  # noqa: F811
     # The body is missing for a moment while a new page loads.
     page.wait_for_function(f"document.body && Number(document.body.dataset.searchDone || 0) >= {runs}", timeout=30_000)
@@ -149,8 +154,9 @@ def test_snippets_mark_the_match_and_the_report_highlights_it(page, corpus) -> N
     wait_for_search(page)
     first = page.locator(".archive-search-result").first
     assert first.locator(".archive-search-result-excerpt mark").first.inner_text() == "本机关不掌握"
-    first.locator(".archive-search-result-title").click()
-    page.wait_for_function("document.body.dataset.highlighted !== undefined")
+    with page.expect_navigation():
+        first.locator(".archive-search-result-title").click()
+    wait_for_highlighting(page)
     marks = page.locator("mark.archive-highlight")
     assert marks.count() >= 1 and set(marks.all_inner_texts()) == {"本机关不掌握"}
     box = page.locator("mark.archive-highlight-first").bounding_box()
@@ -222,7 +228,7 @@ def test_a_table_hit_reads_as_row_and_value_and_the_report_leads_back(page, corp
     results_address = page.url
     with page.expect_navigation():
         page.locator(".archive-search-result-title").first.click()
-    page.wait_for_function("document.body.dataset.highlighted !== undefined")
+    wait_for_highlighting(page)
     back = page.locator(".archive-back-to-search a")
     assert back.inner_text() == "‹ 返回“属于国家秘密”的搜索结果" and back.get_attribute("href") == results_address
     with page.expect_navigation():
