@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 BASE_PATH ?= /
 
-.PHONY: site serve test lint golden lighthouse browser-deps office-deps pdf-fixtures web-fixtures bench-pdf bench-readers bench-site bench-search search-quality clean
+.PHONY: site serve test lint golden lighthouse browser-deps office-deps pdf-fixtures scan-fixtures web-fixtures bench-pdf bench-readers bench-site bench-search search-quality clean
 
 # Word 97–2003 (.doc) and WPS (.wps) reports are read through LibreOffice; `make site` installs it
 # only when the source folder holds such files.
@@ -67,11 +67,15 @@ lint: $(TEST_STAMP)
 test: $(TEST_STAMP) browser-deps office-deps lint
 	$(PY) -m pytest
 
-## pdf-fixtures: print the sample reports as PDFs (and one scan) with Chromium; then run `make golden`
+## pdf-fixtures: print the sample reports as PDFs (and one scan) with Chromium; then run `make scan-fixtures` and `make golden`
 pdf-fixtures: $(TEST_STAMP) browser-deps
 	command -v fc-list >/dev/null && fc-list | grep -qi "Noto.*CJK" || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk; }
 	$(PY) -m tests.fixtures.make_pdf_fixtures
+
+## scan-fixtures: realistic scans (150 and 200 dpi, skewed, blurred, noisy, JPEG) of the real PDF and the blanks PDF
+scan-fixtures: $(TEST_STAMP)
+	$(PY) -m tests.fixtures.make_scan_fixtures
 
 ## web-fixtures: make the web-page and Word fixtures (tests/fixtures/web, word) from the samples and the real page; then run `make golden`
 web-fixtures: $(TEST_STAMP) office-deps
@@ -113,7 +117,8 @@ golden: $(SITE_STAMP)
 	$(PY) -m build_scripts convert reports/*.txt tests/fixtures/*.txt --pretty-json --out tests/golden
 	$(PY) -m build_scripts convert tests/fixtures/pdf/0*.pdf --pretty-json --out tests/golden/pdf
 	$(PY) -m build_scripts convert tests/fixtures/pdf/unruled_*.pdf --pretty-json --out tests/golden/pdf-unruled
-	$(PY) -m build_scripts convert tests/fixtures/real/*-*.html tests/fixtures/real/*-*.txt tests/fixtures/real/*-*.md --pretty-json --out tests/golden/real
+	$(PY) -m build_scripts convert tests/fixtures/pdf/blanks_*.pdf --pretty-json --out tests/golden/pdf-blanks
+	$(PY) -m build_scripts convert tests/fixtures/real/*-*.html tests/fixtures/real/*-*.txt tests/fixtures/real/*-*.md tests/fixtures/real/*-*.pdf --pretty-json --out tests/golden/real
 	$(PY) -m build_scripts convert tests/fixtures/web/0*.html --pretty-json --out tests/golden/web
 	$(PY) -m build_scripts convert tests/fixtures/word/*.docx --pretty-json --out tests/golden/word
 

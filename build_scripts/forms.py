@@ -124,7 +124,7 @@ TABLE3_GROUPS: dict[str, str] = {
 TABLE3_ROWS: tuple[Spec, ...] = (
     Spec("received", "一、本年新收政府信息公开申请数量", ("本年新收",)),
     Spec("carried_over", "二、上年结转政府信息公开申请数量", ("上年结转",)),
-    Spec("disclosed", "（一）予以公开", ("予以公开",), "outcomes"),
+    Spec("disclosed", "（一）予以公开", ("予以公开", "以公开"), "outcomes"),  # OCR reads 予 as 子
     Spec("partly_disclosed", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开",), "outcomes"),
     Spec("withheld_state_secret", "1.属于国家秘密", ("国家秘密",), "withheld"),
     Spec("withheld_prohibited", "2.其他法律行政法规禁止公开", ("其他法律", "禁止公开", "法规禁止"), "withheld"),

@@ -20,12 +20,15 @@ FIXTURES = sorted((REPO / "tests" / "fixtures").glob("*.txt"))
 PDF_FIXTURES = sorted((REPO / "tests" / "fixtures" / "pdf").glob("0*.pdf"))  # the text-layer ones
 UNRULED_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "unruled_004_f3bbfa1004ed2dd6.pdf"
 SCANNED_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "scanned_004_f3bbfa1004ed2dd6.pdf"
+# A real report printed with every 0 left blank, and realistic scans (tests/fixtures/make_scan_fixtures.py).
+BLANKS_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "blanks_pingtan-2024.pdf"
+SCAN_FIXTURES = sorted((REPO / "tests" / "fixtures" / "pdf").glob("scan[0-9]*.pdf"))
 # Real published reports in the forms they come in (tests/fixtures/real/README.md), and the web
 # pages and Word files generated for what they do not cover (tests/fixtures/make_web_fixtures.py).
 REAL_FIXTURES = sorted(
     p
     for p in (REPO / "tests" / "fixtures" / "real").iterdir()
-    if p.suffix in {".html", ".txt", ".md"} and "-" in p.name
+    if p.suffix in {".html", ".txt", ".md", ".pdf"} and "-" in p.name
 )
 WEB_FIXTURES = sorted((REPO / "tests" / "fixtures" / "web").glob("*.html"))
 WORD_FIXTURES = sorted((REPO / "tests" / "fixtures" / "word").iterdir())

@@ -14,7 +14,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import FIXTURES, PDF_FIXTURES, REAL_FIXTURES, REPO, SAMPLES, UNRULED_FIXTURE, WEB_FIXTURES, WORD_FIXTURES
+from .conftest import (
+    BLANKS_FIXTURE,
+    FIXTURES,
+    PDF_FIXTURES,
+    REAL_FIXTURES,
+    REPO,
+    SAMPLES,
+    UNRULED_FIXTURE,
+    WEB_FIXTURES,
+    WORD_FIXTURES,
+)
 
 GOLDEN = REPO / "tests" / "golden"
 GOLDEN_WEB = [path for path in WEB_FIXTURES if path.name[0].isdigit()]  # the pages that hold a report
@@ -33,6 +43,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         ([*SAMPLES, *FIXTURES], out),
         (PDF_FIXTURES, out / "pdf"),
         ([UNRULED_FIXTURE], out / "pdf-unruled"),
+        ([BLANKS_FIXTURE], out / "pdf-blanks"),
         (REAL_FIXTURES, out / "real"),
         (GOLDEN_WEB, out / "web"),
         (GOLDEN_WORD, out / "word"),
@@ -55,7 +66,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 def test_every_sample_has_a_golden_page_and_data(converted: dict[str, bytes]) -> None:
     pages = [name for name in converted if name.endswith(".md")]
     data = [name for name in converted if name.endswith(".json")]
-    sources = [*SAMPLES, *FIXTURES, *PDF_FIXTURES, UNRULED_FIXTURE, *REAL_FIXTURES, *GOLDEN_WEB, *GOLDEN_WORD]
+    sources = [*SAMPLES, *FIXTURES, *PDF_FIXTURES, UNRULED_FIXTURE, BLANKS_FIXTURE, *REAL_FIXTURES, *GOLDEN_WEB, *GOLDEN_WORD]
     assert len(pages) == len(sources) == len(data)
     assert sorted(converted) == sorted(files_below(GOLDEN)), "run `make golden` and review the diff"
 

@@ -11,8 +11,8 @@ from build_scripts.model import CellStatus, Report
 from build_scripts.reading.checks import check_statistics, distrust_ocr_numbers_that_fail_checks
 from build_scripts.reading.parsing import join_broken_words, normalize_radicals
 from build_scripts.reading.readers import ReportError, read_report
-from build_scripts.reading.readers.ocr import TextBox, boxes_to_lines
-from build_scripts.reading.readers.pdf import PlacedLine, looks_garbled, running_lines
+from build_scripts.reading.readers.common import PlacedLine, running_lines
+from build_scripts.reading.readers.pdf import looks_garbled
 from build_scripts.site.archive import build_archive
 from build_scripts.site.pages.environment import template_environment
 from build_scripts.site.pages.report import prepare_report, render_report_files
@@ -20,7 +20,7 @@ from build_scripts.site.pages.report import prepare_report, render_report_files
 from .conftest import PDF_FIXTURES, REPO, REPORTS, SCANNED_FIXTURE, UNRULED_FIXTURE
 from .test_tables import HONGZE_TABLE3
 
-REAL_PDF = REPO.parent / "shared" / "real" / "hongze-2024.pdf"
+REAL_PDF = REPO / "tests" / "fixtures" / "real" / "hongze-2024.pdf"
 
 
 def read(path: Path) -> Report:
@@ -76,8 +76,6 @@ def test_a_table_split_over_a_page_break_is_one_table() -> None:
 
 
 def test_real_published_pdf() -> None:
-    if not REAL_PDF.exists():
-        pytest.skip("../shared/real/hongze-2024.pdf is not beside the repository")
     report = read(REAL_PDF)
     assert (report.title, report.year, report.region.county) == (
         "淮安市洪泽区人民政府2024年政府信息公开工作年度报告",
@@ -126,17 +124,6 @@ def test_ocr_numbers_that_break_a_rule_become_uncertain() -> None:
         "total",
     }
     assert {c.row for c in cells if c.status == CellStatus.UNCERTAIN} == {"review"}
-
-
-def test_ocr_boxes_are_grouped_into_lines() -> None:
-    boxes = [
-        TextBox(300, 101, 115, "0"),
-        TextBox(100, 99, 117, "规章"),
-        TextBox(200, 100, 116, "3"),
-        TextBox(100, 130, 146, "行政规范性文件"),
-        TextBox(90, 60, 76, "第二十条第（一）项"),
-    ]
-    assert boxes_to_lines(boxes) == [(60, "第二十条第（一）项"), (99, "规章 3 0"), (130, "行政规范性文件")]
 
 
 def test_garbled_text_layer_is_recognised() -> None:

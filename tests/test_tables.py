@@ -273,9 +273,7 @@ def test_blank_columns_are_not_checked() -> None:
 
 
 def test_fixture_file_is_the_real_pdf_text() -> None:
-    real = REPO.parent / "shared" / "real" / "hongze-2024.pdf"
-    if not real.exists():
-        pytest.skip("../shared/real/hongze-2024.pdf is not beside the repository")
+    real = REPO / "tests" / "fixtures" / "real" / "hongze-2024.pdf"
     import pdfplumber
 
     with pdfplumber.open(real) as pdf:

@@ -21,7 +21,8 @@ from ..forms import (
     column_spec,
     row_spec,
 )
-from ..model import CellStatus, Finding, Report, Severity, StatTable
+from ..model import Cell, CellStatus, Finding, Report, Severity, StatTable
+from .tables import lookalike_number, uncertain_findings
 
 RULE_NAMES = {
     "check-1": "勾稽关系一（一＋二＝三（七）总计＋四）",
@@ -141,6 +142,96 @@ def cells_of_finding(finding: Finding) -> list[tuple[str, str]]:
 
 
 OCR_NOTE = "由 OCR 识别的数字，且所在的勾稽关系未通过，可能识别有误"
+Key = tuple[str, str]
+
+
+def failing_cells(table: StatTable) -> set[Key]:
+    """The cells of every rule the table breaks."""
+    return {cell for finding in check_statistics([table]) for cell in cells_of_finding(finding)}
+
+
+def with_values(table: StatTable, values: dict[Key, Number]) -> StatTable:
+    """The table with the given cells read as those numbers."""
+    cells = [
+        replace(cell, value=values[key], status=CellStatus.NUMBER)
+        if (key := (cell.row, cell.column)) in values
+        else cell
+        for cell in table.cells
+    ]
+    return replace(table, cells=cells)
+
+
+def pinned_by_rules(table: StatTable, values: dict[Key, Number]) -> dict[Key, Number]:
+    """The alternative readings the rules decide: with all of them in place, a reading is taken when
+    every rule holds for its cell and a rule would break if the cell held any other number (so a
+    rule was checked with it, not skipped). Readings not taken make their rules unchecked, so the
+    rest are decided again without them."""
+    taken = dict(values)
+    while taken:
+        trial = with_values(table, taken)
+        failing = failing_cells(trial)
+        rejected = {
+            key
+            for key, value in taken.items()
+            if key in failing or key not in failing_cells(with_values(trial, {key: value + 1}))
+        }
+        if not rejected:
+            break
+        taken = {key: value for key, value in taken.items() if key not in rejected}
+    return taken
+
+
+def corrected_cell(cell: Cell, value: Number) -> Cell:
+    note = f"OCR 读作“{cell.printed}”，按勾稽关系读作 {value}"
+    return replace(cell, value=value, status=CellStatus.NUMBER, note=note)
+
+
+def resolve_lookalikes(table: StatTable) -> tuple[StatTable, list[Finding]]:
+    """Uncertain OCR cells of digit look-alikes ("O", "l", "B") read as the number they resemble where
+    the form's rules decide it, each with a finding; the others stay uncertain."""
+    alternatives = {
+        (cell.row, cell.column): value
+        for cell in table.cells
+        if cell.status == CellStatus.UNCERTAIN and (value := lookalike_number(cell.printed)) is not None
+    }
+    taken = pinned_by_rules(table, alternatives) if alternatives else {}
+    if not taken:
+        return table, []
+    cells = [
+        corrected_cell(cell, taken[key]) if (key := (cell.row, cell.column)) in taken else cell for cell in table.cells
+    ]
+    findings = [
+        Finding(
+            "ocr-corrected",
+            Severity.INFO,
+            f"表{table.number}：{cell.note}",
+            cell.line,
+            table.number,
+            cell.row,
+            cell.column,
+            expected=cell.value,
+        )
+        for cell in cells
+        if (cell.row, cell.column) in taken
+    ]
+    return replace(table, cells=cells), findings
+
+
+def resolve_ocr_readings(report: Report) -> None:
+    """A report read by OCR, its doubtful numbers settled by the form's rules: look-alikes the rules
+    decide are taken (with a finding), and numbers in a rule that still fails become uncertain."""
+    corrections: list[Finding] = []
+    for index, table in enumerate(report.statistics):
+        report.statistics[index], found = resolve_lookalikes(table)
+        corrections += found
+    if corrections:
+        uncertain = [
+            finding for table in report.statistics for finding in uncertain_findings(table.number, table.cells)
+        ]
+        report.replace_findings(
+            ("cell-uncertain", *RULE_NAMES), uncertain + check_statistics(report.statistics) + corrections
+        )
+    distrust_ocr_numbers_that_fail_checks(report)
 
 
 def distrust_ocr_numbers_that_fail_checks(report: Report) -> None:

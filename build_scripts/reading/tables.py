@@ -38,6 +38,13 @@ FULLWIDTH = str.maketrans("０１２３４５６７８９．，＋－", "0123456
 NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # Marks that stand for "nothing printed here": kept as printed, read as blank, never as 0.
 BLANK_MARKS = frozenset({"-", "—", "——", "–", "/", "／", "\\", "、"})
+# A cell that OCR read as digits and their look-alikes only ("O", "l0", "0.", "B"): a number it could
+# not read, uncertain in its column, never part of the row's label (checks.resolve_ocr_readings
+# decides it by the form's rules).
+DIGIT_LOOKALIKES = str.maketrans("OoDQ〇lI|i!BSsZzgqbG", "0000011111855229966")
+DIGIT_LIKE = re.compile(r"^[\d,.OoDQ〇lI|i!BSsZzgqbG'\"“”‘’`·]+$")
+# What OCR puts before a number position it could not read (scan.py): the cell is uncertain.
+UNREADABLE = "□"
 ITEM_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,2}[)）]?[.、．]?")
 
 
@@ -63,6 +70,11 @@ class RowParts:
     def has_numbers(self) -> bool:
         return any(read_number(slot).status == CellStatus.NUMBER for slot in self.slots)
 
+    @property
+    def has_blank_cells(self) -> bool:
+        """A row printed with its cells, all of them left blank (a ruled row, or blanks as spaces)."""
+        return bool(self.slots) and all(read_number(slot).status == CellStatus.BLANK for slot in self.slots)
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -79,7 +91,11 @@ def read_number(printed: str) -> Reading:
     text = printed.translate(FULLWIDTH).replace(" ", "").strip()
     if not text or text in BLANK_MARKS:
         return Reading(printed, None, CellStatus.BLANK)
+    if text.startswith(UNREADABLE):
+        return Reading(printed, None, CellStatus.UNCERTAIN, f"OCR 无法读出的数字（读作“{text[1:]}”）")
     if not NUMBER.match(text):
+        if DIGIT_LIKE.match(text) and lookalike_number(text) is not None:
+            return Reading(printed, None, CellStatus.UNCERTAIN, f"“{printed}”不是数字，可能是识别有误的数字")
         return Reading(printed, None, CellStatus.UNCERTAIN)
     plain = text.replace(",", "").lstrip("+")
     value: int | float = float(plain) if "." in plain else int(plain)
@@ -88,6 +104,17 @@ def read_number(printed: str) -> Reading:
             printed, None, CellStatus.UNCERTAIN, f"数值“{printed}”超出可存储的范围（绝对值至多 2⁶³−1），不作读取"
         )
     return Reading(printed, value, CellStatus.NUMBER)
+
+
+def lookalike_number(printed: str) -> int | float | None:
+    """The number a cell of digit look-alikes most likely shows ("O" → 0, "l2" → 12, "0." → 0), or
+    None. Only an alternative reading: the form's rules decide whether it is taken."""
+    text = printed.removeprefix(UNREADABLE).translate(FULLWIDTH).replace(" ", "").translate(DIGIT_LOOKALIKES)
+    text = text.strip(".,'\"“”‘’`·")
+    if not NUMBER.match(text):
+        return None
+    plain = text.replace(",", "")
+    return float(plain) if "." in plain else int(plain)
 
 
 # A value printed with its unit ("251000元"): a value position, read as uncertain (the form's unit
@@ -261,7 +288,7 @@ def pair_rows_with_values(parts: list[RowParts]) -> tuple[list[tuple[str, RowPar
         key = match_table3_row(part.label, previous)
         if key in order:
             key = None  # a repeated label (a header repeated after a page break) adds nothing
-        if key and part.has_numbers:
+        if key and (part.has_numbers or part.has_blank_cells):
             direct.append((key, part))
         elif key:
             pending_keys.append(key)
@@ -452,7 +479,7 @@ def cells_to_table2(table: Table) -> tuple[StatTable | None, list[Finding]]:
             current_row = row_key
         if column_keys and not part.has_numbers:
             columns = column_keys
-        elif row_key and part.has_numbers and not column_keys and columns:
+        elif row_key and (part.has_numbers or part.has_blank_cells) and not column_keys and columns:
             placement = place_row(part.slots, len(columns), table.layout, unruled(len(columns)), merged=False)
             cells += placed_cells(row_keys(row_key, columns), placement, line)
         elif len(column_keys) == 1 and part.has_numbers and current_row:

@@ -19,7 +19,7 @@ from build_scripts.reading.readers import read_report
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "pdf"
-REAL_PDF = REPO.parent / "shared" / "real" / "hongze-2024.pdf"
+REAL_PDF = REPO / "tests" / "fixtures" / "real" / "hongze-2024.pdf"
 REAL_TEXT = REPO / "tests" / "fixtures" / "hongze-2024.pdfplumber.txt"
 
 

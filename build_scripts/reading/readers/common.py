@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from ...model import Report, SourceFile
 from ..assemble import report_from_lines
-from ..parsing import Line
+from ..parsing import Line, is_page_furniture, normalize_radicals
 
 # In a ruled table, a row with one filled cell is a row of the table only when it is one of the
 # form's own item headings; otherwise it is a line of prose that a page frame happens to enclose.
@@ -19,6 +21,16 @@ NUMBER_CELL = re.compile(r"^[+-]?[\d,.]+$")
 # A source with none of the three tables is published (with findings) only when it has most of the
 # six sections: a report whose tables are images; fewer is a page that merely mentions a report.
 MIN_SECTIONS_WITHOUT_TABLES = 4
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    """A line of a page with its vertical position, so text and table rows can be merged in order;
+    a ruled line is a table row, its cells separated by tabs."""
+
+    top: float
+    text: str
+    ruled: bool
 
 
 class ReportError(Exception):
@@ -82,12 +94,48 @@ def cell_text(cell: str | None) -> str:
     return re.sub(r"(?<=[\u3400-\u9fff、（）()])\s+(?=[\u3400-\u9fff、（）()])", "", " ".join(parts)).strip()
 
 
-def is_table_row(cells: list[str]) -> bool:
-    """A row of a statistical table, rather than a paragraph or heading caught in a page frame."""
+def is_table_row(cells: list[str | None]) -> bool:
+    """A row of a statistical table, rather than a paragraph or heading caught in a page frame.
+    `cells` are the row's texts, None where a merged cell from the left or above covers the position:
+    a row whose only text stands beside empty cells of its own is a row of the form left blank."""
     filled = [cell for cell in cells if cell]
     if len(filled) >= 2:
         return True
     if not filled:
         return False
     text = re.sub(r"\s+", "", filled[0])
-    return bool(TABLE_HEADING_CELL.match(text) or NUMBER_CELL.match(text))
+    empty_cells = sum(1 for cell in cells if cell is not None and not cell)
+    return bool(TABLE_HEADING_CELL.match(text) or NUMBER_CELL.match(text)) or empty_cells >= 2
+
+
+RUNNING_LINE_SHARE = 0.5
+MIN_PAGES_FOR_RUNNING_LINES = 3
+
+
+def comparable(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def running_lines(pages: list[list[PlacedLine]]) -> set[str]:
+    """Lines that repeat at the top or bottom of most pages: running headers and footers."""
+    if len(pages) < MIN_PAGES_FOR_RUNNING_LINES:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        edges = {comparable(line.text) for line in lines[:2] + lines[-2:] if not line.ruled}
+        counts.update(edge for edge in edges if edge)
+    return {text for text, count in counts.items() if count >= RUNNING_LINE_SHARE * len(pages)}
+
+
+def placed_to_lines(pages: list[list[PlacedLine]]) -> list[Line]:
+    """Numbered lines of every page in order, radicals normalised, page furniture and running
+    headers and footers removed."""
+    running = running_lines(pages)
+    lines: list[Line] = []
+    for page, placed in ((number, line) for number, page_lines in enumerate(pages, 1) for line in page_lines):
+        text = normalize_radicals(placed.text)
+        candidate = Line(0, text)
+        if is_page_furniture(candidate) or (not placed.ruled and comparable(text) in running):
+            continue
+        lines.append(Line(len(lines) + 1, text, page, ruled=placed.ruled))
+    return lines

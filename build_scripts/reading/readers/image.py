@@ -1,5 +1,5 @@
 """Reader for reports published as images of their pages: a PNG or JPEG per page, or a TIFF of one
-or more pages. Each page is read by OCR (ocr.py) as a scanned PDF page is, after the same bounds:
+or more pages. Each page is read as a scanned PDF page is (scan.py), after the same bounds:
 an image declaring more pixels than any scan is refused before it is decoded, and a large page is
 scaled down to the OCR resolution's size.
 """
@@ -10,9 +10,10 @@ import logging
 from pathlib import Path
 
 from ...model import Report, SourceFile
-from ..checks import distrust_ocr_numbers_that_fail_checks
-from ..parsing import Line, is_page_furniture, normalize_radicals
-from .common import ReportError, lines_to_report, sha256_of
+from ..checks import resolve_ocr_readings
+from ..parsing import Line
+from .common import ReportError, lines_to_report, placed_to_lines, sha256_of
+from .ocr import OCR_DPI
 from .pdf_bounds import MAX_IMAGE_PIXELS, MAX_RENDER_PIXELS
 
 log = logging.getLogger(__name__)
@@ -31,9 +32,9 @@ def image_kind(head: bytes) -> tuple[str, str] | None:
     return next((kind for magic, kind in IMAGE_SIGNATURES.items() if head.startswith(magic)), None)
 
 
-# A page is read at the density the PDF path renders scans at (an A4 page at 216 dpi): a 150-dpi
-# scan is enlarged to it (small table digits are then read as reliably), a larger one reduced.
-OCR_PAGE_PIXELS = 4_500_000
+# A page is read at the density the PDF path renders scans at (an A4 page at OCR_DPI): a 150-dpi
+# scan is enlarged to it (the geometry's sizes assume it), a larger one reduced.
+OCR_PAGE_PIXELS = round(8.27 * 11.69 * OCR_DPI**2)
 
 
 def ocr_scale(width: int, height: int) -> float:
@@ -43,7 +44,7 @@ def ocr_scale(width: int, height: int) -> float:
 
 
 def page_arrays(path: Path) -> list:
-    """Each page of the image as an RGB array for OCR, at most MAX_RENDER_PIXELS."""
+    """Each page of the image as a grey array for OCR, at most MAX_RENDER_PIXELS."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = None  # the bound is checked below, with the reader's own message
@@ -59,7 +60,7 @@ def page_arrays(path: Path) -> list:
     pages = []
     try:
         for frame in ImageSequence.Iterator(image):
-            page = frame.convert("RGB")
+            page = frame.convert("L")
             scale = ocr_scale(page.width, page.height)
             if scale != 1:
                 page = page.resize((round(page.width * scale), round(page.height * scale)), Image.Resampling.LANCZOS)
@@ -70,15 +71,10 @@ def page_arrays(path: Path) -> list:
 
 
 def image_lines(pages: list) -> list[Line]:
-    from .ocr import ocr_image
+    from .scan import read_scanned_pages
 
-    lines: list[Line] = []
-    for number, array in enumerate(pages, 1):
-        for _top, text in ocr_image(array):
-            text = normalize_radicals(text)
-            if not is_page_furniture(Line(0, text)):
-                lines.append(Line(len(lines) + 1, text, number))
-    return lines
+    scanned = read_scanned_pages(pages)
+    return placed_to_lines(scanned)
 
 
 def read_image_report(path: Path, display_path: str) -> Report:
@@ -94,5 +90,5 @@ def read_image_report(path: Path, display_path: str) -> Report:
     source = SourceFile(path=display_path, sha256=sha256_of(data), size=len(data), media_type=kind[0], pages=len(pages))
     report = lines_to_report(lines, source)
     report.ocr_pages = list(range(1, len(pages) + 1))
-    distrust_ocr_numbers_that_fail_checks(report)
+    resolve_ocr_readings(report)
     return report

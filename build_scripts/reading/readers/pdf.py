@@ -11,33 +11,30 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from ...model import Finding, Report, Severity, SourceFile
-from ..checks import distrust_ocr_numbers_that_fail_checks
-from ..parsing import Line, is_page_furniture, normalize_radicals
-from .common import OLE_MAGIC, ReportError, cell_text, is_table_row, lines_to_report, sha256_of
-from .pdf_bounds import bound_pdfminer_inflation, is_blank, oversized_image
+from ..checks import resolve_ocr_readings
+from ..parsing import Line
+from .common import (
+    OLE_MAGIC,
+    PlacedLine,
+    ReportError,
+    cell_text,
+    is_table_row,
+    lines_to_report,
+    placed_to_lines,
+    sha256_of,
+)
+from .ocr import OCR_SCALE
+from .pdf_bounds import bound_pdfminer_inflation, is_blank, oversized_image, render_scale
 
 log = logging.getLogger(__name__)
 # pdfminer logs "Could not get FontBBox" for every Type 3 glyph; it says nothing about the report.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-RUNNING_LINE_SHARE = 0.5
-MIN_PAGES_FOR_RUNNING_LINES = 3
 # Text layers that are garbage: CID codes that no font maps, or replacement characters.
 CID = re.compile(r"\(cid:\d+\)")
-
-
-@dataclass(frozen=True)
-class PlacedLine:
-    """A line of a page with its vertical position, so text and table rows can be merged in order."""
-
-    top: float
-    text: str
-    ruled: bool
 
 
 def open_pdf(path: Path):
@@ -79,7 +76,7 @@ def page_lines(page) -> list[PlacedLine]:
         for row_cells, row in zip(rows, table.rows, strict=True):
             cells = [cell_text(cell) for cell in row_cells]
             top = row.bbox[1]
-            if is_table_row(cells):
+            if is_table_row([None if cell is None else text for cell, text in zip(row_cells, cells, strict=True)]):
                 placed.append(PlacedLine(top, "\t".join(cells), ruled=True))
             else:
                 for offset, text in enumerate(" ".join(cell for cell in row_cells if cell).split("\n")):
@@ -88,21 +85,6 @@ def page_lines(page) -> list[PlacedLine]:
     for line in outside.extract_text_lines():
         placed.append(PlacedLine(line["top"], line["text"], ruled=False))
     return sorted(placed, key=lambda line: line.top)
-
-
-def comparable(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
-
-
-def running_lines(pages: list[list[PlacedLine]]) -> set[str]:
-    """Lines that repeat at the top or bottom of most pages: running headers and footers."""
-    if len(pages) < MIN_PAGES_FOR_RUNNING_LINES:
-        return set()
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        edges = {comparable(line.text) for line in lines[:2] + lines[-2:] if not line.ruled}
-        counts.update(edge for edge in edges if edge)
-    return {text for text, count in counts.items() if count >= RUNNING_LINE_SHARE * len(pages)}
 
 
 def looks_garbled(text: str) -> bool:
@@ -119,19 +101,26 @@ def needs_ocr(lines: list[PlacedLine]) -> bool:
 
 
 def ocr_lines(path: Path, indexes: list[int]) -> dict[int, list[PlacedLine]]:
-    """Lines read by OCR from the images of the given pages."""
+    """Lines read by OCR from the images of the given pages (tops in PDF points), the pages in
+    parallel."""
     import pypdfium2
 
-    from .ocr import ocr_pdf_page
+    from .scan import read_scanned_pages
 
     document = pypdfium2.PdfDocument(str(path))
     try:
-        return {
-            index: [PlacedLine(top, text, ruled=False) for top, text in ocr_pdf_page(document, index)]
-            for index in indexes
-        }
+        scales = [render_scale(*document[index].get_size(), OCR_SCALE) for index in indexes]
+        images = [
+            document[index].render(scale=scale, grayscale=True).to_numpy()
+            for index, scale in zip(indexes, scales, strict=True)
+        ]
     finally:
         document.close()
+    pages = read_scanned_pages(images)
+    return {
+        index: [PlacedLine(line.top / scale, line.text, line.ruled) for line in lines]
+        for index, scale, lines in zip(indexes, scales, pages, strict=True)
+    }
 
 
 def pages_for_ocr(pdf, pages: list[list[PlacedLine]]) -> tuple[list[int], list[str]]:
@@ -165,14 +154,7 @@ def pdf_to_lines(pdf, path: Path) -> tuple[list[Line], list[int], list[str]]:
         if not scanned:
             raise ReportError(f"PDF has no text: its {len(pages)} page(s) are blank")
         raise ReportError("PDF has no text, not even by OCR")
-    running = running_lines(pages)
-    lines: list[Line] = []
-    for page, placed in ((number, line) for number, page_lines in enumerate(pages, 1) for line in page_lines):
-        text = normalize_radicals(placed.text)
-        candidate = Line(0, text)
-        if is_page_furniture(candidate) or (not placed.ruled and comparable(text) in running):
-            continue
-        lines.append(Line(len(lines) + 1, text, page, ruled=placed.ruled))
+    lines = placed_to_lines(pages)
     return lines, [index + 1 for index in scanned], refused
 
 
@@ -216,5 +198,5 @@ def read_pdf_report(path: Path, display_path: str) -> Report:
     report.add_findings([Finding("ocr-refused", Severity.WARNING, reason) for reason in ocr_refused])
     if ocr_pages:
         report.ocr_pages = ocr_pages
-        distrust_ocr_numbers_that_fail_checks(report)
+        resolve_ocr_readings(report)
     return report

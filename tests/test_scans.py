@@ -1,0 +1,233 @@
+"""Scanned reports read cell for cell: the page geometry, realistic scans, and the form's rules
+deciding OCR's doubtful readings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import numpy
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from build_scripts.model import CellStatus, Report
+from build_scripts.reading.checks import resolve_ocr_readings
+from build_scripts.reading.readers import read_report
+from build_scripts.reading.readers.common import is_table_row
+from build_scripts.reading.readers.scan_geometry import (
+    deskewed,
+    grid_to_cells,
+    ink_of,
+    masks_to_tables,
+    ruling_masks,
+    skew_angle,
+    unit,
+)
+from build_scripts.reading.tables import lookalike_number, read_number
+from tests.fixtures.make_pdf_fixtures import BLANKS_SOURCE, with_zeros_blank
+
+from .conftest import BLANKS_FIXTURE, REPO, REPORTS, SCAN_FIXTURES
+
+HONGZE = REPO / "tests" / "fixtures" / "real" / "hongze-2024.pdf"
+A4_AT_200_DPI = (2339, 1654)  # height, width in pixels
+
+
+def read(path: Path) -> Report:
+    return read_report(path, path.name)
+
+
+def cells(report: Report) -> dict[tuple[str, str, str], tuple[CellStatus, object]]:
+    return {(t.number, c.row, c.column): (c.status, c.value) for t in report.statistics for c in t.cells}
+
+
+def reference_for(scan: Path) -> Report:
+    """What the scanned document says, read from its text layer."""
+    return read(BLANKS_FIXTURE if "blanks" in scan.name else HONGZE)
+
+
+# ---- realistic scans ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=SCAN_FIXTURES, ids=lambda path: path.stem)
+def scan_and_reference(request: pytest.FixtureRequest) -> tuple[Report, Report]:
+    return read(request.param), reference_for(request.param)
+
+
+def test_realistic_scans_exist_at_both_densities() -> None:
+    assert {path.name.split("_")[0] for path in SCAN_FIXTURES} == {"scan150", "scan200"}
+
+
+def test_a_realistic_scan_reads_cell_for_cell(scan_and_reference: tuple[Report, Report]) -> None:
+    scan, reference = scan_and_reference
+    expected, actual = cells(reference), cells(scan)
+    assert scan.ocr_pages and len(scan.ocr_pages) == scan.source.pages
+    wrong = {key: (actual.get(key), want) for key, want in expected.items() if actual.get(key) not in (want, None)}
+    wrong = {key: pair for key, pair in wrong.items() if pair[0][0] != CellStatus.UNCERTAIN}
+    assert wrong == {}, "a number read with confidence must be the printed one"
+    right = sum(1 for key, want in expected.items() if actual.get(key) == want)
+    assert right >= 0.98 * len(expected), f"{right} of {len(expected)} cells"
+
+
+def test_a_realistic_scan_keeps_the_report_around_its_tables(scan_and_reference: tuple[Report, Report]) -> None:
+    scan, reference = scan_and_reference
+    fields = ("agency", "year", "format", "region")
+    assert [getattr(scan, field) for field in fields] == [getattr(reference, field) for field in fields]
+    assert [section.title for section in scan.sections] == [section.title for section in reference.sections]
+
+
+def test_blank_cells_of_a_scan_stay_blank_and_zeros_stay_zeros(scan_and_reference: tuple[Report, Report]) -> None:
+    scan, reference = scan_and_reference
+    expected, actual = cells(reference), cells(scan)
+    blanks = [key for key, (status, _) in expected.items() if status == CellStatus.BLANK]
+    zeros = [key for key, value in expected.items() if value == (CellStatus.NUMBER, 0)]
+    assert [key for key in blanks if actual.get(key, (None,))[0] not in (CellStatus.BLANK, CellStatus.UNCERTAIN)] == []
+    assert [key for key in zeros if actual.get(key, (None,))[0] == CellStatus.BLANK] == []
+    if "blanks" in scan.source.path:
+        assert len(blanks) > 150  # every table has blank cells in this one
+
+
+def test_a_report_printed_with_blank_cells_reads_like_its_page() -> None:
+    """Rows left wholly blank in a ruled table are rows of the form, not prose in a frame."""
+    printed = read(BLANKS_FIXTURE)
+    page = with_zeros_blank(read(BLANKS_SOURCE))
+    assert cells(printed) == cells(page)
+    assert {table.number for table in printed.statistics} == {"二", "三", "四"}
+    assert all(any(c.status == CellStatus.BLANK for c in t.cells) for t in printed.statistics)
+
+
+def test_a_row_of_empty_cells_is_a_table_row_but_a_merged_frame_is_not() -> None:
+    assert is_table_row(["规章", "", "", ""])
+    assert not is_table_row(["某局认真贯彻落实条例，全年主动公开信息一百余条。", None, None, None])
+    assert not is_table_row(["", None, ""])
+
+
+# ---- page geometry ---------------------------------------------------------------------------------
+
+
+def draw_table(rows: list[int], columns: list[int], merged: set[tuple[int, int]], thickness: int = 3) -> numpy.ndarray:
+    """A grey page with a ruled table; `merged` holds (row, column) positions whose right-hand ruling
+    is left out (the cell is merged with its neighbour)."""
+    page = numpy.full(A4_AT_200_DPI, 235, numpy.uint8)
+    for y in rows:
+        cv2.line(page, (columns[0], y), (columns[-1], y), 30, thickness)
+    for index, x in enumerate(columns):
+        for row in range(len(rows) - 1):
+            if index in (0, len(columns) - 1) or (row, index - 1) not in merged:
+                cv2.line(page, (x, rows[row]), (x, rows[row + 1]), 30, thickness)
+    return page
+
+
+def turned(page: numpy.ndarray, degrees: float) -> numpy.ndarray:
+    height, width = page.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    return cv2.warpAffine(page, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=235)
+
+
+def cells_of(page: numpy.ndarray) -> list[tuple[int, int, int, int]]:
+    scale = unit(max(page.shape))
+    ink = ink_of(page)
+    horizontal, vertical = ruling_masks(ink, scale)
+    tables = masks_to_tables(horizontal, vertical, scale)
+    assert len(tables) == 1
+    return [(c.row, c.column, c.row_span, c.column_span) for c in grid_to_cells(tables[0], horizontal, vertical, scale)]
+
+
+@pytest.mark.parametrize("degrees", [-1.2, -0.45, 0.0, 0.3, 0.5])
+def test_skew_is_measured_and_undone(degrees: float) -> None:
+    rows = list(range(300, 1500, 60))
+    columns = [200, 700, 850, 1000, 1150, 1300, 1450]
+    page = turned(draw_table(rows, columns, set()), degrees)
+    angle = skew_angle(ink_of(page))
+    assert abs(angle - degrees) <= 0.05
+    assert cells_of(deskewed(page, angle)) == [(r, c, 1, 1) for r in range(len(rows) - 1) for c in range(6)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.integers(45, 120), min_size=2, max_size=7),
+    st.lists(st.integers(70, 300), min_size=2, max_size=6),
+    st.sets(st.tuples(st.integers(0, 6), st.integers(0, 5)), max_size=8),
+)
+def test_merged_cells_are_found_where_a_ruling_is_missing(
+    heights: list[int], widths: list[int], merged: set[tuple[int, int]]
+) -> None:
+    rows = list(numpy.cumsum([200, *heights]))
+    columns = list(numpy.cumsum([150, *widths]))
+    merged = {(row, column) for row, column in merged if row < len(heights) and column < len(widths) - 1}
+    found = cells_of(draw_table(rows, columns, merged))
+    expected = []
+    for row in range(len(heights)):
+        column = 0
+        while column < len(widths):
+            span = 1
+            while (row, column + span - 1) in merged:
+                span += 1
+            expected.append((row, column, 1, span))
+            column += span
+    assert found == expected
+
+
+def test_a_table_continued_without_its_top_rule_keeps_its_first_row() -> None:
+    rows = [300, 360, 420, 480]
+    columns = [200, 600, 800, 1000]
+    page = draw_table(rows, columns, set())
+    page[rows[0] - 3 : rows[0] + 4, :] = 235  # the rule above the first row is not printed
+    assert [cell[:2] for cell in cells_of(page)] == [(r, c) for r in range(3) for c in range(3)]
+
+
+def test_strokes_of_bold_text_are_not_rulings() -> None:
+    rows, columns = [300, 400, 500], [200, 700, 1200]
+    page = draw_table(rows, columns, set())
+    cv2.putText(page, "=====  ====", (260, 460), cv2.FONT_HERSHEY_SIMPLEX, 3, 30, 9)  # long bold strokes
+    assert cells_of(page) == [(0, 0, 1, 1), (0, 1, 1, 1), (1, 0, 1, 1), (1, 1, 1, 1)]
+
+
+# ---- the rules decide OCR's doubtful readings ------------------------------------------------------
+
+
+def test_digit_look_alikes_are_uncertain_numbers_not_labels() -> None:
+    for printed, value in [("O", 0), ("l2", 12), ("B", 8), ("0.", 0), ("□0", 0)]:
+        reading = read_number(printed)
+        assert reading.status == CellStatus.UNCERTAIN and reading.note, printed
+        assert lookalike_number(printed) == value
+    assert lookalike_number("属于国家秘密") is None and read_number("属于国家秘密").note is None
+
+
+def misread(report: Report, number: str, row: str, column: str, printed: str) -> Report:
+    """The report with one cell as OCR might have left it: uncertain, printed as `printed`."""
+    index = next(i for i, table in enumerate(report.statistics) if table.number == number)
+    table = report.statistics[index]
+    reading = read_number(printed)
+    cells = [
+        replace(c, printed=printed, value=None, status=CellStatus.UNCERTAIN, note=reading.note)
+        if (c.row, c.column) == (row, column)
+        else c
+        for c in table.cells
+    ]
+    report.statistics[index] = replace(table, cells=cells)
+    return report
+
+
+def test_a_look_alike_the_rules_pin_is_read_as_the_digit_with_a_finding() -> None:
+    report = misread(read(REPORTS / "004_f3bbfa1004ed2dd6.txt"), "三", "withheld_internal", "commercial", "O")
+    resolve_ocr_readings(report)
+    cell = report.statistic("三").cell("withheld_internal", "commercial")
+    assert (cell.status, cell.value) == (CellStatus.NUMBER, 0)
+    assert "按勾稽关系读作 0" in cell.note
+    assert [f.code for f in report.findings if f.row == "withheld_internal"] == ["ocr-corrected"]
+
+
+def test_a_look_alike_that_breaks_the_rules_stays_uncertain() -> None:
+    report = misread(read(REPORTS / "004_f3bbfa1004ed2dd6.txt"), "四", "review", "upheld", "B")  # 8, but 0 fits
+    resolve_ocr_readings(report)
+    cell = report.statistic("四").cell("review", "upheld")
+    assert cell.status == CellStatus.UNCERTAIN and cell.value is None
+    assert "ocr-corrected" not in {f.code for f in report.findings}
+
+
+def test_a_look_alike_no_rule_checks_stays_uncertain() -> None:
+    report = misread(read(REPORTS / "004_f3bbfa1004ed2dd6.txt"), "二", "regulations", "published", "O")
+    resolve_ocr_readings(report)
+    assert report.statistic("二").cell("regulations", "published").status == CellStatus.UNCERTAIN
