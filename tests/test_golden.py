@@ -66,7 +66,16 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 def test_every_sample_has_a_golden_page_and_data(converted: dict[str, bytes]) -> None:
     pages = [name for name in converted if name.endswith(".md")]
     data = [name for name in converted if name.endswith(".json")]
-    sources = [*SAMPLES, *FIXTURES, *PDF_FIXTURES, UNRULED_FIXTURE, BLANKS_FIXTURE, *REAL_FIXTURES, *GOLDEN_WEB, *GOLDEN_WORD]
+    sources = [
+        *SAMPLES,
+        *FIXTURES,
+        *PDF_FIXTURES,
+        UNRULED_FIXTURE,
+        BLANKS_FIXTURE,
+        *REAL_FIXTURES,
+        *GOLDEN_WEB,
+        *GOLDEN_WORD,
+    ]
     assert len(pages) == len(sources) == len(data)
     assert sorted(converted) == sorted(files_below(GOLDEN)), "run `make golden` and review the diff"
 
