@@ -118,6 +118,7 @@ golden: $(SITE_STAMP)
 	$(PY) -m build_scripts convert tests/fixtures/pdf/0*.pdf --pretty-json --out tests/golden/pdf
 	$(PY) -m build_scripts convert tests/fixtures/pdf/unruled_*.pdf --pretty-json --out tests/golden/pdf-unruled
 	$(PY) -m build_scripts convert tests/fixtures/pdf/blanks_*.pdf --pretty-json --out tests/golden/pdf-blanks
+	$(PY) -m build_scripts convert tests/fixtures/pdf/pagebreaks_*.pdf --pretty-json --out tests/golden/pdf-pagebreaks
 	$(PY) -m build_scripts convert tests/fixtures/real/*-*.html tests/fixtures/real/*-*.txt tests/fixtures/real/*-*.md tests/fixtures/real/*-*.pdf --pretty-json --out tests/golden/real
 	$(PY) -m build_scripts convert tests/fixtures/web/0*.html --pretty-json --out tests/golden/web
 	$(PY) -m build_scripts convert tests/fixtures/word/*.docx --pretty-json --out tests/golden/word

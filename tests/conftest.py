@@ -22,6 +22,8 @@ UNRULED_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "unruled_004_f3bbfa1004e
 SCANNED_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "scanned_004_f3bbfa1004ed2dd6.pdf"
 # A real report printed with every 0 left blank, and realistic scans (tests/fixtures/make_scan_fixtures.py).
 BLANKS_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "blanks_pingtan-2024.pdf"
+# The same report with page breaks that trap a reader (make_pdf_fixtures.PAGE_BREAK_CSS).
+PAGE_BREAKS_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "pagebreaks_pingtan-2024.pdf"
 SCAN_FIXTURES = sorted((REPO / "tests" / "fixtures" / "pdf").glob("scan[0-9]*.pdf"))
 # Real published reports in the forms they come in (tests/fixtures/real/README.md), and the web
 # pages and Word files generated for what they do not cover (tests/fixtures/make_web_fixtures.py).

@@ -17,6 +17,7 @@ import yaml
 from .conftest import (
     BLANKS_FIXTURE,
     FIXTURES,
+    PAGE_BREAKS_FIXTURE,
     PDF_FIXTURES,
     REAL_FIXTURES,
     REPO,
@@ -44,6 +45,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         (PDF_FIXTURES, out / "pdf"),
         ([UNRULED_FIXTURE], out / "pdf-unruled"),
         ([BLANKS_FIXTURE], out / "pdf-blanks"),
+        ([PAGE_BREAKS_FIXTURE], out / "pdf-pagebreaks"),
         (REAL_FIXTURES, out / "real"),
         (GOLDEN_WEB, out / "web"),
         (GOLDEN_WORD, out / "word"),
@@ -72,6 +74,7 @@ def test_every_sample_has_a_golden_page_and_data(converted: dict[str, bytes]) ->
         *PDF_FIXTURES,
         UNRULED_FIXTURE,
         BLANKS_FIXTURE,
+        PAGE_BREAKS_FIXTURE,
         *REAL_FIXTURES,
         *GOLDEN_WEB,
         *GOLDEN_WORD,

@@ -61,9 +61,49 @@ def open_pdf(path: Path):
     return pdf
 
 
+# How far (points) a ruling may run past another, or stop short of it, and still meet it.
+OPEN_END = 3.0
+
+
+def edge_line(x0: float, x1: float, top: float, bottom: float) -> dict:
+    return {"object_type": "line", "x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0}
+
+
+def edges_within(page, box: tuple) -> tuple[list[dict], list[dict]]:
+    left, top, right, bottom = box
+    near = [
+        e
+        for e in page.edges
+        if e["x1"] >= left - 1 and e["x0"] <= right + 1 and e["bottom"] >= top - 1 and e["top"] <= bottom + 1
+    ]
+    # A rule drawn as a thin rectangle also has sides, a fraction of a point long: not rulings.
+    return (
+        [e for e in near if e["orientation"] == "h" and e["width"] > OPEN_END],
+        [e for e in near if e["orientation"] == "v" and e["height"] > OPEN_END],
+    )
+
+
+def implied_rulings(page, table) -> list[dict]:
+    """Horizontal rules a table's vertical rulings imply but the page does not draw: a table
+    continued from the page before is often printed without its top rule (Chromium, Word), and
+    without one its first row is no row at all; the same holds for a last row without its bottom
+    rule. Vertical rulings that run past the first or last horizontal one close the table there."""
+    left, top, right, bottom = table.bbox
+    _, verticals = edges_within(page, table.bbox)
+    if not verticals:
+        return []
+    ends = (min(e["top"] for e in verticals), max(e["bottom"] for e in verticals))
+    return [edge_line(left, right, y, y) for y in ends if y < top - OPEN_END or y > bottom + OPEN_END]
+
+
 def statistical_tables(page) -> list:
-    """The page's ruled tables that have more than one column."""
-    return [table for table in page.find_tables() if table.rows and len(table.rows[0].cells) > 1]
+    """The page's ruled tables that have more than one column, with the rules a page break left out
+    put back (implied_rulings)."""
+    tables = page.find_tables()
+    implied = [line for table in tables for line in implied_rulings(page, table)]
+    if implied:
+        tables = page.find_tables({"explicit_horizontal_lines": implied})
+    return [table for table in tables if table.rows and len(table.rows[0].cells) > 1]
 
 
 def page_lines(page) -> list[PlacedLine]:
