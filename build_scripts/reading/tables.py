@@ -21,6 +21,7 @@ from ..forms import (
     TABLE2_COLUMNS,
     TABLE2_ROWS,
     TABLE3_COLUMN_KEYS,
+    TABLE3_COLUMNS,
     TABLE3_ROW_KEYS,
     TABLE3_ROWS,
     TABLE4_COLUMN_KEYS,
@@ -69,6 +70,12 @@ class RowParts:
     @property
     def has_numbers(self) -> bool:
         return any(read_number(slot).status == CellStatus.NUMBER for slot in self.slots)
+
+    @property
+    def has_unread_numbers(self) -> bool:
+        """Value positions holding numbers OCR could not read ("□", "O"): the row's own values,
+        uncertain, never taken for a row printed without numbers."""
+        return any(read_number(slot).note for slot in self.slots)
 
     @property
     def has_blank_cells(self) -> bool:
@@ -256,9 +263,14 @@ def uncertain_findings(number: str, cells: list[Cell]) -> list[Finding]:
 # ---- Table 三 -------------------------------------------------------------------------------
 
 
+def is_table3_header(label: str) -> bool:
+    """The head of table 三 (自然人 … 总计): it names columns, not a row, though it holds 总计."""
+    return sum(1 for spec in TABLE3_COLUMNS if spec.matches(label)) >= 2
+
+
 def match_table3_row(label: str, previous: str | None) -> str | None:
     """The row of table 三 a label names, by meaning rather than exact wording."""
-    if not label:
+    if not label or is_table3_header(label):
         return None
     for spec in TABLE3_ROWS:
         if spec.matches(label):
@@ -288,11 +300,11 @@ def pair_rows_with_values(parts: list[RowParts]) -> tuple[list[tuple[str, RowPar
         key = match_table3_row(part.label, previous)
         if key in order:
             key = None  # a repeated label (a header repeated after a page break) adds nothing
-        if key and (part.has_numbers or part.has_blank_cells):
+        if key and (part.has_numbers or part.has_blank_cells or part.has_unread_numbers):
             direct.append((key, part))
         elif key:
             pending_keys.append(key)
-        elif part.has_numbers:
+        elif part.has_numbers or part.has_unread_numbers:
             pending_values.append(part)
         if key:
             order.append(key)

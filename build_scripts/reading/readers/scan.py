@@ -322,9 +322,9 @@ def table_lines(layout: PageLayout, chars: list[list[Char]]) -> list[PlacedLine]
         texts = [[reading[0] if reading else "" for reading in row] for row in readings]
         values = value_columns(texts)
         for row, cells, read in zip(rows, texts, readings, strict=True):
-            for column in values:
-                if read[column] and has_ink(row, column):
-                    cells[column] = value_text(*read[column])
+            for column, reading in enumerate(read):
+                if reading and has_ink(row, column) and (column in values or not reading[0]):
+                    cells[column] = value_text(*reading)  # ink never reads as a blank cell
             if is_table_row([None if slot is None else text for slot, text in zip(row.slots, cells, strict=True)]):
                 lines.append(PlacedLine(row.top, "\t".join(cells), ruled=True))
             else:
