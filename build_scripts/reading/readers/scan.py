@@ -339,13 +339,16 @@ def has_ink(row: TableRow, column: int) -> bool:
     return bool(row.slots[column]) or bool(row.strip and any(place[0] == column for place in row.strip.cells))
 
 
+def mean_score(chars: list[Char]) -> float:
+    return sum(char.score for char in chars) / len(chars) if chars else 0.0
+
+
 def text_lines(layout: PageLayout, chars: list[list[Char]]) -> list[PlacedLine]:
+    """The lines of prose; a piece the recogniser is unsure of as a whole is noise (specks, a
+    stamp's rim), while one unsure character does not cost its line."""
     lines = []
     for top, indexes in layout.lines:
-        readings = [
-            ("".join(char.text for char in chars[index]), min((c.score for c in chars[index]), default=0.0))
-            for index in indexes
-        ]
+        readings = [("".join(char.text for char in chars[index]), mean_score(chars[index])) for index in indexes]
         text = " ".join(text for text, score in readings if text and score >= MIN_SCORE)
         if text.strip():
             lines.append(PlacedLine(top, text, ruled=False))
