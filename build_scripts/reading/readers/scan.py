@@ -372,7 +372,7 @@ def read_scanned_page(image: numpy.ndarray) -> list[PlacedLine]:
 def read_scanned_pages(images: list[numpy.ndarray]) -> list[list[PlacedLine]]:
     """Every page, pages in parallel over the machine's cores (the recogniser runs on one thread
     per call and releases the GIL while it runs)."""
-    workers = max(1, min(len(images), os.cpu_count() or 1))
+    workers = max(1, min(len(images), len(os.sched_getaffinity(0))))
     if workers == 1:
         return [read_scanned_page(image) for image in images]
     with ThreadPoolExecutor(max_workers=workers) as pool:
