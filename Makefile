@@ -67,11 +67,12 @@ lint: $(TEST_STAMP)
 test: $(TEST_STAMP) browser-deps office-deps lint
 	$(PY) -m pytest
 
-## pdf-fixtures: print the sample reports as PDFs (and one scan) with Chromium; then run `make scan-fixtures` and `make golden`
+## pdf-fixtures: print the sample reports as PDFs (and one scan) with Chromium, and set one in Type 3 fonts; then run `make scan-fixtures` and `make golden`
 pdf-fixtures: $(TEST_STAMP) browser-deps
 	command -v fc-list >/dev/null && fc-list | grep -qi "Noto.*CJK" || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk; }
 	$(PY) -m tests.fixtures.make_pdf_fixtures
+	$(PY) -m tests.fixtures.make_type3_fixture
 
 ## scan-fixtures: realistic scans (150 and 200 dpi, skewed, blurred, noisy, JPEG) of the real PDF and the blanks PDF
 scan-fixtures: $(TEST_STAMP)
@@ -119,6 +120,7 @@ golden: $(SITE_STAMP)
 	$(PY) -m build_scripts convert tests/fixtures/pdf/unruled_*.pdf --pretty-json --out tests/golden/pdf-unruled
 	$(PY) -m build_scripts convert tests/fixtures/pdf/blanks_*.pdf --pretty-json --out tests/golden/pdf-blanks
 	$(PY) -m build_scripts convert tests/fixtures/pdf/pagebreaks_*.pdf --pretty-json --out tests/golden/pdf-pagebreaks
+	$(PY) -m build_scripts convert tests/fixtures/pdf/type3_*.pdf --pretty-json --out tests/golden/pdf-type3
 	$(PY) -m build_scripts convert tests/fixtures/real/*-*.html tests/fixtures/real/*-*.txt tests/fixtures/real/*-*.md tests/fixtures/real/*-*.pdf --pretty-json --out tests/golden/real
 	$(PY) -m build_scripts convert tests/fixtures/web/0*.html --pretty-json --out tests/golden/web
 	$(PY) -m build_scripts convert tests/fixtures/word/*.docx --pretty-json --out tests/golden/word

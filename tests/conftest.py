@@ -24,6 +24,8 @@ SCANNED_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "scanned_004_f3bbfa1004e
 BLANKS_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "blanks_pingtan-2024.pdf"
 # The same report with page breaks that trap a reader (make_pdf_fixtures.PAGE_BREAK_CSS).
 PAGE_BREAKS_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "pagebreaks_pingtan-2024.pdf"
+# That PDF with its text set in Type 3 fonts without a FontBBox (tests/fixtures/make_type3_fixture.py).
+TYPE3_FIXTURE = REPO / "tests" / "fixtures" / "pdf" / "type3_pingtan-2024.pdf"
 SCAN_FIXTURES = sorted((REPO / "tests" / "fixtures" / "pdf").glob("scan[0-9]*.pdf"))
 # Real published reports in the forms they come in (tests/fixtures/real/README.md), and the web
 # pages and Word files generated for what they do not cover (tests/fixtures/make_web_fixtures.py).

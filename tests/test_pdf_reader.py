@@ -17,7 +17,7 @@ from build_scripts.site.archive import build_archive
 from build_scripts.site.pages.environment import template_environment
 from build_scripts.site.pages.report import prepare_report, render_report_files
 
-from .conftest import PAGE_BREAKS_FIXTURE, PDF_FIXTURES, REPO, REPORTS, SCANNED_FIXTURE, UNRULED_FIXTURE
+from .conftest import PAGE_BREAKS_FIXTURE, PDF_FIXTURES, REPO, REPORTS, SCANNED_FIXTURE, TYPE3_FIXTURE, UNRULED_FIXTURE
 from .test_tables import HONGZE_TABLE3
 
 REAL_PDF = REPO / "tests" / "fixtures" / "real" / "hongze-2024.pdf"
@@ -85,6 +85,18 @@ def test_a_table_broken_without_rules_at_the_break_keeps_every_row() -> None:
     assert three.cell("withheld_third_party", "total").page != three.cell("withheld_internal", "total").page
     assert certain_cells(printed) == certain_cells(page) and len(certain_cells(page)) == 200
     assert printed.failed_checks == [] and "rows-missing" not in {f.code for f in printed.findings}
+
+
+def test_text_in_type3_fonts_without_a_font_box_is_read() -> None:
+    """pdfminer failed the whole file on a Type 3 font without its FontBBox ('FontBBox')."""
+    from pypdf import PdfReader
+
+    fonts = [font.get_object() for font in PdfReader(TYPE3_FIXTURE).pages[0]["/Resources"]["/Font"].values()]
+    assert fonts and all(font["/Subtype"] == "/Type3" and "/FontBBox" not in font for font in fonts)
+    printed, same = read(TYPE3_FIXTURE), read(PAGE_BREAKS_FIXTURE)
+    assert certain_cells(printed) == certain_cells(same) and len(certain_cells(printed)) == 200
+    assert [s.title for s in printed.sections] == [s.title for s in same.sections]
+    assert printed.title == same.title and printed.failed_checks == []
 
 
 def test_real_published_pdf() -> None:

@@ -37,6 +37,35 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 CID = re.compile(r"\(cid:\d+\)")
 
 
+def type3_font_box(spec) -> list[float]:
+    """The box a Type 3 font's glyphs stand in, when the font leaves it out: one em of its glyph
+    space (the inverse of its FontMatrix), a fifth of it below the baseline."""
+    from pdfminer.pdftypes import list_value, resolve1
+
+    matrix = [float(resolve1(value)) for value in list_value(spec.get("FontMatrix", [0.001, 0, 0, 0.001, 0, 0]))]
+    em = 1 / abs(matrix[3]) if len(matrix) == 6 and matrix[3] else 1000.0
+    return [0.0, -0.2 * em, em, 0.8 * em]
+
+
+def read_type3_fonts_without_box() -> None:
+    """pdfminer fails a whole page on a Type 3 font without the FontBBox the format requires (some
+    tools that print reports leave it out); give such a font its glyph space's em instead, so its
+    characters have a height and land in their table cells. Idempotent."""
+    from pdfminer import pdffont
+
+    if getattr(pdffont.PDFType3Font, "box_supplied", False):
+        return
+    original = pdffont.PDFType3Font.__init__
+
+    def init(self, rsrcmgr, spec) -> None:
+        if "FontBBox" not in spec and "FontDescriptor" not in spec:
+            spec = {**spec, "FontBBox": type3_font_box(spec)}
+        original(self, rsrcmgr, spec)
+
+    pdffont.PDFType3Font.__init__ = init
+    pdffont.PDFType3Font.box_supplied = True
+
+
 def open_pdf(path: Path):
     """pdfplumber's document, or a ReportError that says what is wrong with the file."""
     import pdfplumber
@@ -44,6 +73,7 @@ def open_pdf(path: Path):
     from pdfminer.pdfparser import PDFSyntaxError
 
     bound_pdfminer_inflation()
+    read_type3_fonts_without_box()
     try:
         pdf = pdfplumber.open(path)
         pages = len(pdf.pages)
