@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build_scripts.model import CellStatus, Report
-from build_scripts.reading.checks import resolve_ocr_readings
+from build_scripts.reading.checks import check_statistics, resolve_ocr_readings
 from build_scripts.reading.readers import read_report
 from build_scripts.reading.readers.common import is_table_row
 from build_scripts.reading.readers.scan_geometry import (
@@ -231,3 +231,66 @@ def test_a_look_alike_no_rule_checks_stays_uncertain() -> None:
     report = misread(read(REPORTS / "004_f3bbfa1004ed2dd6.txt"), "二", "regulations", "published", "O")
     resolve_ocr_readings(report)
     assert report.statistic("二").cell("regulations", "published").status == CellStatus.UNCERTAIN
+
+
+def misread_as_number(report: Report, number: str, row: str, column: str, value: int) -> Report:
+    """The report with one cell read with confidence as a wrong number, as OCR can."""
+    index = next(i for i, table in enumerate(report.statistics) if table.number == number)
+    table = report.statistics[index]
+    cells = [
+        replace(c, printed=str(value), value=value, status=CellStatus.NUMBER)
+        if (c.row, c.column) == (row, column)
+        else c
+        for c in table.cells
+    ]
+    report.statistics[index] = replace(table, cells=cells)
+    report.replace_findings(("check-1", "check-2", "check-3", "check-4"), check_statistics(report.statistics))
+    return report
+
+
+def test_a_number_in_a_failing_rule_is_read_again_and_the_rules_decide() -> None:
+    report = misread_as_number(read(REPORTS / "004_f3bbfa1004ed2dd6.txt"), "三", "withheld_process", "total", 7)
+    asked = []
+
+    def reread(number: str, cell) -> list[int]:
+        asked.append((number, cell.row, cell.column))
+        return [0] if (cell.row, cell.column) == ("withheld_process", "total") else []
+
+    resolve_ocr_readings(report, reread)
+    cell = report.statistic("三").cell("withheld_process", "total")
+    assert (cell.status, cell.value) == (CellStatus.NUMBER, 0) and "单独重读为 0" in cell.note
+    assert ("三", "withheld_process", "total") in asked
+    assert report.failed_checks == [] and "ocr-corrected" in {f.code for f in report.findings}
+
+
+def test_a_reading_again_that_the_rules_do_not_take_leaves_the_number_uncertain() -> None:
+    report = misread_as_number(read(REPORTS / "004_f3bbfa1004ed2dd6.txt"), "三", "withheld_process", "total", 7)
+    resolve_ocr_readings(report, lambda number, cell: [5] if cell.row == "withheld_process" else [])
+    cell = report.statistic("三").cell("withheld_process", "total")
+    assert cell.status == CellStatus.UNCERTAIN and "ocr-corrected" not in {f.code for f in report.findings}
+
+
+def test_each_number_of_a_scan_is_read_again_from_its_own_image() -> None:
+    """The image a cell is read again from is that cell's: read alone, it gives the cell's number."""
+    from build_scripts.model import SourceFile
+    from build_scripts.reading.readers.common import lines_to_report
+    from build_scripts.reading.readers.pdf import open_pdf, pdf_to_lines
+    from build_scripts.reading.readers.rereading import position_of, readings_of
+
+    scan = next(path for path in SCAN_FIXTURES if "hongze" in path.name)
+    pdf = open_pdf(scan)
+    try:
+        lines, images, _, _ = pdf_to_lines(pdf, scan)
+    finally:
+        pdf.close()
+    report = lines_to_report(lines, SourceFile(path=scan.name, sha256="", size=0, media_type="application/pdf"))
+    checked, agreeing = 0, 0
+    for number in ("三", "四"):
+        for cell in report.statistic(number).cells:
+            row_images = images.get(cell.line or 0, ())
+            position = position_of(number, cell, len(row_images))
+            if cell.status != CellStatus.NUMBER or position is None or row_images[position] is None:
+                continue
+            checked += 1
+            agreeing += readings_of(row_images[position]) == [cell.value]
+    assert checked > 150 and agreeing >= 0.95 * checked, (agreeing, checked)

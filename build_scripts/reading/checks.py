@@ -8,7 +8,7 @@ A broken rule is a finding; the numbers stay as printed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from ..forms import (
@@ -181,19 +181,41 @@ def pinned_by_rules(table: StatTable, values: dict[Key, Number]) -> dict[Key, Nu
     return taken
 
 
+# Reads a cell of a scanned table again from its image: the numbers it reads as, other than its own.
+Rereader = Callable[[str, Cell], list[Number]]
+
+
 def corrected_cell(cell: Cell, value: Number) -> Cell:
-    note = f"OCR 读作“{cell.printed}”，按勾稽关系读作 {value}"
+    how = "读作" if cell.status == CellStatus.UNCERTAIN else "先读作"
+    again = "" if cell.status == CellStatus.UNCERTAIN else f"，单独重读为 {value}"
+    note = f"OCR {how}“{cell.printed}”{again}，按勾稽关系读作 {value}"
     return replace(cell, value=value, status=CellStatus.NUMBER, note=note)
 
 
-def resolve_lookalikes(table: StatTable) -> tuple[StatTable, list[Finding]]:
-    """Uncertain OCR cells of digit look-alikes ("O", "l", "B") read as the number they resemble where
-    the form's rules decide it, each with a finding; the others stay uncertain."""
+def alternative_readings(table: StatTable, reread: Rereader | None) -> dict[Key, Number]:
+    """Other readings of doubtful OCR cells: the digit that look-alikes resemble ("O" → 0), and for
+    numbers in a rule that fails, what their image reads as when read again alone."""
     alternatives = {
         (cell.row, cell.column): value
         for cell in table.cells
         if cell.status == CellStatus.UNCERTAIN and (value := lookalike_number(cell.printed)) is not None
     }
+    if reread is None:
+        return alternatives
+    failing = failing_cells(with_values(table, alternatives))
+    for cell in table.cells:
+        if cell.status == CellStatus.NUMBER and (cell.row, cell.column) in failing:
+            found = reread(table.number, cell)
+            if found:
+                alternatives[(cell.row, cell.column)] = found[0]
+    return alternatives
+
+
+def resolve_alternatives(table: StatTable, reread: Rereader | None) -> tuple[StatTable, list[Finding]]:
+    """Doubtful OCR cells read as their alternative where the form's rules decide it, each with a
+    finding; look-alikes the rules do not decide stay uncertain, and numbers in a rule that still
+    fails are left to distrust_ocr_numbers_that_fail_checks."""
+    alternatives = alternative_readings(table, reread)
     taken = pinned_by_rules(table, alternatives) if alternatives else {}
     if not taken:
         return table, []
@@ -217,12 +239,13 @@ def resolve_lookalikes(table: StatTable) -> tuple[StatTable, list[Finding]]:
     return replace(table, cells=cells), findings
 
 
-def resolve_ocr_readings(report: Report) -> None:
-    """A report read by OCR, its doubtful numbers settled by the form's rules: look-alikes the rules
-    decide are taken (with a finding), and numbers in a rule that still fails become uncertain."""
+def resolve_ocr_readings(report: Report, reread: Rereader | None = None) -> None:
+    """A report read by OCR, its doubtful numbers settled by the form's rules: alternative readings
+    the rules decide are taken (with a finding), and numbers in a rule that still fails become
+    uncertain. Never a confident number the rules did not decide."""
     corrections: list[Finding] = []
     for index, table in enumerate(report.statistics):
-        report.statistics[index], found = resolve_lookalikes(table)
+        report.statistics[index], found = resolve_alternatives(table, reread)
         corrections += found
     if corrections:
         uncertain = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...model import Report, SourceFile
@@ -31,6 +31,13 @@ class PlacedLine:
     top: float
     text: str
     ruled: bool
+    # A scanned table row's cell images, one per position (None where there is none to read
+    # again), so a number that breaks the form's rules can be read again (rereading.py).
+    images: tuple = field(default=(), compare=False, repr=False)
+
+
+# The images of scanned table rows by line number, for reading a cell again.
+LineImages = dict[int, tuple]
 
 
 class ReportError(Exception):
@@ -127,15 +134,18 @@ def running_lines(pages: list[list[PlacedLine]]) -> set[str]:
     return {text for text, count in counts.items() if count >= RUNNING_LINE_SHARE * len(pages)}
 
 
-def placed_to_lines(pages: list[list[PlacedLine]]) -> list[Line]:
+def placed_to_lines(pages: list[list[PlacedLine]]) -> tuple[list[Line], LineImages]:
     """Numbered lines of every page in order, radicals normalised, page furniture and running
-    headers and footers removed."""
+    headers and footers removed; and the cell images of scanned table rows by line number."""
     running = running_lines(pages)
     lines: list[Line] = []
+    images: LineImages = {}
     for page, placed in ((number, line) for number, page_lines in enumerate(pages, 1) for line in page_lines):
         text = normalize_radicals(placed.text)
         candidate = Line(0, text)
         if is_page_furniture(candidate) or (not placed.ruled and comparable(text) in running):
             continue
         lines.append(Line(len(lines) + 1, text, page, ruled=placed.ruled))
-    return lines
+        if placed.images:
+            images[len(lines)] = placed.images
+    return lines, images

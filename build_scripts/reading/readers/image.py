@@ -12,9 +12,10 @@ from pathlib import Path
 from ...model import Report, SourceFile
 from ..checks import resolve_ocr_readings
 from ..parsing import Line
-from .common import ReportError, lines_to_report, placed_to_lines, sha256_of
+from .common import LineImages, ReportError, lines_to_report, placed_to_lines, sha256_of
 from .ocr import OCR_DPI
 from .pdf_bounds import MAX_IMAGE_PIXELS, MAX_RENDER_PIXELS
+from .rereading import Rereader
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +71,10 @@ def page_arrays(path: Path) -> list:
     return pages
 
 
-def image_lines(pages: list) -> list[Line]:
+def image_lines(pages: list) -> tuple[list[Line], LineImages]:
     from .scan import read_scanned_pages
 
-    scanned = read_scanned_pages(pages)
-    return placed_to_lines(scanned)
+    return placed_to_lines(read_scanned_pages(pages))
 
 
 def read_image_report(path: Path, display_path: str) -> Report:
@@ -84,11 +84,11 @@ def read_image_report(path: Path, display_path: str) -> Report:
         raise ReportError(f"not an image: its content is not PNG, JPEG or TIFF (named {path.suffix})")
     pages = page_arrays(path)
     log.info("%s: OCR of %d image page(s)", path.name, len(pages))
-    lines = image_lines(pages)
+    lines, images = image_lines(pages)
     if not any(line.text.strip() for line in lines):
         raise ReportError("image has no text that OCR can read")
     source = SourceFile(path=display_path, sha256=sha256_of(data), size=len(data), media_type=kind[0], pages=len(pages))
     report = lines_to_report(lines, source)
     report.ocr_pages = list(range(1, len(pages) + 1))
-    resolve_ocr_readings(report)
+    resolve_ocr_readings(report, Rereader(images))
     return report

@@ -18,6 +18,7 @@ from ..checks import resolve_ocr_readings
 from ..parsing import Line
 from .common import (
     OLE_MAGIC,
+    LineImages,
     PlacedLine,
     ReportError,
     cell_text,
@@ -28,6 +29,7 @@ from .common import (
 )
 from .ocr import OCR_SCALE
 from .pdf_bounds import bound_pdfminer_inflation, is_blank, oversized_image, render_scale
+from .rereading import Rereader
 
 log = logging.getLogger(__name__)
 # pdfminer logs "Could not get FontBBox" for every Type 3 glyph; it says nothing about the report.
@@ -188,7 +190,7 @@ def ocr_lines(path: Path, indexes: list[int]) -> dict[int, list[PlacedLine]]:
         document.close()
     pages = read_scanned_pages(images)
     return {
-        index: [PlacedLine(line.top / scale, line.text, line.ruled) for line in lines]
+        index: [PlacedLine(line.top / scale, line.text, line.ruled, line.images) for line in lines]
         for index, scale, lines in zip(indexes, scales, pages, strict=True)
     }
 
@@ -209,9 +211,9 @@ def pages_for_ocr(pdf, pages: list[list[PlacedLine]]) -> tuple[list[int], list[s
     return wanted, refused
 
 
-def pdf_to_lines(pdf, path: Path) -> tuple[list[Line], list[int], list[str]]:
-    """Numbered lines of the whole document, furniture removed, the pages that needed OCR, and the
-    pages OCR was refused for (with the reason)."""
+def pdf_to_lines(pdf, path: Path) -> tuple[list[Line], LineImages, list[int], list[str]]:
+    """Numbered lines of the whole document, furniture removed, the cell images of its scanned table
+    rows, the pages that needed OCR, and the pages OCR was refused for (with the reason)."""
     pages = [page_lines(page) for page in pdf.pages]
     scanned, refused = pages_for_ocr(pdf, pages)
     if scanned:
@@ -224,8 +226,8 @@ def pdf_to_lines(pdf, path: Path) -> tuple[list[Line], list[int], list[str]]:
         if not scanned:
             raise ReportError(f"PDF has no text: its {len(pages)} page(s) are blank")
         raise ReportError("PDF has no text, not even by OCR")
-    lines = placed_to_lines(pages)
-    return lines, [index + 1 for index in scanned], refused
+    lines, images = placed_to_lines(pages)
+    return lines, images, [index + 1 for index in scanned], refused
 
 
 # What a file named .pdf is when it is not one, told by its first bytes.
@@ -253,7 +255,7 @@ def read_pdf_report(path: Path, display_path: str) -> Report:
         raise ReportError(problem)
     pdf = open_pdf(path)
     try:
-        lines, ocr_pages, ocr_refused = pdf_to_lines(pdf, path)
+        lines, images, ocr_pages, ocr_refused = pdf_to_lines(pdf, path)
         page_count = len(pdf.pages)
     finally:
         pdf.close()
@@ -268,5 +270,5 @@ def read_pdf_report(path: Path, display_path: str) -> Report:
     report.add_findings([Finding("ocr-refused", Severity.WARNING, reason) for reason in ocr_refused])
     if ocr_pages:
         report.ocr_pages = ocr_pages
-        resolve_ocr_readings(report)
+        resolve_ocr_readings(report, Rereader(images))
     return report

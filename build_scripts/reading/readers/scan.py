@@ -326,13 +326,23 @@ def table_lines(layout: PageLayout, chars: list[list[Char]]) -> list[PlacedLine]
                 if reading and has_ink(row, column) and (column in values or not reading[0]):
                     cells[column] = value_text(*reading)  # ink never reads as a blank cell
             if is_table_row([None if slot is None else text for slot, text in zip(row.slots, cells, strict=True)]):
-                lines.append(PlacedLine(row.top, "\t".join(cells), ruled=True))
+                lines.append(PlacedLine(row.top, "\t".join(cells), ruled=True, images=cell_images(layout, row)))
             else:
                 lines.extend(
                     PlacedLine(row.top + offset * 0.01, text, ruled=False)
                     for offset, text in enumerate(filter(None, cells))
                 )
     return lines
+
+
+def cell_images(layout: PageLayout, row: TableRow) -> tuple[numpy.ndarray | None, ...]:
+    """Each position's image as it stood in the row's strip (None for a cell read on its own)."""
+    images: list[numpy.ndarray | None] = [None] * len(row.slots)
+    if row.strip:
+        strip = layout.pieces[row.strip.piece]
+        for column, left, right in row.strip.cells:
+            images[column] = strip[:, max(0, left - row.strip.gap // 2) : right + row.strip.gap // 2]
+    return tuple(images)
 
 
 def has_ink(row: TableRow, column: int) -> bool:
