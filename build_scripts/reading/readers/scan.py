@@ -125,33 +125,26 @@ def stacked_vertically(bands: list[tuple[int, int]], width: int, line_height: in
     return len(bands) >= 3 and width <= 1.6 * line_height and all(bottom - top <= 1.3 * width for top, bottom in bands)
 
 
-def side_by_side(images: list[numpy.ndarray]) -> numpy.ndarray:
-    """Characters written top to bottom, set in one row so the recogniser reads them as a line."""
+def side_by_side(images: list[numpy.ndarray], gap: int) -> tuple[numpy.ndarray, list[tuple[int, int]]]:
+    """Images set in one row, centred on one line, with `gap` of paper before, between and after
+    them; and where each stands (left, right)."""
     height = max(image.shape[0] for image in images)
-    paper = int(numpy.percentile(numpy.hstack([image.ravel() for image in images]), 95))
-    columns = []
+    paper = int(numpy.percentile(numpy.concatenate([image.ravel() for image in images]), 95))
+    row = numpy.full((height, sum(image.shape[1] for image in images) + gap * (len(images) + 1)), paper, numpy.uint8)
+    places, left = [], gap
     for image in images:
         top = (height - image.shape[0]) // 2
-        column = numpy.full((height, image.shape[1] + 4), paper, numpy.uint8)
-        column[top : top + image.shape[0], 2 : 2 + image.shape[1]] = image
-        columns.append(column)
-    return numpy.hstack(columns)
-
-
-def strip_of(images: list[tuple[int, numpy.ndarray]]) -> tuple[numpy.ndarray, tuple[tuple[int, int, int], ...], int]:
-    """One-line cells (column, image) set side by side on one line, centred, paper between them."""
-    height = max(image.shape[0] for _, image in images)
-    gap = max(4, round(0.6 * height))
-    paper = int(numpy.percentile(numpy.concatenate([image.ravel() for _, image in images]), 95))
-    width = sum(image.shape[1] for _, image in images) + gap * (len(images) + 1)
-    strip = numpy.full((height, width), paper, numpy.uint8)
-    places, left = [], gap
-    for column, image in images:
-        top = (height - image.shape[0]) // 2
-        strip[top : top + image.shape[0], left : left + image.shape[1]] = image
-        places.append((column, left, left + image.shape[1]))
+        row[top : top + image.shape[0], left : left + image.shape[1]] = image
+        places.append((left, left + image.shape[1]))
         left += image.shape[1] + gap
-    return strip, tuple(places), gap
+    return row, places
+
+
+def strip_of(cells: list[tuple[int, numpy.ndarray]]) -> tuple[numpy.ndarray, tuple[tuple[int, int, int], ...], int]:
+    """One-line cells (column, image) set side by side on one line, paper between them."""
+    gap = max(4, round(0.6 * max(image.shape[0] for _, image in cells)))
+    strip, places = side_by_side([image for _, image in cells], gap)
+    return strip, tuple((column, left, right) for (column, _), (left, right) in zip(cells, places, strict=True)), gap
 
 
 def cell_pieces(gray: numpy.ndarray, ink: numpy.ndarray, box: Box, measures: Measures) -> list[numpy.ndarray]:
@@ -163,7 +156,7 @@ def cell_pieces(gray: numpy.ndarray, ink: numpy.ndarray, box: Box, measures: Mea
         characters = [
             crop(gray, Box(box.left, box.top + top, box.right, box.top + bottom), measures.pad) for top, bottom in bands
         ]
-        return [side_by_side(characters)]
+        return [side_by_side(characters, 4)[0]]  # characters written top to bottom, read as a line
     images = []
     for top, bottom in bands:
         columns = numpy.flatnonzero(local[top:bottom].any(axis=0))
