@@ -294,3 +294,14 @@ def test_each_number_of_a_scan_is_read_again_from_its_own_image() -> None:
             checked += 1
             agreeing += readings_of(row_images[position]) == [cell.value]
     assert checked > 150 and agreeing >= 0.95 * checked, (agreeing, checked)
+
+
+def test_a_dense_grid_of_lines_is_not_read_cell_by_cell() -> None:
+    """A hatched figure (or a hostile file) of 125 × 125 lines is no table of the form."""
+    page = numpy.full(A4_AT_200_DPI, 235, numpy.uint8)
+    for offset in range(0, 1500, 12):
+        cv2.line(page, (100, 300 + offset), (1600, 300 + offset), 30, 1)
+        cv2.line(page, (100 + offset, 300), (100 + offset, 1800), 30, 1)
+    scale = unit(max(page.shape))
+    horizontal, vertical = ruling_masks(ink_of(page), scale)
+    assert masks_to_tables(horizontal, vertical, scale) == []

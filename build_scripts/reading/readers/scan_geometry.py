@@ -29,6 +29,9 @@ MIN_RULING_LENGTH_V = 14.0
 RULING_MERGE = 3.0
 # A ruling covers a cell's side when it runs along at least this share of it.
 SIDE_COVERED = 0.6
+# No table of the form has more positions than this (表三: about 30 × 10); a denser grid of lines
+# is not a table to read cell by cell (a hatched figure, a hostile file), and its text is read as lines.
+MAX_GRID_POSITIONS = 4000
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,7 @@ def masks_to_tables(horizontal: numpy.ndarray, vertical: numpy.ndarray, scale: f
         if len(columns) < 2 or len(rows) < 1:
             continue
         rows = close_open_ends(rows, box.height, merge)
-        if len(rows) < 2:
+        if len(rows) < 2 or (len(rows) - 1) * (len(columns) - 1) > MAX_GRID_POSITIONS:
             continue
         tables.append(Grid(box, tuple(box.top + row for row in rows), tuple(box.left + column for column in columns)))
     return sorted(tables, key=lambda grid: grid.box.top)
