@@ -28,6 +28,7 @@ from .progress import stage
 from .reading.ledger import LEDGER_NAME, days_added, read_ledger, write_ledger
 from .reading.overrides import OVERRIDES_NAME, load_overrides
 from .reading.provenance import is_sidecar, sidecar_source
+from .reading.readers import is_page_folder
 from .reading.validate import build_day
 from .site.archive import build_archive
 from .site.datasets import dataset_files, write_binary_files
@@ -120,7 +121,7 @@ def skip_reason(source_dir: Path, path: Path) -> str | None:
             return "a link that leads nowhere (broken, or a loop)"
         if source_dir.resolve() not in target.parents:
             return f"a link to {target}, outside the source folder"
-    if not path.is_file():
+    if not (path.is_file() or is_page_folder(path)):
         return "not a regular file (a pipe, socket or device)"
     if not os.access(path, os.R_OK):
         return "cannot be read (permission denied)"
@@ -146,6 +147,13 @@ def survey_sources(source_dir: Path) -> tuple[list[Path], list[SourceOutcome]]:
             if name.startswith(".") or path.is_symlink():
                 folders.remove(name)  # not walked into: a hidden folder, or a link to one
                 skips.append(skipped(source_dir, path, skip_reason(source_dir, path) or HIDDEN_REASON))
+            elif is_page_folder(path):
+                folders.remove(name)  # one source: a report of one image file per page
+                reason = skip_reason(source_dir, path)
+                if reason:
+                    skips.append(skipped(source_dir, path, reason))
+                else:
+                    sources.append(path)
         for name in sorted(files):
             path = here / name
             if path in (source_dir / OVERRIDES_NAME, source_dir / LEDGER_NAME) or (

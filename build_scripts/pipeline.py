@@ -28,7 +28,8 @@ from .model import Report, SourceOutcome
 from .parallel import KeepingWorkers, map_in_processes
 from .progress import Progress
 from .reading.overrides import Overrides, apply_override_if_any, unmatched_problems
-from .reading.readers import ReportError, read_report
+from .reading.readers import ReportError, is_page_folder, read_report
+from .reading.readers.image import zip_page_folder
 from .reading.validate import build_day, dates_in_the_future
 from .site.archive import Archive, ReportPage
 from .site.datasets import StatsRow, report_stats
@@ -123,7 +124,7 @@ def display_path(root: Path | None, path: Path) -> str:
 def read_one_source(root: Path | None, path: Path) -> Report | SourceOutcome:
     """The report of one source, or its failed outcome with the reason."""
     display = display_path(root, path)
-    if not path.is_file():  # a pipe would block the reader forever; a folder or device is no report
+    if not (path.is_file() or is_page_folder(path)):  # a pipe would block the reader forever
         return SourceOutcome(display, "failed", None, "not a regular file (a pipe, socket, device or folder)", [])
     try:
         return read_report(path, display)
@@ -192,6 +193,14 @@ class RenderPlan:
     records_dir: Path | None = None  # write each report's search record, when the site is indexed
 
 
+def publish_original(source: Path, target: Path) -> None:
+    """The source beside its page: a copy of the file, or a page folder's images in one zip."""
+    if is_page_folder(source):
+        zip_page_folder(source, target)
+    else:
+        shutil.copyfile(source, target)
+
+
 def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
     """Step 3 for one report: its page and JSON with what the plan found, its original, its record."""
     page = plan.archive.pages[page_index]
@@ -202,7 +211,7 @@ def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
     files = report_files(env, page, prepared, plan.archive.agencies[page.agency_id])
     write_files(plan.out_dir, files)
     if plan.source_dir is not None:
-        shutil.copyfile(plan.source_dir / page.report.source.path, plan.out_dir / page.original_path)
+        publish_original(plan.source_dir / page.report.source.path, plan.out_dir / page.original_path)
     if plan.records_dir is not None:
         record = render_record(env, page.report, page_url(page.path), prepared.search_blocks)
         write_text(plan.records_dir / record_name(page_index), record)

@@ -305,3 +305,56 @@ def test_a_dense_grid_of_lines_is_not_read_cell_by_cell() -> None:
     scale = unit(max(page.shape))
     horizontal, vertical = ruling_masks(ink_of(page), scale)
     assert masks_to_tables(horizontal, vertical, scale) == []
+
+
+def page_images(scan: Path, folder: Path) -> list[Path]:
+    """A scan's pages saved as a scanner saves them one file a page (JPEG, 150 dpi)."""
+    import pypdfium2
+
+    folder.mkdir(parents=True)
+    document = pypdfium2.PdfDocument(str(scan))
+    try:
+        paths = []
+        for index in range(len(document)):
+            path = folder / f"第{index + 1}页.jpg"  # page 10 would still come after page 2
+            document[index].render(scale=150 / 72, grayscale=True).to_pil().save(path, quality=80)
+            paths.append(path)
+    finally:
+        document.close()
+    return paths
+
+
+def test_a_report_of_one_image_file_a_page_is_read_from_its_page_folder(tmp_path: Path) -> None:
+    scan = next(path for path in SCAN_FIXTURES if "hongze" in path.name)
+    folder = tmp_path / "洪泽区2024.pages"
+    page_images(scan, folder)
+    report = read_report(folder, folder.name)
+    assert report.source.pages == 5 and report.ocr_pages == [1, 2, 3, 4, 5]
+    assert report.source.media_type == "image/jpeg"
+    expected, actual = cells(read(HONGZE)), cells(report)
+    assert sum(1 for key, value in expected.items() if actual.get(key) == value) >= 0.98 * len(expected)
+    assert all(
+        actual.get(key) in (value, None) or actual[key][0] == CellStatus.UNCERTAIN for key, value in expected.items()
+    )
+
+
+def test_a_page_folder_is_one_source_of_the_build_and_its_pages_one_download(tmp_path: Path) -> None:
+    import zipfile
+
+    from build_scripts.build import BuildOptions, build
+
+    source = tmp_path / "reports"
+    pages = page_images(next(path for path in SCAN_FIXTURES if "hongze" in path.name), source / "洪泽区2024.pages")
+    (source / "notes.pages").mkdir()
+    (source / "notes.pages" / "readme.txt").write_text("not a page", encoding="utf-8")
+    result = build(
+        BuildOptions(source_dir=source, content_dir=tmp_path / "content", site_dir=tmp_path / "site", index=False)
+    )
+    outcomes = {outcome.source: outcome for outcome in result.outcomes}
+    assert set(outcomes) == {"洪泽区2024.pages", "notes.pages"}  # no page file is a source of its own
+    assert outcomes["洪泽区2024.pages"].status == "published"
+    assert "readme.txt" in outcomes["notes.pages"].reason and outcomes["notes.pages"].status == "failed"
+    [download] = list((tmp_path / "site" / "reports" / "320813").rglob("2024.zip"))
+    with zipfile.ZipFile(download) as archive:
+        assert archive.namelist() == [page.name for page in pages]
+        assert archive.read(pages[0].name) == pages[0].read_bytes()

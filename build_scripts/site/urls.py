@@ -47,9 +47,12 @@ def report_data_path(page_path: str) -> str:
 
 
 def report_original_path(page_path: str, source_path: str) -> str:
-    """Where the published source file is copied, beside the page (…/2024.pdf, …/2024.html.txt)."""
+    """Where the published source file is copied, beside the page (…/2024.pdf, …/2024.html.txt; a
+    folder of page images as …/2024.zip)."""
     suffix = posixpath.splitext(source_path)[1].lower()
-    if suffix not in ORIGINAL_SUFFIXES_AS_IS:
+    if suffix == ".pages":
+        suffix = ".zip"
+    elif suffix not in ORIGINAL_SUFFIXES_AS_IS:
         suffix += ".txt"
     return posixpath.splitext(page_path)[0] + suffix
 

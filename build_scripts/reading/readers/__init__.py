@@ -9,7 +9,7 @@ from ...model import Report
 from ..provenance import apply_sidecar
 from .common import ReportError
 from .html import read_html_report
-from .image import image_kind, read_image_report
+from .image import image_kind, is_page_folder, read_image_report, read_page_folder_report
 from .markdown import read_markdown_report
 from .pdf import read_pdf_report
 from .text import read_text_report
@@ -42,7 +42,9 @@ PLANNED = {".ofd": "OFD"}
 def reader_for(path: Path) -> Reader:
     """The reader for a source file, by its content where that is unmistakable (an image saved
     under another name is read as the image it is), else by its name; or a ReportError that says
-    why there is none."""
+    why there is none. A folder named `….pages` is a report of one image file per page."""
+    if is_page_folder(path):
+        return read_page_folder_report
     with path.open("rb") as file:
         head = file.read(16)
     if not head:
@@ -65,4 +67,4 @@ def read_report(path: Path, display_path: str) -> Report:
     return report
 
 
-__all__ = ["READERS", "ReportError", "read_report", "reader_for"]
+__all__ = ["READERS", "ReportError", "is_page_folder", "read_report", "reader_for"]

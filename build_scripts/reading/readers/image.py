@@ -1,12 +1,16 @@
-"""Reader for reports published as images of their pages: a PNG or JPEG per page, or a TIFF of one
-or more pages. Each page is read as a scanned PDF page is (scan.py), after the same bounds:
+"""Reader for reports published as images of their pages: a TIFF of one or more pages, a PNG or
+JPEG of a one-page report, or a folder named `….pages` holding one image file per page (read in
+the order of their names, page 2 before page 10). Each page is read as a scanned PDF page is
+(scan.py), after the same bounds:
 an image declaring more pixels than any scan is refused before it is decoded, and a large page is
 scaled down to the OCR resolution's size.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from pathlib import Path
 
 from ...model import Report, SourceFile
@@ -92,3 +96,76 @@ def read_image_report(path: Path, display_path: str) -> Report:
     report.ocr_pages = list(range(1, len(pages) + 1))
     resolve_ocr_readings(report, Rereader(images))
     return report
+
+
+# A report scanned as one image file per page: its pages in a folder named like this.
+PAGE_FOLDER_SUFFIX = ".pages"
+MAX_PAGE_FILES = 200  # more pages than any report has
+
+
+def is_page_folder(path: Path) -> bool:
+    return path.suffix.lower() == PAGE_FOLDER_SUFFIX and path.is_dir() and not path.is_symlink()
+
+
+def natural_key(name: str) -> list:
+    """Page 2 before page 10: runs of digits compared as numbers."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def page_files(folder: Path) -> list[Path]:
+    """The page images of a page folder in page order, or a ReportError that says what is wrong."""
+    entries = sorted(
+        (entry for entry in folder.iterdir() if not entry.name.startswith(".")), key=lambda e: natural_key(e.name)
+    )
+    if not entries:
+        raise ReportError("empty file: the page folder holds no page images")
+    if len(entries) > MAX_PAGE_FILES:
+        raise ReportError(
+            f"the page folder holds {len(entries)} files, more than any report's pages ({MAX_PAGE_FILES})"
+        )
+    for entry in entries:
+        if entry.is_symlink() or not entry.is_file():
+            raise ReportError(f"the page folder holds {entry.name}, which is not a file")
+        with entry.open("rb") as file:
+            if image_kind(file.read(16)) is None:
+                raise ReportError(f"the page folder holds {entry.name}, which is not a PNG, JPEG or TIFF image")
+    return entries
+
+
+def folder_digest(files: list[Path]) -> tuple[str, int]:
+    """The SHA-256 of a page folder (each page's name and bytes, in order) and its size in bytes."""
+    digest = hashlib.sha256()
+    size = 0
+    for path in files:
+        data = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
+        size += len(data)
+    return digest.hexdigest(), size
+
+
+def read_page_folder_report(path: Path, display_path: str) -> Report:
+    files = page_files(path)
+    pages = [array for file in files for array in page_arrays(file)]
+    log.info("%s: OCR of %d page image(s)", path.name, len(pages))
+    lines, images = image_lines(pages)
+    if not any(line.text.strip() for line in lines):
+        raise ReportError("the page images have no text that OCR can read")
+    sha256, size = folder_digest(files)
+    with files[0].open("rb") as file:
+        media_type = (image_kind(file.read(16)) or ("image/png", ""))[0]
+    source = SourceFile(path=display_path, sha256=sha256, size=size, media_type=media_type, pages=len(pages))
+    report = lines_to_report(lines, source)
+    report.ocr_pages = list(range(1, len(pages) + 1))
+    resolve_ocr_readings(report, Rereader(images))
+    return report
+
+
+def zip_page_folder(folder: Path, target: Path) -> None:
+    """A page folder published as one download: its pages in a zip, the same bytes on every build
+    (names in page order, a fixed date, stored: the images are compressed already)."""
+    import zipfile
+
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
+        for path in page_files(folder):
+            info = zipfile.ZipInfo(path.name, date_time=(1980, 1, 1, 0, 0, 0))
+            archive.writestr(info, path.read_bytes())
