@@ -358,3 +358,16 @@ def test_a_page_folder_is_one_source_of_the_build_and_its_pages_one_download(tmp
     with zipfile.ZipFile(download) as archive:
         assert archive.namelist() == [page.name for page in pages]
         assert archive.read(pages[0].name) == pages[0].read_bytes()
+
+
+def test_numbers_under_a_lost_ruling_keep_their_columns() -> None:
+    """A faint scan loses the ruling between two numbers: each stays in the column it stands under."""
+    from build_scripts.reading.readers.scan import page_layout
+
+    rows, columns = [300, 360, 420, 480], [200, 600, 800, 1000]
+    page = draw_table(rows, columns, {(1, 1)})  # row 1: no ruling between columns 1 and 2
+    for text, x, y in [("12", 670, 405), ("7", 885, 405), ("3", 685, 345), ("0", 885, 345)]:
+        cv2.putText(page, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 30, 3)
+    layout = page_layout(page)
+    strips = {row.top: [column for column, _, _ in row.strip.cells] for row in layout.rows if row.strip}
+    assert strips == {300.0: [1, 2], 360.0: [1, 2]}

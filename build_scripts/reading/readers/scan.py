@@ -24,6 +24,7 @@ from .ocr import Char
 from .scan_geometry import (
     Box,
     Grid,
+    GridCell,
     deskewed,
     grid_to_cells,
     ink_box,
@@ -189,6 +190,12 @@ def lay_out_table(
             for column in range(cell.column, cell.column + cell.column_span):
                 slots[(row, column)] = None  # covered by the merged cell
         found = cell_ink(ink, cell.box, measures.inset)
+        split = split_by_columns(gray, ink, grid, cell, found, measures) if found is not None else {}
+        if split:  # a ruling lost between numbers (a faint scan): each number in its own column
+            for column, image in split.items():
+                slots[(cell.row, column)] = ()
+                one_line.setdefault(cell.row, []).append((column, image))
+            continue
         pieces = [] if found is None else cell_pieces(gray, ink, found, measures)
         if len(pieces) == 1 and pieces[0].shape[1] <= MAX_STRIP_CELL * pieces[0].shape[0]:
             one_line.setdefault(cell.row, []).append((cell.column, pieces[0]))
@@ -202,6 +209,37 @@ def lay_out_table(
             image, places, gap = strip_of(one_line[row])
             strip = Strip(layout.add([image])[0], places, gap)
         layout.rows.append(TableRow(table, float(grid.rows[row]), cells, strip))
+
+
+def split_by_columns(
+    gray: numpy.ndarray, ink: numpy.ndarray, grid: Grid, cell: GridCell, found: Box, measures: Measures
+) -> dict[int, numpy.ndarray]:
+    """A merged cell of one line whose pieces of text stand apart under different columns of the
+    grid (the columns other rows' rulings draw): each piece, by the column its middle stands in.
+    Empty when the cell is one piece of text, as a merged header or label is."""
+    if cell.column_span < 2 or cell.row_span > 1:
+        return {}
+    local = ink[found.top : found.bottom, found.left : found.right]
+    if len(text_bands(local, measures.line_height)) != 1:
+        return {}
+    pieces = segments(local, max(2, measures.line_height // 2))
+    if len(pieces) < 2:
+        return {}
+    columns: dict[int, numpy.ndarray] = {}
+    for left, right in pieces:
+        middle = found.left + (left + right) / 2
+        column = next(
+            (
+                c
+                for c in range(cell.column, cell.column + cell.column_span)
+                if grid.columns[c] <= middle < grid.columns[c + 1]
+            ),
+            None,
+        )
+        if column is None or column in columns:
+            return {}  # two pieces in one column: words of one text, not numbers lost apart
+        columns[column] = crop(gray, Box(found.left + left, found.top, found.left + right, found.bottom), measures.pad)
+    return columns
 
 
 def lay_out_text(layout: PageLayout, gray: numpy.ndarray, ink: numpy.ndarray, measures: Measures) -> None:
