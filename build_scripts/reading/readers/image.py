@@ -15,8 +15,7 @@ from pathlib import Path
 
 from ...model import Report, SourceFile
 from ..checks import resolve_ocr_readings
-from ..parsing import Line
-from .common import LineImages, ReportError, lines_to_report, placed_to_lines, sha256_of
+from .common import ReportError, lines_to_report, placed_to_lines, sha256_of
 from .ocr import OCR_DPI
 from .pdf_bounds import MAX_IMAGE_PIXELS, MAX_RENDER_PIXELS
 from .rereading import Rereader
@@ -75,10 +74,18 @@ def page_arrays(path: Path) -> list:
     return pages
 
 
-def image_lines(pages: list) -> tuple[list[Line], LineImages]:
+def pages_to_report(name: str, pages: list, source: SourceFile) -> Report:
+    """The report that page images (grey arrays) show, read as scanned pages are."""
     from .scan import read_scanned_pages
 
-    return placed_to_lines(read_scanned_pages(pages))
+    log.info("%s: OCR of %d image page(s)", name, len(pages))
+    lines, images = placed_to_lines(read_scanned_pages(pages))
+    if not any(line.text.strip() for line in lines):
+        raise ReportError("image has no text that OCR can read")
+    report = lines_to_report(lines, source)
+    report.ocr_pages = list(range(1, len(pages) + 1))
+    resolve_ocr_readings(report, Rereader(images))
+    return report
 
 
 def read_image_report(path: Path, display_path: str) -> Report:
@@ -87,15 +94,8 @@ def read_image_report(path: Path, display_path: str) -> Report:
     if kind is None:
         raise ReportError(f"not an image: its content is not PNG, JPEG or TIFF (named {path.suffix})")
     pages = page_arrays(path)
-    log.info("%s: OCR of %d image page(s)", path.name, len(pages))
-    lines, images = image_lines(pages)
-    if not any(line.text.strip() for line in lines):
-        raise ReportError("image has no text that OCR can read")
     source = SourceFile(path=display_path, sha256=sha256_of(data), size=len(data), media_type=kind[0], pages=len(pages))
-    report = lines_to_report(lines, source)
-    report.ocr_pages = list(range(1, len(pages) + 1))
-    resolve_ocr_readings(report, Rereader(images))
-    return report
+    return pages_to_report(path.name, pages, source)
 
 
 # A report scanned as one image file per page: its pages in a folder named like this.
@@ -146,18 +146,11 @@ def folder_digest(files: list[Path]) -> tuple[str, int]:
 def read_page_folder_report(path: Path, display_path: str) -> Report:
     files = page_files(path)
     pages = [array for file in files for array in page_arrays(file)]
-    log.info("%s: OCR of %d page image(s)", path.name, len(pages))
-    lines, images = image_lines(pages)
-    if not any(line.text.strip() for line in lines):
-        raise ReportError("the page images have no text that OCR can read")
     sha256, size = folder_digest(files)
     with files[0].open("rb") as file:
         media_type = (image_kind(file.read(16)) or ("image/png", ""))[0]
     source = SourceFile(path=display_path, sha256=sha256, size=size, media_type=media_type, pages=len(pages))
-    report = lines_to_report(lines, source)
-    report.ocr_pages = list(range(1, len(pages) + 1))
-    resolve_ocr_readings(report, Rereader(images))
-    return report
+    return pages_to_report(path.name, pages, source)
 
 
 def zip_page_folder(folder: Path, target: Path) -> None:
