@@ -98,11 +98,11 @@ def ink_of(gray: numpy.ndarray) -> numpy.ndarray:
 def skew_angle(ink: numpy.ndarray) -> float:
     """The angle (degrees, counter-clockwise) the page's lines of text and rulings are turned by:
     the angle at which the ink's rows are sharpest (the projection profile's energy is highest),
-    searched every 0.1° on a quarter of the pixels, then every 0.02° on all of them."""
+    searched every 0.1° on half of the pixels measured, then every 0.02° on all of them."""
     ys, xs = numpy.nonzero(ink)
     if len(ys) < 100:
         return 0.0
-    step = max(1, len(ys) // 400_000)  # enough ink to measure by, at a bounded cost
+    step = max(1, len(ys) // 150_000)  # enough ink to measure by, at a bounded cost
     ys, xs = ys[::step].astype(numpy.float64), xs[::step].astype(numpy.float64)
     height = ink.shape[0]
 
@@ -111,7 +111,7 @@ def skew_angle(ink: numpy.ndarray) -> float:
         counts = numpy.bincount(numpy.clip(numpy.rint(rows) + height, 0, 3 * height).astype(numpy.int64))
         return float(numpy.dot(counts, counts))
 
-    coarse = max(numpy.linspace(-MAX_SKEW, MAX_SKEW, round(MAX_SKEW * 20) + 1), key=lambda a: sharpness(a, 4))
+    coarse = max(numpy.linspace(-MAX_SKEW, MAX_SKEW, round(MAX_SKEW * 20) + 1), key=lambda a: sharpness(a, 2))
     fine = max(numpy.linspace(coarse - 0.1, coarse + 0.1, 11), key=lambda a: sharpness(a, 1))
     return -round(float(fine), 2)  # rows fall to the right (y grows with x) when the page turned clockwise
 
