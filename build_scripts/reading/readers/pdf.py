@@ -101,18 +101,19 @@ def edge_line(x0: float, x1: float, top: float, bottom: float) -> dict:
     return {"object_type": "line", "x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0}
 
 
-def edges_within(page, box: tuple) -> tuple[list[dict], list[dict]]:
+def vertical_rulings_within(page, box: tuple) -> list[dict]:
+    """The page's vertical rulings that reach into a box. A rule drawn as a thin rectangle also has
+    sides a fraction of a point long: those are not rulings."""
     left, top, right, bottom = box
-    near = [
+    return [
         e
         for e in page.edges
-        if e["x1"] >= left - 1 and e["x0"] <= right + 1 and e["bottom"] >= top - 1 and e["top"] <= bottom + 1
+        if e["orientation"] == "v"
+        and e["height"] > OPEN_END
+        and left - 1 <= e["x0"] <= right + 1
+        and e["bottom"] >= top - 1
+        and e["top"] <= bottom + 1
     ]
-    # A rule drawn as a thin rectangle also has sides, a fraction of a point long: not rulings.
-    return (
-        [e for e in near if e["orientation"] == "h" and e["width"] > OPEN_END],
-        [e for e in near if e["orientation"] == "v" and e["height"] > OPEN_END],
-    )
 
 
 def implied_rulings(page, table) -> list[dict]:
@@ -121,7 +122,7 @@ def implied_rulings(page, table) -> list[dict]:
     without one its first row is no row at all; the same holds for a last row without its bottom
     rule. Vertical rulings that run past the first or last horizontal one close the table there."""
     left, top, right, bottom = table.bbox
-    _, verticals = edges_within(page, table.bbox)
+    verticals = vertical_rulings_within(page, table.bbox)
     if not verticals:
         return []
     ends = (min(e["top"] for e in verticals), max(e["bottom"] for e in verticals))

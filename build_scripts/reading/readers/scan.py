@@ -262,11 +262,12 @@ def ruling_halo(horizontal: numpy.ndarray, vertical: numpy.ndarray, reach: int) 
     return across_h | across_v
 
 
-def page_layout(gray: numpy.ndarray) -> PageLayout:
-    """The pieces of text of a (deskewed) grey page and where each belongs."""
+def page_layout(gray: numpy.ndarray, ink: numpy.ndarray | None = None) -> PageLayout:
+    """The pieces of text of a (deskewed) grey page and where each belongs; `ink` is the page's
+    ink when it is known already."""
     scale = unit(max(gray.shape))
     measures = Measures.for_page(scale)
-    ink = ink_of(gray)
+    ink = ink_of(gray) if ink is None else ink
     horizontal, vertical = ruling_masks(ink, scale)
     tables = masks_to_tables(horizontal, vertical, scale)
     text = significant(ink & ~ruling_halo(horizontal, vertical, measures.inset), measures.speck)
@@ -401,11 +402,11 @@ def read_scanned_page(image: numpy.ndarray) -> list[PlacedLine]:
     from .ocr import recognise_characters
 
     gray = to_gray(image)
-    angle = skew_angle(ink_of(gray))
-    if angle:
-        log.debug("page turned by %.2f°", angle)
-        gray = deskewed(gray, angle)
-    layout = page_layout(gray)
+    ink = ink_of(gray)
+    angle = skew_angle(ink)
+    log.debug("page turned by %.2f°", angle)
+    straight = deskewed(gray, angle)
+    layout = page_layout(straight, ink if straight is gray else None)
     chars = recognise_characters(layout.pieces)
     return sorted(text_lines(layout, chars) + table_lines(layout, chars), key=lambda line: line.top)
 
