@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from .conversion_cache import ConversionCache
 from .guard import Limits
 from .model import Finding, Report, Severity, SourceOutcome
 from .outputs import BUILD_REPORT_NAME, BuildError, BuildFolders, mark_generated
@@ -41,6 +42,7 @@ from .site.serialize import to_plain
 log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "conversions"  # ignored by git; `build --cache` moves it
 PROBLEM_SEVERITIES = (Severity.ERROR, Severity.WARNING)
 
 
@@ -56,6 +58,8 @@ class BuildOptions:
     jobs: int | None = None  # processes for conversion and MkDocs; None: one per core for a large archive
     search_shard_size: int = SHARD_SIZE  # reports per search index shard (search_index.py)
     limits: Limits = field(default_factory=Limits)  # what one source may take to read (guard.py)
+    # Where reports already read are kept (conversion_cache.py); None: every source is read again.
+    cache_dir: Path | None = None
     # Where the site is published (canonical URLs, the sitemap, citations); the Pages workflow sets
     # ARCHIVE_SITE_URL. Empty: URLs relative to the site, no sitemap entries.
     site_url: str = field(default_factory=lambda: os.environ.get("ARCHIVE_SITE_URL", ""))
@@ -402,7 +406,8 @@ def build_in(
 ) -> BuildResult:
     """The build's stages, writing into the new folders (the search records only when indexed)."""
     overrides = load_overrides(options.overrides_path)
-    settings = PipelineSettings(options.source_dir, overrides, limits=options.limits)
+    cache = ConversionCache(options.cache_dir) if options.cache_dir else None
+    settings = PipelineSettings(options.source_dir, overrides, limits=options.limits, cache=cache)
     with cycle_collection_paused(), Pipeline(sources, settings, process_count(options, len(sources))) as pipeline:
         read = pipeline.read()
         read.override_problems.extend(record_days_added(options.source_dir / LEDGER_NAME, read.reports))

@@ -9,7 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .build import BuildError, BuildOptions, build, build_report_text
+from .build import DEFAULT_CACHE_DIR, BuildError, BuildOptions, build, build_report_text
 from .convert import convert
 from .guard import Limits
 from .serve import make_server, normalize_base_path
@@ -71,6 +71,14 @@ def parser() -> argparse.ArgumentParser:
         help="processes (default: one per core, for a large archive)",
     )
     build_cmd.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE_DIR,
+        metavar="DIR",
+        help="reports already read, reused while source and converter are unchanged (default: .cache/conversions)",
+    )
+    build_cmd.add_argument("--no-cache", action="store_true", help="read every source again, keeping nothing")
+    build_cmd.add_argument(
         "--time-limit", type=float, default=Limits.seconds, metavar="SECONDS", help="per source; past it, it fails"
     )
     build_cmd.add_argument(
@@ -105,6 +113,7 @@ def run_build(args: argparse.Namespace) -> int:
         site_url=args.site_url,
         feedback_url=args.feedback_url,
         limits=Limits(seconds=args.time_limit, memory_mb=args.memory_limit),
+        cache_dir=None if args.no_cache else args.cache,
     )
     result = build(options)
     report_path = options.site_dir / "build-report.json"

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .conversion_cache import ConversionCache
 from .guard import Limits, TimeLimitExceeded, guarded_reader, over_time_reason, stop_readers, time_limit
 from .model import Report, SourceOutcome
 from .parallel import KeepingWorkers, map_in_processes
@@ -58,6 +59,7 @@ class PipelineSettings:
     pretty_json: bool = False
     limits: Limits | None = field(default_factory=Limits)  # per source, in a reader child (guard.py); None: in-process
     today: date = field(default_factory=build_day)  # what "in the future" means for the dates read
+    cache: ConversionCache | None = None  # reports already read, by what decided them (conversion_cache.py)
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,22 @@ def read_one_source(root: Path | None, path: Path) -> Report | SourceOutcome:
 
 
 def read_source(settings: PipelineSettings, path: Path) -> Report | SourceOutcome:
-    """Step 1 for one source: read it (in a reader child under the time and memory limits) and
-    apply the maintainer's overrides."""
+    """Step 1 for one source: read it (in a reader child under the time and memory limits), or take
+    what reading it gave before from the cache, then apply the maintainer's overrides."""
+    cache = settings.cache
+    key = cache.key(path, display_path(settings.root, path)) if cache else None
+    result = cache.get(key) if cache and key else None
+    if result is None:
+        result = read_uncached(settings, path)
+        if cache and key and isinstance(result, Report):
+            cache.put(key, result)
+    if isinstance(result, Report):
+        apply_override_if_any(result, settings.overrides)
+        result.add_findings(dates_in_the_future(result, settings.today))
+    return result
+
+
+def read_uncached(settings: PipelineSettings, path: Path) -> Report | SourceOutcome:
     if settings.limits is None:
         result = read_one_source(settings.root, path)
     elif path.suffix.lower() in BOUNDED_READERS:
@@ -151,9 +167,6 @@ def read_source(settings: PipelineSettings, path: Path) -> Report | SourceOutcom
             result = stopped_outcome(settings)(path, over_time_reason(settings.limits))
     else:
         result = guarded_reader(read_one_source, settings.root, settings.limits, stopped_outcome(settings))(path)
-    if isinstance(result, Report):
-        apply_override_if_any(result, settings.overrides)
-        result.add_findings(dates_in_the_future(result, settings.today))
     return result
 
 

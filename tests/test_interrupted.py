@@ -48,6 +48,7 @@ def build_command(source: Path, out: Path) -> list[str]:
         str(out / "site"),
         "--jobs",
         "2",
+        "--no-cache",  # every build reads every source: the reader children and LibreOffice run each time
     ]
 
 

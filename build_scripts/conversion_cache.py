@@ -1,0 +1,124 @@
+"""Convert each source once: what reading a source gave, kept under the hash of what decided it.
+
+A report read from a source depends on the source's bytes (every page of a page folder), its
+sidecar, the name the report shows it by, and the converter. The converter's part of the key is a
+hash of the code that produced the result — the reading half of the package, the shared model and
+forms, the division data — and the versions of the libraries that read PDFs, pages and images. A
+hash of the code rather than version numbers kept by hand: no change can forget to bump one, at the
+price of converting everything again after any change to reading (a comment included).
+
+Only reports are kept. A source that failed is read again on the next build (its reason may be the
+time limit, or a bug since fixed), and the maintainer's overrides are applied after the cache, so a
+changed override converts nothing. An entry is written whole or not at all (a temporary file
+renamed), and one that cannot be read back is a miss, never an error. Entries are pickles: the
+cache folder is trusted as the code is, and never filled from anywhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from .model import Report
+from .reading.provenance import sidecar_path
+from .reading.readers import is_page_folder
+
+log = logging.getLogger(__name__)
+
+PACKAGE = Path(__file__).resolve().parent
+# What the reading half is made of: a change to any of it may change what a source reads as.
+CONVERTER_FILES = ("model.py", "forms.py", "reading/**/*.py", "data/*.csv")
+LIBRARIES = (
+    "pdfplumber",
+    "pdfminer.six",
+    "pypdfium2",
+    "rapidocr-onnxruntime",
+    "onnxruntime",
+    "opencv-python",
+    "numpy",
+    "lxml",
+    "pillow",
+)
+
+
+def library_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+@lru_cache(maxsize=1)
+def converter_version() -> str:
+    """The hash of the converter: its code and data files, and its libraries' versions."""
+    digest = hashlib.sha256()
+    files = sorted({path for pattern in CONVERTER_FILES for path in PACKAGE.glob(pattern)})
+    for path in files:
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in LIBRARIES:
+        digest.update(f"{name}=={library_version(name)}\0".encode())
+    return digest.hexdigest()
+
+
+def content_digest(path: Path) -> str:
+    """The SHA-256 of a source's content: a file's bytes, or every file of a page folder by name."""
+    digest = hashlib.sha256()
+    if is_page_folder(path):
+        for page in sorted(path.iterdir()):
+            if page.is_file():
+                digest.update(page.name.encode() + b"\0" + hashlib.sha256(page.read_bytes()).digest())
+    else:
+        with path.open("rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+class ConversionCache:
+    """Reports read from sources, in a folder, one file each, named by their key."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def key(self, path: Path, display_path: str) -> str | None:
+        """The key of what reading this source gives, or None when it cannot be read to make one (a
+        pipe would block, a folder that is not a page folder has no content)."""
+        if not (path.is_file() or is_page_folder(path)):
+            return None
+        try:
+            parts = [converter_version(), display_path, content_digest(path)]
+            sidecar = sidecar_path(path)
+            parts.append(hashlib.sha256(sidecar.read_bytes()).hexdigest() if sidecar.is_file() else "")
+        except OSError:
+            return None
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    def entry(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> Report | None:
+        try:
+            with self.entry(key).open("rb") as file:
+                found = pickle.load(file)
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # a damaged entry (a disk error, an old Python): read the source again
+            log.warning("conversion cache entry %s unreadable (%s): converting again", key[:12], error)
+            return None
+        return found if isinstance(found, Report) else None
+
+    def put(self, key: str, report: Report) -> None:
+        target = self.entry(key)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, target)
+        except OSError as error:  # a full or read-only disk costs the next build time, nothing else
+            log.warning("conversion cache not written (%s)", error)
+            temporary.unlink(missing_ok=True)

@@ -1,0 +1,116 @@
+"""Each source converted once: a build from the cache is byte for byte a clean build, and exactly
+what changed is read again."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from build_scripts import conversion_cache, pipeline
+from build_scripts.build import BuildOptions, build
+from build_scripts.conversion_cache import ConversionCache, converter_version
+
+from .conftest import PDF_FIXTURES, REPORTS, SAMPLES
+from .test_golden import files_below
+
+SIDECAR = "url: https://www.example.gov.cn/zwgk/2024/nb.html\n"
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    """The five samples and one printed PDF."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for sample in SAMPLES:
+        shutil.copy(sample, folder / sample.name)
+    shutil.copy(PDF_FIXTURES[0], folder / "printed.pdf")
+    return folder
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sources the pipeline really reads (not taken from the cache), in this process."""
+    seen: list[str] = []
+    original = pipeline.read_uncached
+
+    def counting(settings, path):
+        seen.append(path.name)
+        return original(settings, path)
+
+    monkeypatch.setattr(pipeline, "read_uncached", counting)
+    return seen
+
+
+def build_with(sources: Path, out: Path, cache: Path | None) -> dict[str, bytes]:
+    options = BuildOptions(
+        source_dir=sources, content_dir=out / "content", site_dir=out / "site", index=False, jobs=1, cache_dir=cache
+    )
+    build(options)
+    return {**files_below(out / "content"), **{f"site/{k}": v for k, v in files_below(out / "site").items()}}
+
+
+def test_a_build_from_the_cache_is_byte_for_byte_a_clean_build(sources: Path, tmp_path: Path, reads: list[str]) -> None:
+    clean = build_with(sources, tmp_path / "clean", None)
+    cache = tmp_path / "cache"
+    first = build_with(sources, tmp_path / "first", cache)
+    assert sorted(reads) == sorted([*(2 * [p.name for p in SAMPLES]), *(2 * ["printed.pdf"])])
+    reads.clear()
+    again = build_with(sources, tmp_path / "again", cache)
+    assert reads == []  # nothing read again
+    assert again == first == clean
+    assert len(list(cache.rglob("*.pickle"))) == len(SAMPLES) + 1
+
+
+def test_exactly_what_changed_is_read_again(sources: Path, tmp_path: Path, reads: list[str]) -> None:
+    cache = tmp_path / "cache"
+    build_with(sources, tmp_path / "first", cache)
+    reads.clear()
+    changed = sources / SAMPLES[0].name
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # its bytes
+    (sources / f"{SAMPLES[1].name}.meta.yaml").write_text(SIDECAR, encoding="utf-8")  # its sidecar
+    shutil.move(sources / SAMPLES[2].name, sources / "renamed.txt")  # the name its report shows
+    (sources / SAMPLES[3].name).unlink()  # gone: nothing to read
+    build_with(sources, tmp_path / "second", cache)
+    assert sorted(reads) == sorted([SAMPLES[0].name, SAMPLES[1].name, "renamed.txt"])
+
+
+def test_a_change_to_the_converter_converts_everything_again(
+    sources: Path, tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    build_with(sources, tmp_path / "first", cache)
+    reads.clear()
+    monkeypatch.setattr(conversion_cache, "converter_version", lambda: "another converter")
+    build_with(sources, tmp_path / "second", cache)
+    assert len(reads) == len(SAMPLES) + 1
+
+
+def test_the_converter_version_is_a_hash_of_the_reading_code() -> None:
+    from build_scripts.conversion_cache import PACKAGE
+
+    converter_version.cache_clear()
+    version = converter_version()
+    assert len(version) == 64 and version == converter_version()
+    covered = {
+        path.relative_to(PACKAGE).as_posix()
+        for pattern in conversion_cache.CONVERTER_FILES
+        for path in PACKAGE.glob(pattern)
+    }
+    assert {"model.py", "forms.py", "reading/tables.py", "reading/readers/scan.py", "data/divisions.csv"} <= covered
+
+
+def test_a_damaged_entry_is_a_miss_and_a_pipe_has_no_key(tmp_path: Path) -> None:
+    cache = ConversionCache(tmp_path / "cache")
+    source = REPORTS / SAMPLES[0].name
+    key = cache.key(source, source.name)
+    assert key and cache.get(key) is None
+    cache.entry(key).parent.mkdir(parents=True)
+    cache.entry(key).write_bytes(b"not a pickle")
+    assert cache.get(key) is None
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    assert cache.key(fifo, fifo.name) is None  # hashing it would block the build
