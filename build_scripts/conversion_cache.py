@@ -72,11 +72,9 @@ def content_digest(path: Path) -> str:
         for page in sorted(path.iterdir()):
             if page.is_file():
                 digest.update(page.name.encode() + b"\0" + hashlib.sha256(page.read_bytes()).digest())
-    else:
-        with path.open("rb") as file:
-            for block in iter(lambda: file.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
+        return digest.hexdigest()
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 class ConversionCache:
