@@ -69,7 +69,7 @@ class RowParts:
 
     @property
     def has_numbers(self) -> bool:
-        return any(read_number(slot).status == CellStatus.NUMBER for slot in self.slots)
+        return any(reads_as_number(slot) for slot in self.slots)
 
     @property
     def has_unread_numbers(self) -> bool:
@@ -122,6 +122,10 @@ def lookalike_number(printed: str) -> int | float | None:
         return None
     plain = text.replace(",", "")
     return float(plain) if "." in plain else int(plain)
+
+
+def reads_as_number(printed: str) -> bool:
+    return read_number(printed).status == CellStatus.NUMBER
 
 
 # A value printed with its unit ("251000元"): a value position, read as uncertain (the form's unit

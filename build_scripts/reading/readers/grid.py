@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...model import CellStatus
 from ..parsing import Line
-from ..tables import read_number
+from ..tables import reads_as_number
 from .common import cell_text
 
 # A merged cell never covers more than this many rows or columns of a real report's table; a file
@@ -73,7 +72,7 @@ def place_spans(rows: list[list[SpanCell]]) -> list[list[Placed]]:
 
 
 def is_number_text(text: str) -> bool:
-    return read_number(cell_text(text)).status == CellStatus.NUMBER
+    return reads_as_number(cell_text(text))
 
 
 def is_header(row: list[Placed]) -> bool:

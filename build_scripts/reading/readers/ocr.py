@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 # Scans are read at 200 dpi: the density of real scans (150–200 dpi) and enough for 9-pt table digits.
 OCR_DPI = 200
 OCR_SCALE = OCR_DPI / 72
-MIN_SCORE = 0.5
 # The height pieces are scaled to for the model. It was trained at 48 px, but reads these scans as
 # well at 32 (every cell of the scan fixtures; prose within 0.1 % of 48) at half the cost: its cost
 # grows with the width, and the width with the height.

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy
 
 from ...model import CellStatus
-from ..tables import UNREADABLE, lookalike_number, read_number
+from ..tables import UNREADABLE, lookalike_number, read_number, reads_as_number
 from .common import PlacedLine, cell_text, is_table_row
 from .ocr import Char
 from .scan_geometry import (
@@ -279,10 +279,6 @@ def page_layout(gray: numpy.ndarray, ink: numpy.ndarray | None = None) -> PageLa
         outside[grid.box.top : grid.box.bottom + 1, grid.box.left : grid.box.right + 1] = 0
     lay_out_text(layout, gray, outside, measures)
     return layout
-
-
-def reads_as_number(text: str) -> bool:
-    return read_number(text).status == CellStatus.NUMBER
 
 
 def value_columns(rows: list[list[str]]) -> set[int]:

@@ -158,14 +158,7 @@ def meeting(mask: numpy.ndarray, other: numpy.ndarray, reach: int, axis: int) ->
 def positions(mask: numpy.ndarray, axis: int, merge: int) -> list[int]:
     """Where rulings stand across `axis` (0: y of horizontal rulings, 1: x of vertical ones): the
     middles of runs of rows (or columns) that hold ruling pixels, runs closer than `merge` joined."""
-    profile = mask.any(axis=1 - axis)
-    found: list[list[int]] = []
-    for index in numpy.flatnonzero(profile):
-        if found and index - found[-1][1] <= merge:
-            found[-1][1] = int(index)
-        else:
-            found.append([int(index), int(index)])
-    return [(first + last) // 2 for first, last in found]
+    return [(start + end - 1) // 2 for start, end in runs(mask.any(axis=1 - axis), merge - 1)]
 
 
 def masks_to_tables(horizontal: numpy.ndarray, vertical: numpy.ndarray, scale: float) -> list[Grid]:
