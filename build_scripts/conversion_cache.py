@@ -27,6 +27,7 @@ from pathlib import Path
 from .model import Report
 from .reading.provenance import sidecar_path
 from .reading.readers import is_page_folder
+from .reading.readers.image import folder_digest
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +67,9 @@ def converter_version() -> str:
 
 
 def content_digest(path: Path) -> str:
-    """The SHA-256 of a source's content: a file's bytes, or every file of a page folder by name."""
-    digest = hashlib.sha256()
+    """The SHA-256 of a source's content: a file's bytes, or a page folder's (image.folder_digest)."""
     if is_page_folder(path):
-        for page in sorted(path.iterdir()):
-            if page.is_file():
-                digest.update(page.name.encode() + b"\0" + hashlib.sha256(page.read_bytes()).digest())
-        return digest.hexdigest()
+        return folder_digest([page for page in sorted(path.iterdir()) if page.is_file()])[0]
     with path.open("rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
