@@ -97,8 +97,9 @@ def open_pdf(path: Path):
 OPEN_END = 3.0
 
 
-def edge_line(x0: float, x1: float, top: float, bottom: float) -> dict:
-    return {"object_type": "line", "x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0}
+def horizontal_rule(left: float, right: float, y: float) -> dict:
+    """A rule as pdfplumber's table finder takes one (an explicit line)."""
+    return {"object_type": "line", "x0": left, "x1": right, "top": y, "bottom": y, "width": right - left}
 
 
 def vertical_rulings_within(page, box: tuple) -> list[dict]:
@@ -126,7 +127,7 @@ def implied_rulings(page, table) -> list[dict]:
     if not verticals:
         return []
     ends = (min(e["top"] for e in verticals), max(e["bottom"] for e in verticals))
-    return [edge_line(left, right, y, y) for y in ends if y < top - OPEN_END or y > bottom + OPEN_END]
+    return [horizontal_rule(left, right, y) for y in ends if y < top - OPEN_END or y > bottom + OPEN_END]
 
 
 def statistical_tables(page) -> list:
