@@ -19,6 +19,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from .cluster import ClusterChoice
+from .conversion import ConversionSummary, convert_missing
 from .conversion_cache import ConversionCache
 from .guard import Limits
 from .model import Finding, Report, Severity, SourceOutcome
@@ -58,8 +60,13 @@ class BuildOptions:
     jobs: int | None = None  # processes for conversion and MkDocs; None: one per core for a large archive
     search_shard_size: int = SHARD_SIZE  # reports per search index shard (search_index.py)
     limits: Limits = field(default_factory=Limits)  # what one source may take to read (guard.py)
-    # Where reports already read are kept (conversion_cache.py); None: every source is read again.
-    cache_dir: Path | None = None
+    # Where reports already read are kept (conversion_cache.py): a folder or an fsspec URL; None:
+    # every source is read again.
+    cache_dir: Path | str | None = None
+    # Where sources missing from the cache are converted (cluster.py): None, a local Dask cluster
+    # when the work is worth one; "local"; or a scheduler's address ("tcp://…").
+    scheduler: str | None = None
+    dashboard: str | None = ":8787"  # a local cluster's dashboard address; None: none
     # Where the site is published (canonical URLs, the sitemap, citations); the Pages workflow sets
     # ARCHIVE_SITE_URL. Empty: URLs relative to the site, no sitemap entries.
     site_url: str = field(default_factory=lambda: os.environ.get("ARCHIVE_SITE_URL", ""))
@@ -407,7 +414,19 @@ def build_in(
     """The build's stages, writing into the new folders (the search records only when indexed)."""
     overrides = load_overrides(options.overrides_path)
     cache = ConversionCache(options.cache_dir) if options.cache_dir else None
-    settings = PipelineSettings(options.source_dir, overrides, limits=options.limits, cache=cache)
+    converted = ConversionSummary()
+    if cache is not None:
+        cluster = ClusterChoice(options.scheduler, options.jobs, options.dashboard)
+        converted = convert_missing(sources, options.source_dir, cache, options.limits, cluster)
+        lap("conversion")
+    settings = PipelineSettings(
+        options.source_dir,
+        overrides,
+        limits=options.limits,
+        cache=cache,
+        failed=converted.failed,
+        keys=converted.keys,
+    )
     with cycle_collection_paused(), Pipeline(sources, settings, process_count(options, len(sources))) as pipeline:
         read = pipeline.read()
         read.override_problems.extend(record_days_added(options.source_dir / LEDGER_NAME, read.reports))
@@ -456,6 +475,8 @@ def build(options: BuildOptions) -> BuildResult:
         timings[stage] = time.perf_counter() - clock
         clock = time.perf_counter()
 
+    if options.scheduler and not options.cache_dir:
+        raise BuildError("a cluster's workers hand over what they convert through the cache: --scheduler needs --cache")
     sources, skips = survey_sources(options.source_dir)
     with BuildFolders(options.source_dir, options.content_dir, options.site_dir, options.index) as folders:
         result = build_in(options, folders, sources, lap)
@@ -463,7 +484,7 @@ def build(options: BuildOptions) -> BuildResult:
         result.timings = {
             **timings,
             **result.timings,
-            "convert": timings["publish"] + timings["browse"] + timings["prepare"],
+            "convert": timings.get("conversion", 0.0) + timings["publish"] + timings["browse"] + timings["prepare"],
         }
         prune_unused_assets(folders.site)
         (folders.site / "robots.txt").write_text(robots_txt(options.site_url), encoding="utf-8")

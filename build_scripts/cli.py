@@ -22,6 +22,7 @@ examples:
   python -m build_scripts build                      # reports/ -> content/ -> site/ (+ Pagefind index)
   python -m build_scripts build --strict             # fail (exit 1) if any source failed or has findings
   python -m build_scripts build --source my-reports --site /tmp/site
+  python -m build_scripts build --scheduler tcp://10.0.0.5:8786 --cache s3://bucket/conversions
   python -m build_scripts convert reports/*.txt --out /tmp/converted
   python -m build_scripts stats reports/*            # cells read, blank, uncertain; failed checks
   python -m build_scripts serve --base-path /archive/  # preview site/ at http://127.0.0.1:8000/archive/
@@ -79,6 +80,19 @@ def parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument("--no-cache", action="store_true", help="read every source again, keeping nothing")
     build_cmd.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="convert on the Dask cluster at ADDRESS (tcp://…), or 'local' (default: $DASK_SCHEDULER_ADDRESS, "
+        "else a local cluster when there is enough to convert)",
+    )
+    build_cmd.add_argument(
+        "--dashboard",
+        default=BuildOptions.dashboard,
+        metavar="ADDRESS",
+        help="a local cluster's dashboard, host:port ('' for none; default: %(default)s)",
+    )
+    build_cmd.add_argument(
         "--time-limit", type=float, default=Limits.seconds, metavar="SECONDS", help="per source; past it, it fails"
     )
     build_cmd.add_argument(
@@ -114,6 +128,8 @@ def run_build(args: argparse.Namespace) -> int:
         feedback_url=args.feedback_url,
         limits=Limits(seconds=args.time_limit, memory_mb=args.memory_limit),
         cache_dir=None if args.no_cache else args.cache,
+        scheduler=args.scheduler,
+        dashboard=args.dashboard or None,
     )
     result = build(options)
     report_path = options.site_dir / "build-report.json"
@@ -160,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     if not args.verbose:  # MkDocs' own progress lines name the hidden folder it builds in; ours say more
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        logging.getLogger("distributed").setLevel(logging.WARNING)  # Dask's lines for every worker started
     commands = {"build": run_build, "convert": run_convert, "stats": run_stats, "serve": run_serve}
     try:
         return commands[args.command](args)

@@ -12,6 +12,9 @@ time limit, or a bug since fixed), and the maintainer's overrides are applied af
 changed override converts nothing. An entry is written whole or not at all (a temporary file
 renamed), and one that cannot be read back is a miss, never an error. Entries are pickles: the
 cache folder is trusted as the code is, and never filled from anywhere else.
+
+The cache is a folder, or any place fsspec reaches (`s3://bucket/conversions`, `gs://…`, an NFS
+mount): the workers of a cluster write what they convert there, and the site build reads it.
 """
 
 from __future__ import annotations
@@ -20,9 +23,12 @@ import hashlib
 import logging
 import os
 import pickle
+import uuid
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+
+import fsspec
 
 from .model import Report
 from .reading.provenance import sidecar_path
@@ -74,11 +80,16 @@ def content_digest(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-class ConversionCache:
-    """Reports read from sources, in a folder, one file each, named by their key."""
+ENTRY_SUFFIX = ".pickle"
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+
+class ConversionCache:
+    """Reports read from sources, one file each, named by their key, in a folder or at an fsspec
+    URL. Picklable: a cluster's workers are sent the cache with their work."""
+
+    def __init__(self, location: Path | str) -> None:
+        self.location = str(location)
+        self.fs, self.root = fsspec.core.url_to_fs(self.location)
 
     def key(self, path: Path, display_path: str) -> str | None:
         """The key of what reading this source gives, or None when it cannot be read to make one (a
@@ -93,12 +104,21 @@ class ConversionCache:
             return None
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
-    def entry(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.pickle"
+    def entry(self, key: str) -> str:
+        return f"{self.root}/{key[:2]}/{key}{ENTRY_SUFFIX}"
+
+    def stored_keys(self) -> set[str]:
+        """Every key with an entry, listed at once (one listing, not a question per source: on
+        object storage each question is a request)."""
+        try:
+            names = self.fs.find(self.root)
+        except (FileNotFoundError, OSError):
+            return set()
+        return {name.rsplit("/", 1)[-1].removesuffix(ENTRY_SUFFIX) for name in names if name.endswith(ENTRY_SUFFIX)}
 
     def get(self, key: str) -> Report | None:
         try:
-            with self.entry(key).open("rb") as file:
+            with self.fs.open(self.entry(key), "rb") as file:
                 found = pickle.load(file)
         except FileNotFoundError:
             return None
@@ -108,12 +128,17 @@ class ConversionCache:
         return found if isinstance(found, Report) else None
 
     def put(self, key: str, report: Report) -> None:
+        """Write an entry whole or not at all: a temporary name, renamed (on object storage a
+        write is whole by itself). Workers of a cluster may write the same entry at once: both
+        write the same report."""
         target = self.entry(key)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}")
+        temporary = f"{target.rsplit('/', 1)[0]}/.{key}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temporary, target)
+            self.fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
+            with self.fs.open(temporary, "wb") as file:
+                file.write(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+            self.fs.mv(temporary, target)
         except OSError as error:  # a full or read-only disk costs the next build time, nothing else
             log.warning("conversion cache not written (%s)", error)
-            temporary.unlink(missing_ok=True)
+            if self.fs.exists(temporary):
+                self.fs.rm(temporary)

@@ -22,7 +22,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,12 +181,15 @@ def died_reason(exit_code: int | None, limits: Limits) -> str:
     return f"the reader stopped ({how}), most likely over the memory limit of {limits.memory_mb} MB"
 
 
-_readers: dict[tuple[int, int, Limits], GuardedReader] = {}
+_readers: dict[tuple[int, int, Hashable, Limits], GuardedReader] = {}
 
 
-def guarded_reader(read: Read, shared: Any, limits: Limits, failure: Failure) -> GuardedReader:
-    """This process's reader child for these settings (a forked worker starts its own)."""
-    key = (os.getpid(), id(shared), limits)
+def guarded_reader(read: Read, shared: Hashable, limits: Limits, failure: Failure) -> GuardedReader:
+    """This thread's reader child for these settings. A forked worker starts its own; so does each
+    thread of a cluster's worker: a child ends with the thread that started it (PR_SET_PDEATHSIG),
+    and two threads would mix their messages on one pipe. The settings are told apart by value:
+    a cluster's worker is sent a copy of them with every task."""
+    key = (os.getpid(), threading.get_ident(), shared, limits)
     reader = _readers.get(key)
     if reader is None:
         if not any(other[0] == key[0] for other in _readers):

@@ -18,7 +18,8 @@ from __future__ import annotations
 import logging
 import posixpath
 import shutil
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -45,7 +46,8 @@ log = logging.getLogger(__name__)
 # Readers whose work is linear in a size they cap themselves (text and Markdown, MAX_TEXT_BYTES) run
 # in the worker, under the time limit only: the reader child's round trip (the Report pickled back)
 # would double their cost. Every other reader (PDF, OCR, web pages, Word) runs in the reader child,
-# under both limits.
+# under both limits; so does every reader in a thread other than the main one (a cluster's worker),
+# where the time limit's signal never arrives.
 BOUNDED_READERS = frozenset({".txt", ".md", ".markdown"})
 
 
@@ -60,6 +62,10 @@ class PipelineSettings:
     limits: Limits | None = field(default_factory=Limits)  # per source, in a reader child (guard.py); None: in-process
     today: date = field(default_factory=build_day)  # what "in the future" means for the dates read
     cache: ConversionCache | None = None  # reports already read, by what decided them (conversion_cache.py)
+    # Sources the conversion stage (conversion.py) already failed, by display path, with the reason:
+    # not read a second time.
+    failed: Mapping[str, str] = field(default_factory=dict)
+    keys: Mapping[str, str] = field(default_factory=dict)  # and the cache keys it computed, by display path
 
 
 @dataclass(frozen=True)
@@ -143,8 +149,11 @@ def read_one_source(root: Path | None, path: Path) -> Report | SourceOutcome:
 def read_source(settings: PipelineSettings, path: Path) -> Report | SourceOutcome:
     """Step 1 for one source: read it (in a reader child under the time and memory limits), or take
     what reading it gave before from the cache, then apply the maintainer's overrides."""
+    display = display_path(settings.root, path)
+    if display in settings.failed:
+        return SourceOutcome(display, "failed", None, settings.failed[display], [])
     cache = settings.cache
-    key = cache.key(path, display_path(settings.root, path)) if cache else None
+    key = (settings.keys.get(display) or cache.key(path, display)) if cache else None
     result = cache.get(key) if cache and key else None
     if result is None:
         result = read_uncached(settings, path)
@@ -159,7 +168,7 @@ def read_source(settings: PipelineSettings, path: Path) -> Report | SourceOutcom
 def read_uncached(settings: PipelineSettings, path: Path) -> Report | SourceOutcome:
     if settings.limits is None:
         result = read_one_source(settings.root, path)
-    elif path.suffix.lower() in BOUNDED_READERS:
+    elif path.suffix.lower() in BOUNDED_READERS and threading.current_thread() is threading.main_thread():
         try:
             with time_limit(settings.limits.seconds):
                 result = read_one_source(settings.root, path)

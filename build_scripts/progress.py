@@ -20,7 +20,8 @@ def on_terminal(stream: TextIO) -> bool:
 
 
 class Progress:
-    """`update(done)` as work is done; `finish()` at the end says how long it took."""
+    """`update(done)` as work is done (`failed`: how many of those failed); `finish()` at the end
+    says how long it took. Each line says what is done, what failed, what remains and the rate."""
 
     def __init__(self, stage: str, total: int, stream: TextIO | None = None) -> None:
         self.stage, self.total = stage, total
@@ -29,25 +30,31 @@ class Progress:
         self.started = time.monotonic()
         self.tenths_said = -1
         self.done = 0
+        self.failed = 0
 
-    def update(self, done: int) -> None:
-        self.done = done
+    def counts(self) -> str:
+        seconds = time.monotonic() - self.started
+        rate = f", {self.done / seconds:,.1f}/s" if seconds > 0 and self.done else ""
+        failed = f", {self.failed:,} failed" if self.failed else ""
+        return f"{self.done:,}/{self.total:,}{failed}, {self.total - self.done:,} left{rate}"
+
+    def update(self, done: int, failed: int = 0) -> None:
+        self.done, self.failed = done, failed
         if self.total <= 0:
             return
         if self.bar:
             filled = BAR_WIDTH * done // self.total
-            line = f"\r{self.stage} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done:,}/{self.total:,}"
-            self.stream.write(line)
+            self.stream.write(f"\r{self.stage} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {self.counts()}   ")
             self.stream.flush()
             return
         tenths = 10 * done // self.total
         if tenths > self.tenths_said and done < self.total:
             self.tenths_said = tenths
-            log.info("%s: %s/%s", self.stage, f"{done:,}", f"{self.total:,}")
+            log.info("%s: %s", self.stage, self.counts())
 
     def finish(self, note: str = "") -> None:
         if self.bar:
-            self.stream.write("\r" + " " * (len(self.stage) + BAR_WIDTH + 30) + "\r")
+            self.stream.write("\r" + " " * (len(self.stage) + BAR_WIDTH + 80) + "\r")
             self.stream.flush()
         seconds = time.monotonic() - self.started
         count = f"{self.total:,} " if self.total else ""

@@ -106,8 +106,8 @@ def test_a_damaged_entry_is_a_miss_and_a_pipe_has_no_key(tmp_path: Path) -> None
     source = REPORTS / SAMPLES[0].name
     key = cache.key(source, source.name)
     assert key and cache.get(key) is None
-    cache.entry(key).parent.mkdir(parents=True)
-    cache.entry(key).write_bytes(b"not a pickle")
+    Path(cache.entry(key)).parent.mkdir(parents=True)
+    Path(cache.entry(key)).write_bytes(b"not a pickle")
     assert cache.get(key) is None
     import os
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 from build_scripts.build import MAX_LISTED, BuildResult, build_report_text
 from build_scripts.model import Finding, Severity, SourceOutcome
@@ -23,8 +24,16 @@ def test_in_a_log_progress_is_a_line_at_every_tenth(caplog) -> None:
         progress.update(done)
     progress.finish()
     lines = [record.getMessage() for record in caplog.records]
-    assert lines[:2] == ["reading sources: 1/1,000", "reading sources: 100/1,000"]
+    assert re.fullmatch(r"reading sources: 1/1,000, 999 left, [\d,.]+/s", lines[0])
+    assert re.fullmatch(r"reading sources: 100/1,000, 900 left, [\d,.]+/s", lines[1])
     assert len(lines) == 11 and lines[-1].startswith("reading sources: 1,000 done in ")
+
+
+def test_progress_says_what_failed_and_what_is_left(caplog) -> None:
+    caplog.set_level(logging.INFO, logger="build_scripts.progress")
+    progress = Progress("converting", 40, stream=io.StringIO())
+    progress.update(30, failed=3)
+    assert re.fullmatch(r"converting: 30/40, 3 failed, 10 left, [\d,.]+/s", caplog.records[-1].getMessage())
 
 
 def test_on_a_terminal_progress_is_a_bar_redrawn_in_place(caplog) -> None:
@@ -32,7 +41,7 @@ def test_on_a_terminal_progress_is_a_bar_redrawn_in_place(caplog) -> None:
     terminal = Terminal()
     progress = Progress("reading sources", 10, stream=terminal)
     progress.update(5)
-    assert terminal.getvalue() == "\rreading sources [############............] 5/10"
+    assert re.fullmatch(r"\rreading sources \[#{12}\.{12}\] 5/10, 5 left, [\d,.]+/s   ", terminal.getvalue())
     assert caplog.records == []  # no line per step: the bar is redrawn
 
 
