@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 BASE_PATH ?= /
 
-.PHONY: site serve test lint golden lighthouse browser-deps office-deps pdf-fixtures scan-fixtures web-fixtures bench-pdf bench-readers bench-site bench-search search-quality clean
+.PHONY: site serve test lint golden lighthouse browser-deps office-deps pdf-fixtures scan-fixtures web-fixtures bench-pdf bench-readers bench-conversion bench-site bench-search search-quality clean
 
 # Word 97–2003 (.doc) and WPS (.wps) reports are read through LibreOffice; `make site` installs it
 # only when the source folder holds such files.
@@ -107,6 +107,10 @@ bench-search: $(TEST_STAMP)
 ## bench-readers: seconds to read each web page, Word file, Markdown export and crawl dump fixture
 bench-readers: $(TEST_STAMP) office-deps
 	$(PY) -m tests.benchmarks.reader_benchmark
+
+## bench-conversion: the process pool against a local Dask cluster on 1,000 reports; a rebuild after adding 100 to 10,000
+bench-conversion: $(SITE_STAMP)
+	$(PY) -m tests.benchmarks.conversion_benchmark $(BENCH_CONVERSION)
 
 ## bench-site: build synthetic corpora of 100, 1,000 and 10,000 reports and print times and sizes
 bench-site: $(SITE_STAMP)

@@ -73,10 +73,10 @@ def parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument(
         "--cache",
-        type=Path,
-        default=DEFAULT_CACHE_DIR,
+        default=str(DEFAULT_CACHE_DIR),
         metavar="DIR",
-        help="reports already read, reused while source and converter are unchanged (default: .cache/conversions)",
+        help="reports already read, reused while source and converter are unchanged: a folder or an fsspec URL "
+        "(s3://…) (default: .cache/conversions)",
     )
     build_cmd.add_argument("--no-cache", action="store_true", help="read every source again, keeping nothing")
     build_cmd.add_argument(

@@ -9,24 +9,24 @@ workers need to reach it (a shared folder, or object storage through fsspec) and
 same path on every machine). A source that failed is named with its reason and not read again by
 the build that follows; a worker that died on a source fails that source alone (cluster.py).
 
-A small amount of work is not worth a cluster's start (about two seconds): then this stage sends
-nothing and the build's own workers convert what is missing as they read (pipeline.py).
+A small amount of work is not worth a cluster's start (about two seconds): then this process
+converts it.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import pipeline
 from .cluster import ClusterChoice, TaskFailure, run_on_cluster
 from .conversion_cache import ConversionCache, converter_version
-from .guard import Limits
+from .guard import Limits, TimeLimitExceeded, guarded_reader, over_time_reason, stop_readers, time_limit
 from .model import SourceOutcome
-from .pipeline import BOUNDED_READERS, PipelineSettings, display_path, read_uncached
 from .progress import Progress
-from .reading.overrides import Overrides
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def source_keys(paths: Iterable[Path], root: Path, cache: ConversionCache) -> di
     """Each source's display path and its cache key (None: it cannot be read to make one)."""
     keyed = {}
     for path in paths:
-        display = display_path(root, path)
+        display = pipeline.display_path(root, path)
         keyed[path] = (display, cache.key(path, display))
     return keyed
 
@@ -96,7 +96,7 @@ def tasks_to_convert(keyed: dict[Path, tuple[str, str | None]], stored: set[str]
 
 
 def estimated_seconds(tasks: list[ConversionTask]) -> float:
-    text = sum(1 for task in tasks if task.path.suffix.lower() in BOUNDED_READERS)
+    text = sum(1 for task in tasks if task.path.suffix.lower() in pipeline.BOUNDED_READERS)
     return text * SECONDS_PER_TEXT_SOURCE + (len(tasks) - text) * SECONDS_PER_OTHER_SOURCE
 
 
@@ -108,16 +108,35 @@ def worth_a_cluster(choice: ClusterChoice, tasks: list[ConversionTask]) -> bool:
     return choice.local_workers() > 1 and estimated_seconds(tasks) >= SECONDS_WORTH_A_CLUSTER
 
 
+def read_into_cache(shared: tuple[Path, ConversionCache], job: tuple[Path, str]) -> str | None:
+    """Read one source and put its report in the cache: the reason it failed, or None. Run in the
+    reader child, the report goes from there to the cache and never through a pipe."""
+    root, cache = shared
+    path, key = job
+    result = pipeline.read_one_source(root, path)
+    if isinstance(result, SourceOutcome):
+        return result.reason or "failed"
+    cache.put(key, result)
+    return None
+
+
 def convert_into_cache(settings: ConversionSettings, task: ConversionTask) -> Converted:
-    """On a worker: read one source as the build would and put its report in the cache."""
+    """Convert one source into the cache as the build reads it (pipeline.read_uncached): text in
+    this thread under the time limit when it is the main one, anything else in a reader child."""
     if converter_version() != settings.converter:
         return Converted(task.display, "the worker runs another version of the converter than the build")
-    reading = PipelineSettings(settings.root, Overrides(), limits=settings.limits)
-    result = read_uncached(reading, task.path)
-    if isinstance(result, SourceOutcome):
-        return Converted(task.display, result.reason or "failed")
-    settings.cache.put(task.key, result)
-    return Converted(task.display)
+    shared, job, limits = (settings.root, settings.cache), (task.path, task.key), settings.limits
+    if task.path.suffix.lower() in pipeline.BOUNDED_READERS and threading.current_thread() is threading.main_thread():
+        try:
+            with time_limit(limits.seconds):
+                return Converted(task.display, read_into_cache(shared, job))
+        except TimeLimitExceeded:
+            return Converted(task.display, over_time_reason(limits))
+    return Converted(task.display, guarded_reader(read_into_cache, shared, limits, stopped_reason)(job))
+
+
+def stopped_reason(job: tuple[Path, str], reason: str) -> str:
+    return reason
 
 
 def convert_batch(settings: ConversionSettings, batch: list[ConversionTask]) -> list[Converted]:
@@ -149,23 +168,28 @@ def worker_died_reason(failure: TaskFailure) -> str:
 def convert_missing(
     paths: list[Path], root: Path, cache: ConversionCache, limits: Limits, choice: ClusterChoice
 ) -> ConversionSummary:
-    """Convert every source the cache lacks on a cluster (or leave them to the build, when that is
-    not worth it); every source's key and every failure, for the site build."""
+    """Convert every source the cache lacks, on a cluster or (when that is not worth it) in this
+    process; every source's key and every failure, for the site build."""
     keyed = source_keys(paths, root, cache)
     summary = ConversionSummary(keys={display: key for display, key in keyed.values() if key})
     tasks = tasks_to_convert(keyed, cache.stored_keys())
-    if not tasks or not worth_a_cluster(choice, tasks):
-        log.info("conversion: %s of %s sources in the cache", f"{len(paths) - len(tasks):,}", f"{len(paths):,}")
+    log.info("conversion: %s of %s sources in the cache", f"{len(paths) - len(tasks):,}", f"{len(paths):,}")
+    if not tasks:
         return summary
     progress = Progress("converting", len(tasks))
     settings = ConversionSettings(root, limits, cache, converter_version())
-    batches = batches_of(tasks, choice.local_workers())
-    for task, result in run_on_cluster(choice, convert_batch, settings, batches, key_of=lambda task: task.key):
+    if worth_a_cluster(choice, tasks):
+        batches = batches_of(tasks, choice.local_workers())
+        results = run_on_cluster(choice, convert_batch, settings, batches, key_of=lambda task: task.key)
+    else:
+        results = ((task, convert_into_cache(settings, task)) for task in tasks)
+    for task, result in results:
         failure = worker_died_reason(result) if isinstance(result, TaskFailure) else result.failure
         if failure is None:
             summary.converted += 1
         else:
             summary.failed[task.display] = failure
         progress.update(progress.done + 1, failed=len(summary.failed))
+    stop_readers()  # the reader children of this process, when it converted itself
     progress.finish(f"{summary.converted:,} converted, {len(summary.failed):,} failed")
     return summary

@@ -91,6 +91,12 @@ class ConversionCache:
         self.location = str(location)
         self.fs, self.root = fsspec.core.url_to_fs(self.location)
 
+    def __eq__(self, other: object) -> bool:  # one cache per place: a reader child serves it (guard.py)
+        return isinstance(other, ConversionCache) and other.location == self.location
+
+    def __hash__(self) -> int:
+        return hash(self.location)
+
     def key(self, path: Path, display_path: str) -> str | None:
         """The key of what reading this source gives, or None when it cannot be read to make one (a
         pipe would block, a folder that is not a page folder has no content)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts import conversion_cache, pipeline
+from build_scripts import conversion, conversion_cache, pipeline
 from build_scripts.build import BuildOptions, build
 from build_scripts.conversion_cache import ConversionCache, converter_version
 
@@ -33,13 +33,18 @@ def sources(tmp_path: Path) -> Path:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The sources the pipeline really reads (not taken from the cache), in this process."""
     seen: list[str] = []
-    original = pipeline.read_uncached
+    original_read, original_convert = pipeline.read_uncached, conversion.convert_into_cache
 
-    def counting(settings, path):
+    def reading(settings, path):
         seen.append(path.name)
-        return original(settings, path)
+        return original_read(settings, path)
 
-    monkeypatch.setattr(pipeline, "read_uncached", counting)
+    def converting(settings, task):
+        seen.append(task.path.name)
+        return original_convert(settings, task)
+
+    monkeypatch.setattr(pipeline, "read_uncached", reading)  # a build without the cache
+    monkeypatch.setattr(conversion, "convert_into_cache", converting)  # with it
     return seen
 
 
