@@ -7,6 +7,7 @@ stops the build: it ends up in the build report with its reason.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -21,12 +22,12 @@ from typing import Any
 
 from .cluster import ClusterChoice
 from .conversion import ConversionSummary, convert_missing
-from .conversion_cache import ConversionCache
+from .conversion_cache import ConversionCache, library_version
 from .guard import Limits
 from .model import Finding, Report, Severity, SourceOutcome
-from .outputs import BUILD_REPORT_NAME, BuildError, BuildFolders, mark_generated
+from .outputs import BUILD_REPORT_NAME, BuildError, BuildFolders, link, mark_generated, write_files
 from .parallel import cycle_collection_paused, end_with_parent
-from .pipeline import Pipeline, PipelineSettings, RenderPlan, published_outcomes, write_files
+from .pipeline import Pipeline, PipelineSettings, RenderPlan, published_outcomes
 from .progress import stage
 from .reading.ledger import LEDGER_NAME, days_added, read_ledger, write_ledger
 from .reading.overrides import OVERRIDES_NAME, load_overrides
@@ -34,7 +35,7 @@ from .reading.provenance import is_sidecar, sidecar_source
 from .reading.readers import is_page_folder
 from .reading.validate import build_day
 from .site.archive import build_archive
-from .site.datasets import dataset_files, write_binary_files
+from .site.datasets import dataset_files
 from .site.feeds import feed_files
 from .site.mkdocs_hooks import SHARD_VARIABLE
 from .site.pages.browse import render_browse_pages
@@ -246,7 +247,7 @@ def mkdocs_in_this_process(settings: SiteSettings, epoch: int, shard: str | None
     saved = {name: os.environ.get(name) for name in variables}
     os.environ.update(variables)  # NO_MKDOCS_2_WARNING: Material 9.8 prints an end-of-life banner otherwise
     try:
-        mkdocs_build(settings.load(), dirty=shard is not None)
+        mkdocs_build(settings.load(), dirty=True)  # never emptying the site: it may hold unchanged pages
     finally:
         mkdocs_logger.removeHandler(collector)
         for name, value in saved.items():
@@ -264,9 +265,68 @@ def process_count(options: BuildOptions, item_count: int) -> int:
     return max(1, min(os.cpu_count() or 1, item_count // PAGES_PER_EXTRA_PROCESS))
 
 
+FINGERPRINT_NAME = ".site-fingerprint"
+# What a page's HTML is made from besides its Markdown: the configuration, the theme and the hooks.
+SITE_CODE = ("templates/**/*", "build_scripts/site/mkdocs_hooks.py", "build_scripts/site/markdown_ext.py")
+SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
+
+
+def site_fingerprint(settings: SiteSettings) -> str:
+    """The hash of everything but its Markdown that a page's HTML depends on. A previous site with
+    another fingerprint gives nothing to the next build. The build date is not in it: only the
+    sitemap, made by every build, shows it (tests/test_incremental.py adds a newer year to prove it)."""
+    digest = hashlib.sha256(Path(settings.config_file).read_bytes())
+    for path in sorted({path for pattern in SITE_CODE for path in REPO_ROOT.glob(pattern) if path.is_file()}):
+        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in SITE_LIBRARIES:
+        digest.update(f"{name}=={library_version(name)}\0".encode())
+    digest.update("\0".join((settings.site_url, settings.feedback_url)).encode())
+    return digest.hexdigest()
+
+
+def page_destination(relative: str) -> str:
+    """Where MkDocs (use_directory_urls) writes what it makes from a file of content/."""
+    if not relative.endswith(".md"):
+        return relative
+    folder, _, name = relative[:-3].rpartition("/")
+    if name == "index":
+        return f"{folder}/index.html" if folder else "index.html"
+    return f"{folder}/{name}/index.html" if folder else f"{name}/index.html"
+
+
+def seed_site(previous: Path | None, content: Path, site: Path, fingerprint: str) -> int:
+    """Start the new site with the previous site's files made from each file of content/ (hard
+    links), when the previous site was made the same way. MkDocs' dirty build then renders only
+    the pages whose Markdown is newer than their HTML: those written by this build, since an
+    unchanged file of content/ is a link to the previous one, with its time (outputs.write_bytes).
+    A page whose content is gone is not carried over. Returns how many files were carried over."""
+    if previous is None or not (previous / FINGERPRINT_NAME).is_file():
+        return 0
+    if (previous / FINGERPRINT_NAME).read_text(encoding="utf-8") != fingerprint:
+        return 0
+    made: set[Path] = set()
+    seeded = 0
+    for folder, folders, files in os.walk(content):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in files:
+            if name.startswith("."):
+                continue
+            destination = page_destination((Path(folder) / name).relative_to(content).as_posix())
+            old = previous / destination
+            if not old.is_file():
+                continue
+            target = site / destination
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            seeded += link(old, target)
+    return seeded
+
+
 def run_mkdocs(options: BuildOptions, folders: BuildFolders, epoch: int, page_count: int) -> list[str]:
     """Build the site with MkDocs from the new content into the new site folder, in one process per
-    core for a large site; return the warnings it logged."""
+    core for a large site, starting from the previous site's unchanged pages; return the warnings
+    it logged."""
     settings = SiteSettings(
         str(options.config_file),
         str(folders.content),
@@ -274,6 +334,10 @@ def run_mkdocs(options: BuildOptions, folders: BuildFolders, epoch: int, page_co
         site_url_with_slash(options.site_url),
         options.feedback_url,
     )
+    fingerprint = site_fingerprint(settings)
+    seeded = seed_site(folders.previous_site, folders.content, folders.site, fingerprint)
+    log.info("MkDocs: %s unchanged files taken from the previous site", f"{seeded:,}")
+    (folders.site / FINGERPRINT_NAME).write_text(fingerprint, encoding="utf-8")
     count = process_count(options, page_count)
     if count == 1:
         return mkdocs_in_this_process(settings, epoch, None)
@@ -438,12 +502,14 @@ def build_in(
         planning.finish(f"{len(archive.pages):,} report pages, {len(browse_pages):,} browse pages")
         lap("browse")
         writing = stage("writing content")
-        write_files(folders.content, browse_pages)  # everything has been read and planned: now write
-        write_files(folders.content, feed_files(archive, site_url_with_slash(options.site_url)))
-        write_binary_files(folders.content, downloads.files)
-        pipeline.render(
-            RenderPlan(archive, folders.content, source_dir=options.source_dir, records_dir=folders.records)
+        previous = folders.previous_content  # its unchanged files are linked, not written again
+        write_files(folders.content, browse_pages, previous)  # everything has been read and planned: now write
+        write_files(folders.content, feed_files(archive, site_url_with_slash(options.site_url)), previous)
+        write_files(folders.content, downloads.files, previous)
+        plan = RenderPlan(
+            archive, folders.content, source_dir=options.source_dir, records_dir=folders.records, previous_dir=previous
         )
+        pipeline.render(plan)
         writing.finish()
         lap("publish")
     result = BuildResult(outcomes=published_outcomes(archive) + read.failures, override_problems=read.override_problems)

@@ -7,12 +7,19 @@ is stopped (Ctrl-C, a kill, a power cut) leaves at worst these hidden folders, w
 build's marker and are removed by the next build; the folder people use is either the old one or
 the new one, never a half-written one. The build refuses folders it did not write: a site folder is
 emptied by MkDocs, and the source folder must never be an output.
+
+Files are written here too: a file whose bytes the previous build's folder already holds is a hard
+link to it, which costs no writing and keeps the file's time (what MkDocs' dirty build goes by). A
+link is never written through: the new folder only ever gets new files or new links.
 """
 
 from __future__ import annotations
 
+import filecmp
 import logging
+import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +32,55 @@ BUILD_REPORT_NAME = "build-report.json"
 
 class BuildError(Exception):
     """The build as a whole cannot go on (not one source: those are reported and skipped)."""
+
+
+def same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def link(previous: Path, target: Path) -> bool:
+    try:
+        os.link(previous, target)
+    except OSError:  # another file system, or links not allowed
+        return False
+    return True
+
+
+def write_bytes(target: Path, data: bytes, previous: Path | None = None) -> None:
+    """A new file; when the previous build wrote the same bytes, a hard link to its file instead:
+    no bytes written, and the file keeps its time, which tells MkDocs that what it made from it
+    is still good (a dirty build, see build.seed_site)."""
+    if previous is not None and same_bytes(previous, data) and link(previous, target):
+        return
+    target.write_bytes(data)
+
+
+def write_text(target: Path, text: str, previous: Path | None = None) -> None:
+    """Text as UTF-8 with \\n line ends on every platform (the site is byte-identical)."""
+    write_bytes(target, text.encode("utf-8"), previous)
+
+
+def copy_file(source: Path, target: Path, previous: Path | None = None) -> None:
+    """A copy of a file, or a link to the previous build's copy when it has the same bytes."""
+    unchanged = previous is not None and previous.is_file() and filecmp.cmp(source, previous, shallow=False)
+    if not (unchanged and link(previous, target)):
+        shutil.copyfile(source, target)
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes], previous: Path | None = None) -> None:
+    """Every {relative path: text or bytes} below root, folders made once; `previous`: the same
+    folder of the previous build, whose unchanged files are linked (write_bytes)."""
+    made: set[Path] = set()
+    for relative, content in files.items():
+        target = root / relative
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        write_bytes(target, data, previous / relative if previous else None)
 
 
 def mark_generated(folder: Path) -> None:
@@ -121,6 +177,19 @@ class BuildFolders:
     @property
     def site(self) -> Path:
         return self.outputs["--site"].staging
+
+    @property
+    def previous_content(self) -> Path | None:
+        """The content folder of the previous build, to link unchanged files from (None: none)."""
+        return self.previous("--content")
+
+    @property
+    def previous_site(self) -> Path | None:
+        return self.previous("--site")
+
+    def previous(self, name: str) -> Path | None:
+        target = self.outputs[name].target
+        return target if target.is_dir() and is_ours(target) else None
 
     @property
     def records(self) -> Path | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import posixpath
-import shutil
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from pathlib import Path
 from .conversion_cache import ConversionCache
 from .guard import Limits, TimeLimitExceeded, guarded_reader, over_time_reason, stop_readers, time_limit
 from .model import Report, SourceOutcome
+from .outputs import copy_file, write_files, write_text
 from .parallel import KeepingWorkers, map_in_processes
 from .progress import Progress
 from .reading.overrides import Overrides, apply_override_if_any, unmatched_problems
@@ -92,22 +92,6 @@ class ReadResult:
     @property
     def stats(self) -> dict[str, StatsRow]:
         return {summary.report.source.path: summary.stats for summary in self.summaries}
-
-
-def write_text(path: Path, text: str) -> None:
-    """Text as UTF-8 with \\n line ends on every platform (the site is byte-identical)."""
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
-def write_files(root: Path, files: dict[str, str]) -> None:
-    """Every {relative path: text} below root, folders made once."""
-    made: set[Path] = set()
-    for relative, text in files.items():
-        target = root / relative
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        write_text(target, text)
 
 
 def out_of_memory(error: BaseException) -> bool:
@@ -213,14 +197,16 @@ class RenderPlan:
     pretty_json: bool = False
     source_dir: Path | None = None  # copy each original beside its page (the site), or not (convert)
     records_dir: Path | None = None  # write each report's search record, when the site is indexed
+    previous_dir: Path | None = None  # the previous build's out_dir: files it holds unchanged are linked
 
 
-def publish_original(source: Path, target: Path) -> None:
-    """The source beside its page: a copy of the file, or a page folder's images in one zip."""
+def publish_original(source: Path, target: Path, previous: Path | None = None) -> None:
+    """The source beside its page: a copy of the file (or a link to the previous build's copy of
+    the same bytes), or a page folder's images in one zip."""
     if is_page_folder(source):
         zip_page_folder(source, target)
     else:
-        shutil.copyfile(source, target)
+        copy_file(source, target, previous)
 
 
 def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
@@ -231,9 +217,10 @@ def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
     env = template_environment()
     prepared = prepare_report(env, report, plan.pretty_json, posixpath.basename(page.data_path))
     files = report_files(env, page, prepared, plan.archive.agencies[page.agency_id])
-    write_files(plan.out_dir, files)
+    write_files(plan.out_dir, files, plan.previous_dir)
     if plan.source_dir is not None:
-        publish_original(plan.source_dir / page.report.source.path, plan.out_dir / page.original_path)
+        previous = plan.previous_dir / page.original_path if plan.previous_dir else None
+        publish_original(plan.source_dir / page.report.source.path, plan.out_dir / page.original_path, previous)
     if plan.records_dir is not None:
         record = render_record(env, page.report, page_url(page.path), prepared.search_blocks)
         write_text(plan.records_dir / record_name(page_index), record)

@@ -470,10 +470,3 @@ def dataset_files(archive: Archive, stats: dict[str, StatsRow], jobs: int = 1) -
     files = {f"{DATA_DIR}/{name}": data for name, data in zip(names, built, strict=True)}
     cell_count = sum(len(row.states) - row.states.count(ABSENT) for row in stats.values())
     return Downloads(dict(sorted(files.items())), cell_count)
-
-
-def write_binary_files(root: Path, files: dict[str, bytes]) -> None:
-    for relative, data in files.items():
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)

@@ -6,8 +6,13 @@ navigation resolve as in a single build, but renders only the pages whose path h
 shard (MkDocs' own "dirty" mechanism skips files that report they are not modified); the other
 files are handled the same way, by the shard their path hashes to: the theme's assets are
 copied, each report's JSON and original hard-linked from content/. Shard 0 alone writes the
-sitemap and 404 page. Without the variable (plain `mkdocs build` or `mkdocs serve`) the hooks
-change nothing.
+sitemap and 404 page. Without the variable (plain `mkdocs build` or `mkdocs serve`) every file
+is built by the one process.
+
+Incremental: the build starts the site from the previous one's pages whose content did not change
+(hard links, see build.seed_site) and always asks for a dirty build, so that MkDocs renders only
+pages whose Markdown is newer than their HTML; a file about to be written is unlinked first, so the
+previous site is never written through a link.
 
 Front matter: from `source` on, a report page's front matter (source file, sections, findings,
 statistics) is for people and programs reading content/; no template uses it, and parsing its
@@ -19,6 +24,7 @@ and `source` is always a mapping.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import zlib
@@ -71,19 +77,27 @@ def is_report_file(file: Any) -> bool:
 
 def on_files(files: Any, config: Any) -> Any:
     shard = current_shard()
-    if shard is None:
-        return files
     _to_link.clear()
     for file in files:
-        if shard.owns(file.src_uri) and is_report_file(file):
+        if shard is not None and shard.owns(file.src_uri) and is_report_file(file):
             _to_link.append((file.abs_src_path, file.abs_dest_path))
-        if not shard.owns(file.src_uri) or is_report_file(file):
+        if shard is not None and (not shard.owns(file.src_uri) or is_report_file(file)):
             file.is_modified = not_modified  # MkDocs neither renders nor copies it in this process
+        elif file.is_modified():
+            unlink_if_present(file.abs_dest_path)
     return files
+
+
+def unlink_if_present(path: str) -> None:
+    """A file of the site being built may be a hard link to the previous build's (an unchanged
+    page, see build.seed_site): it is removed before it is written, never written through."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def link_or_copy(source: str, target: str) -> None:
     os.makedirs(os.path.dirname(target), exist_ok=True)
+    unlink_if_present(target)
     try:
         os.link(source, target)
     except OSError:  # another file system, or links not allowed: copy

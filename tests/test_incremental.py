@@ -1,0 +1,108 @@
+"""A rebuild redoes only what changed (issue 17): files of content/ that come out the same are links
+to the previous build's, and MkDocs renders only the pages whose Markdown changed; the result is
+byte for byte a clean build, and the site people use is never written through a link."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from build_scripts import build as build_module
+from build_scripts.build import BuildOptions, build, page_destination
+
+from .conftest import SAMPLES
+from .test_golden import files_below
+
+KEPT, CHANGED, REMOVED = SAMPLES[1], SAMPLES[2], SAMPLES[3]
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for sample in SAMPLES[:4]:
+        shutil.copy(sample, folder / sample.name)
+    return folder
+
+
+def options(sources: Path, out: Path, **extra: object) -> BuildOptions:
+    settings = {"index": False, "jobs": 1, "cache_dir": out.parent / "cache", "dashboard": None, **extra}
+    return BuildOptions(source_dir=sources, content_dir=out / "content", site_dir=out / "site", **settings)
+
+
+def everything(settings: BuildOptions) -> dict[str, bytes]:
+    site = {f"site/{name}": data for name, data in files_below(settings.site_dir).items()}
+    return {**files_below(settings.content_dir), **site}
+
+
+def page_files(settings: BuildOptions, page: str) -> tuple[Path, Path]:
+    return settings.content_dir / page, settings.site_dir / page_destination(page)
+
+
+def page_of(settings: BuildOptions, source: str) -> str:
+    import json
+
+    report = json.loads((settings.site_dir / "build-report.json").read_text(encoding="utf-8"))
+    return next(entry["page"] for entry in report["sources"] if entry["source"] == source)
+
+
+def inode(path: Path) -> int:
+    return path.stat().st_ino
+
+
+def test_a_rebuild_renders_only_what_changed_and_is_a_clean_build(sources: Path, tmp_path: Path) -> None:
+    settings = options(sources, tmp_path / "out")
+    build(settings)
+    kept = page_files(settings, page_of(settings, KEPT.name))
+    changed = page_files(settings, page_of(settings, CHANGED.name))
+    before = {path: inode(path) for path in (*kept, *changed)}
+    sitemap = (settings.site_dir / "sitemap.xml.gz").read_bytes()  # its time is the build date
+
+    shutil.copy(SAMPLES[4], sources / SAMPLES[4].name)  # added
+    (sources / REMOVED.name).unlink()
+    text = (sources / CHANGED.name).read_text(encoding="utf-8")
+    assert "本报告" in text
+    (sources / CHANGED.name).write_text(text.replace("本报告", "本年度报告", 1), encoding="utf-8")
+    build(settings)
+
+    assert [inode(path) for path in kept] == [before[path] for path in kept]  # carried over, not made again
+    assert all(inode(path) != before[path] for path in changed)  # made again
+    # A newer year came in, so the build date moved: no page shows it (build.site_fingerprint).
+    assert (settings.site_dir / "sitemap.xml.gz").read_bytes() != sitemap
+    clean = options(sources, tmp_path / "clean", cache_dir=None)
+    build(clean)
+    assert everything(settings) == everything(clean)
+
+
+def test_a_change_to_how_pages_are_made_renders_every_page(sources: Path, tmp_path: Path) -> None:
+    settings = options(sources, tmp_path / "out")
+    build(settings)
+    kept = page_files(settings, page_of(settings, KEPT.name))[1]
+    before = inode(kept)
+    moved = options(sources, tmp_path / "out", site_url="https://archive.example.org/")
+    build(moved)  # the site's address is in every page (its canonical URL)
+    assert inode(kept) != before
+    clean = options(sources, tmp_path / "clean", cache_dir=None, site_url="https://archive.example.org/")
+    build(clean)
+    assert everything(moved) == everything(clean)
+
+
+def test_a_rebuild_that_fails_leaves_the_previous_site_untouched(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = options(sources, tmp_path / "out", index=True)
+    build(settings)
+    published = everything(settings)
+    text = (sources / CHANGED.name).read_text(encoding="utf-8")
+    assert "本报告" in text
+    (sources / CHANGED.name).write_text(text.replace("本报告", "本年度报告", 1), encoding="utf-8")
+
+    def failing(*args: object) -> None:
+        raise RuntimeError("Pagefind stopped")
+
+    monkeypatch.setattr(build_module, "run_pagefind", failing)
+    with pytest.raises(RuntimeError, match="Pagefind stopped"):
+        build(settings)  # after MkDocs rewrote the changed page in the new site
+    assert everything(settings) == published
