@@ -507,7 +507,12 @@ def build_in(
         write_files(folders.content, feed_files(archive, site_url_with_slash(options.site_url)), previous)
         write_files(folders.content, downloads.files, previous)
         plan = RenderPlan(
-            archive, folders.content, source_dir=options.source_dir, records_dir=folders.records, previous_dir=previous
+            archive,
+            folders.content,
+            source_dir=options.source_dir,
+            records_dir=folders.records,
+            previous_dir=previous,
+            incremental=True,
         )
         pipeline.render(plan)
         writing.finish()

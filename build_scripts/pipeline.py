@@ -33,6 +33,7 @@ from .reading.overrides import Overrides, apply_override_if_any, unmatched_probl
 from .reading.readers import ReportError, is_page_folder, read_report
 from .reading.readers.image import zip_page_folder
 from .reading.validate import build_day, dates_in_the_future
+from .rendered_pages import key_path, record_path, render_key, reuse_previous
 from .site.archive import Archive, ReportPage
 from .site.datasets import StatsRow, report_stats
 from .site.pages.environment import template_environment
@@ -198,6 +199,7 @@ class RenderPlan:
     source_dir: Path | None = None  # copy each original beside its page (the site), or not (convert)
     records_dir: Path | None = None  # write each report's search record, when the site is indexed
     previous_dir: Path | None = None  # the previous build's out_dir: files it holds unchanged are linked
+    incremental: bool = False  # keep what each report's files were made from, to reuse them (rendered_pages.py)
 
 
 def publish_original(source: Path, target: Path, previous: Path | None = None) -> None:
@@ -210,20 +212,34 @@ def publish_original(source: Path, target: Path, previous: Path | None = None) -
 
 
 def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
-    """Step 3 for one report: its page and JSON with what the plan found, its original, its record."""
+    """Step 3 for one report: its page and JSON with what the plan found, its original, its record
+    (or, in an incremental build, the previous build's when they were made from the same things)."""
     page = plan.archive.pages[page_index]
+    agency = plan.archive.agencies[page.agency_id]
     report.findings = list(page.report.findings)  # including what planning added (a duplicate)
     report.added = page.report.added  # the ledger's day, known to the parent only
+    record_target = plan.records_dir / record_name(page_index) if plan.records_dir is not None else None
+    key = ""
+    if plan.incremental:
+        options = (plan.pretty_json, plan.source_dir is not None, plan.records_dir is not None)
+        key = render_key(report, page, agency, options)
+        names = [page.path, page.data_path, *([page.original_path] if plan.source_dir is not None else [])]
+        if plan.previous_dir and reuse_previous(plan.previous_dir, plan.out_dir, page, key, names, record_target):
+            return
     env = template_environment()
     prepared = prepare_report(env, report, plan.pretty_json, posixpath.basename(page.data_path))
-    files = report_files(env, page, prepared, plan.archive.agencies[page.agency_id])
+    files = report_files(env, page, prepared, agency)
+    record = render_record(env, page.report, page_url(page.path), prepared.search_blocks) if record_target else ""
+    if plan.incremental:
+        files[key_path(page)] = key
+        if record_target is not None:
+            files[record_path(page)] = record
     write_files(plan.out_dir, files, plan.previous_dir)
     if plan.source_dir is not None:
         previous = plan.previous_dir / page.original_path if plan.previous_dir else None
         publish_original(plan.source_dir / page.report.source.path, plan.out_dir / page.original_path, previous)
-    if plan.records_dir is not None:
-        record = render_record(env, page.report, page_url(page.path), prepared.search_blocks)
-        write_text(plan.records_dir / record_name(page_index), record)
+    if record_target is not None:
+        write_text(record_target, record)
 
 
 def render_kept(plan: RenderPlan, kept: dict[int, Report | None]) -> None:

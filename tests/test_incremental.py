@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from build_scripts import build as build_module
+from build_scripts import pipeline
 from build_scripts.build import BuildOptions, build, page_destination
 
 from .conftest import SAMPLES
@@ -52,8 +53,10 @@ def inode(path: Path) -> int:
     return path.stat().st_ino
 
 
-def test_a_rebuild_renders_only_what_changed_and_is_a_clean_build(sources: Path, tmp_path: Path) -> None:
-    settings = options(sources, tmp_path / "out")
+def test_a_rebuild_renders_only_what_changed_and_is_a_clean_build(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = options(sources, tmp_path / "out", index=True)  # the search records of kept reports too
     build(settings)
     kept = page_files(settings, page_of(settings, KEPT.name))
     changed = page_files(settings, page_of(settings, CHANGED.name))
@@ -65,13 +68,21 @@ def test_a_rebuild_renders_only_what_changed_and_is_a_clean_build(sources: Path,
     text = (sources / CHANGED.name).read_text(encoding="utf-8")
     assert "本报告" in text
     (sources / CHANGED.name).write_text(text.replace("本报告", "本年度报告", 1), encoding="utf-8")
+    rendered: list[str] = []
+    original = pipeline.prepare_report
+    monkeypatch.setattr(
+        pipeline,
+        "prepare_report",
+        lambda env, report, *a: rendered.append(report.source.path) or original(env, report, *a),
+    )
     build(settings)
 
+    assert sorted(rendered) == sorted([CHANGED.name, SAMPLES[4].name])  # the kept reports were not rendered
     assert [inode(path) for path in kept] == [before[path] for path in kept]  # carried over, not made again
     assert all(inode(path) != before[path] for path in changed)  # made again
     # A newer year came in, so the build date moved: no page shows it (build.site_fingerprint).
     assert (settings.site_dir / "sitemap.xml.gz").read_bytes() != sitemap
-    clean = options(sources, tmp_path / "clean", cache_dir=None)
+    clean = options(sources, tmp_path / "clean", cache_dir=None, index=True)
     build(clean)
     assert everything(settings) == everything(clean)
 

@@ -115,10 +115,10 @@ def incremental(count: int, added: int) -> None:
         (root / "reports").mkdir()
         for path in sources[:count]:
             path.rename(root / "reports" / path.name)
-        first, _ = timed_build(root, "first", index=True, cache_dir=root / "cache")
+        first, _ = timed_build(root, "out", index=True, cache_dir=root / "cache")
         for path in sources[count:]:
             path.rename(root / "reports" / path.name)
-        second, _ = timed_build(root, "second", index=True, cache_dir=root / "cache")
+        second, _ = timed_build(root, "out", index=True, cache_dir=root / "cache")  # over the first build
         shutil.rmtree(root / "all")
     print(f"{count:,} synthetic reports with an empty cache, then {added:,} added:")
     print("  | build | " + " | ".join(STAGE_NAMES) + " |")

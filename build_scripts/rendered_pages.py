@@ -1,0 +1,84 @@
+"""Each report page rendered once: what a report's files were made from is kept beside them, and a
+rebuild that would make them from the same things links the previous build's files instead.
+
+A report's page, JSON, original and search record are made from the report (with what planning
+added), its place in the archive (its page, and its agency's other pages, which the page lists)
+and the code and templates that render them. The hash of all of these — the objects as their
+repr, the code as bytes — is written beside the page as a dotfile (MkDocs leaves dotfiles out of the site);
+the search record is kept beside it too, as Pagefind's input is not part of content/. When the
+previous build's hash is the same, its files are linked into the new content folder (outputs.link),
+keeping their time, so MkDocs' dirty build does not render the page either.
+
+The repr of the model's dataclasses is their value, field by field (a pickle would also depend on
+which objects happen to be shared), so the hash is the same in every process and every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+from .conversion_cache import library_version
+from .model import Report
+from .outputs import link, same_bytes
+from .site.archive import AgencyEntry, ReportPage
+
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE.parent / "templates"
+RENDERER_LIBRARIES = ("jinja2", "pyyaml", "pypinyin")
+
+
+@lru_cache(maxsize=1)
+def renderer_version() -> str:
+    """The hash of every module of the package and every template (a change anywhere renders
+    every page again: simpler than knowing which code a page went through)."""
+    digest = hashlib.sha256()
+    files = sorted([*PACKAGE.rglob("*.py"), *PACKAGE.glob("data/*"), *(p for p in TEMPLATES.rglob("*") if p.is_file())])
+    for path in files:
+        digest.update(path.relative_to(PACKAGE.parent).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in RENDERER_LIBRARIES:
+        digest.update(f"{name}=={library_version(name)}\0".encode())
+    return digest.hexdigest()
+
+
+def render_key(report: Report, page: ReportPage, agency: AgencyEntry, options: tuple[object, ...]) -> str:
+    """The hash of what a report's files are made from; `options` are the plan's switches."""
+    made_from = (renderer_version(), report, page, agency, options)
+    return hashlib.sha256(repr(made_from).encode("utf-8")).hexdigest()
+
+
+def beside(page: ReportPage, suffix: str) -> str:
+    """A dotfile beside the page's Markdown (`reports/…/.2023.md.rendered`)."""
+    folder, name = posixpath.split(page.path)
+    return posixpath.join(folder, f".{name}{suffix}")
+
+
+def key_path(page: ReportPage) -> str:
+    return beside(page, ".rendered")
+
+
+def record_path(page: ReportPage) -> str:
+    return beside(page, ".record.html")
+
+
+def reuse_previous(
+    previous: Path, out: Path, page: ReportPage, key: str, names: list[str], record_target: Path | None
+) -> bool:
+    """Link a page's files (`names`, below the content folder) from the previous build when it
+    made them from the same things; its search record is copied to `record_target`. False when
+    there is nothing to reuse, and then nothing was linked."""
+    if not same_bytes(previous / key_path(page), key.encode()):
+        return False
+    every = [*names, key_path(page), *([record_path(page)] if record_target else [])]
+    if not all((previous / name).is_file() for name in every):
+        return False
+    for name in every:
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        if not link(previous / name, out / name):
+            shutil.copyfile(previous / name, out / name)
+    if record_target is not None:
+        shutil.copyfile(previous / record_path(page), record_target)
+    return True
