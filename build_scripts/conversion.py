@@ -83,9 +83,11 @@ class ConversionSummary:
 def source_keys(paths: Iterable[Path], root: Path, cache: ConversionCache) -> dict[Path, tuple[str, str | None]]:
     """Each source's display path and its cache key (None: it cannot be read to make one)."""
     keyed = {}
+    digests = cache.digests()
     for path in paths:
         display = pipeline.display_path(root, path)
-        keyed[path] = (display, cache.key(path, display))
+        keyed[path] = (display, cache.key(path, display, digests))
+    digests.save()
     return keyed
 
 

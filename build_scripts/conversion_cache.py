@@ -19,16 +19,19 @@ mount): the workers of a cluster write what they convert there, and the site bui
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import pickle
+import sqlite3
 import uuid
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
 import fsspec
+from fsspec.implementations.local import LocalFileSystem
 
 from .model import Report
 from .reading.provenance import sidecar_path
@@ -81,6 +84,60 @@ def content_digest(path: Path) -> str:
 
 
 ENTRY_SUFFIX = ".pickle"
+DIGESTS_NAME = "source-digests.sqlite"
+Stamp = tuple[int, int, int, int]
+
+
+def stamp_of(path: Path) -> Stamp:
+    """What changes whenever a file's bytes may have: its size, its times (the inode's change time
+    too, which no program can set back) and its inode."""
+    status = path.stat()
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+
+
+class SourceDigests:
+    """The content digest of each source, remembered with its stamp (stamp_of): a source whose
+    stamp is unchanged is not read again to be hashed, as git's index does. On an archive of PDFs
+    hashing everything was the largest part of a rebuild's conversion stage. Kept in an SQLite
+    file beside a local cache (a cache on object storage keeps none: its workers' files are not
+    this machine's); only the sources seen by the last build are kept."""
+
+    def __init__(self, file: Path | None) -> None:
+        self.file = file
+        self.known: dict[str, tuple[Stamp, str]] = {}
+        self.seen: dict[str, tuple[Stamp, str]] = {}
+        if file is not None and file.is_file():
+            try:
+                with contextlib.closing(sqlite3.connect(file)) as database:
+                    rows = database.execute("SELECT path, size, mtime, ctime, inode, digest FROM digests")
+                    self.known = {row[0]: ((row[1], row[2], row[3], row[4]), row[5]) for row in rows}
+            except sqlite3.Error as error:  # damaged: every source is hashed again
+                log.warning("source digests %s unreadable (%s): hashing every source", file, error)
+
+    def digest(self, path: Path) -> str:
+        if is_page_folder(path):
+            return content_digest(path)
+        name, stamp = str(path.absolute()), stamp_of(path)
+        known = self.known.get(name)
+        digest = known[1] if known and known[0] == stamp else content_digest(path)
+        self.seen[name] = (stamp, digest)
+        return digest
+
+    def save(self) -> None:
+        """Write what this build saw, whole or not at all (a new file renamed)."""
+        if self.file is None or self.seen == self.known:
+            return
+        temporary = self.file.with_name(f".{self.file.name}.{os.getpid()}")
+        try:
+            temporary.unlink(missing_ok=True)
+            with contextlib.closing(sqlite3.connect(temporary)) as database, database:
+                database.execute("CREATE TABLE digests (path TEXT PRIMARY KEY, size, mtime, ctime, inode, digest)")
+                rows = ((name, *stamp, digest) for name, (stamp, digest) in sorted(self.seen.items()))
+                database.executemany("INSERT INTO digests VALUES (?, ?, ?, ?, ?, ?)", rows)
+            os.replace(temporary, self.file)
+        except (OSError, sqlite3.Error) as error:  # the next build hashes again, nothing else
+            log.warning("source digests not written (%s)", error)
+            temporary.unlink(missing_ok=True)
 
 
 class ConversionCache:
@@ -97,13 +154,24 @@ class ConversionCache:
     def __hash__(self) -> int:
         return hash(self.location)
 
-    def key(self, path: Path, display_path: str) -> str | None:
+    def digests(self) -> SourceDigests:
+        """The sources' remembered digests, kept beside a cache on this machine's disk."""
+        if not isinstance(self.fs, LocalFileSystem):
+            return SourceDigests(None)
+        try:
+            Path(self.root).mkdir(parents=True, exist_ok=True)
+        except OSError:  # a read-only place: every source is hashed
+            return SourceDigests(None)
+        return SourceDigests(Path(self.root) / DIGESTS_NAME)
+
+    def key(self, path: Path, display_path: str, digests: SourceDigests | None = None) -> str | None:
         """The key of what reading this source gives, or None when it cannot be read to make one (a
         pipe would block, a folder that is not a page folder has no content)."""
         if not (path.is_file() or is_page_folder(path)):
             return None
         try:
-            parts = [converter_version(), display_path, content_digest(path)]
+            digest = digests.digest(path) if digests else content_digest(path)
+            parts = [converter_version(), display_path, digest]
             sidecar = sidecar_path(path)
             parts.append(hashlib.sha256(sidecar.read_bytes()).hexdigest() if sidecar.is_file() else "")
         except OSError:

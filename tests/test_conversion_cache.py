@@ -119,3 +119,25 @@ def test_a_damaged_entry_is_a_miss_and_a_pipe_has_no_key(tmp_path: Path) -> None
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
     assert cache.key(fifo, fifo.name) is None  # hashing it would block the build
+
+
+def test_a_source_whose_file_did_not_change_is_not_hashed_again(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like git's index: a source's digest is remembered with its size, times and inode."""
+    from build_scripts.conversion import source_keys
+
+    hashed: list[str] = []
+    original = conversion_cache.content_digest
+    monkeypatch.setattr(conversion_cache, "content_digest", lambda path: hashed.append(path.name) or original(path))
+    cache = ConversionCache(tmp_path / "cache")
+    paths = sorted(sources.iterdir())
+    first = source_keys(paths, sources, cache)
+    assert sorted(hashed) == sorted(path.name for path in paths)
+    hashed.clear()
+    assert source_keys(paths, sources, cache) == first and hashed == []
+    changed = sources / SAMPLES[0].name
+    data = changed.read_bytes()
+    changed.write_bytes(data[:-1] + (b"\n" if data[-1:] != b"\n" else b" "))  # the same size, other bytes
+    third = source_keys(paths, sources, cache)
+    assert hashed == [changed.name] and third[changed] != first[changed]

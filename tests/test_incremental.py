@@ -88,16 +88,19 @@ def test_a_rebuild_renders_only_what_changed_and_is_a_clean_build(
 
 
 def test_a_change_to_how_pages_are_made_renders_every_page(sources: Path, tmp_path: Path) -> None:
-    settings = options(sources, tmp_path / "out")
+    """In MkDocs shards over two processes, as a large archive is built."""
+    settings = options(sources, tmp_path / "out", jobs=2)
     build(settings)
     kept = page_files(settings, page_of(settings, KEPT.name))[1]
     before = inode(kept)
-    moved = options(sources, tmp_path / "out", site_url="https://archive.example.org/")
+    moved = options(sources, tmp_path / "out", jobs=2, site_url="https://archive.example.org/")
     build(moved)  # the site's address is in every page (its canonical URL)
     assert inode(kept) != before
-    clean = options(sources, tmp_path / "clean", cache_dir=None, site_url="https://archive.example.org/")
+    clean = options(sources, tmp_path / "clean", jobs=2, cache_dir=None, site_url="https://archive.example.org/")
     build(clean)
     assert everything(moved) == everything(clean)
+    hidden = [name for name in files_below(moved.site_dir) if name.rpartition("/")[2].startswith(".")]
+    assert hidden == [".generated-by-build-scripts", ".site-fingerprint"]  # what pages are made from stays out
 
 
 def test_a_rebuild_that_fails_leaves_the_previous_site_untouched(

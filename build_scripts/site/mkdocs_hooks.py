@@ -72,6 +72,8 @@ def is_report_file(file: Any) -> bool:
     """A report's JSON or original beside its page, or a download of the archive's data: generated,
     never edited, and the bulk of the site's bytes."""
     # urls.REPORTS_DIR and urls.DATA_DIR: MkDocs loads this file by its path, outside the package
+    if file.inclusion.is_excluded():  # a dotfile of content/ (rendered_pages.py): not part of the site
+        return False
     return file.src_uri.startswith(("reports/", "data/")) and not file.is_documentation_page()
 
 
