@@ -9,11 +9,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from build_scripts import pipeline
 from build_scripts.build import BuildOptions, build
 from build_scripts.cluster import ClusterChoice, TaskFailure, run_on_cluster
 from build_scripts.conversion import (
+    SECONDS_PER_BATCH,
+    SECONDS_PER_TEXT_SOURCE,
     ConversionSettings,
     ConversionTask,
     batches_of,
@@ -113,6 +117,16 @@ def test_sources_travel_in_batches_of_about_half_a_second_of_work(tmp_path: Path
     assert batches[-3:] == [[pdf] for pdf in pdfs]  # a PDF is work enough alone
     assert len(batches) >= 2 * 8  # at least eight batches a worker: they finish together
     assert batches_of([], workers=2) == []
+
+
+@given(st.lists(st.sampled_from([".txt", ".md", ".pdf", ".html", ".docx"]), max_size=300), st.integers(1, 16))
+def test_batches_hold_every_source_once_in_order_and_a_heavy_one_alone(suffixes: list[str], workers: int) -> None:
+    tasks = [ConversionTask(Path(f"{n}{suffix}"), f"{n}{suffix}", f"{n:064d}") for n, suffix in enumerate(suffixes)]
+    batches = batches_of(tasks, workers)
+    assert [task for batch in batches for task in batch] == tasks
+    assert all(batch for batch in batches)
+    for batch in batches:
+        assert len(batch) == 1 or estimated_seconds(batch) < SECONDS_PER_BATCH + SECONDS_PER_TEXT_SOURCE
 
 
 def test_a_worker_running_another_converter_refuses(tmp_path: Path) -> None:
