@@ -78,6 +78,36 @@ def test_a_build_converted_on_a_local_cluster_is_byte_for_byte_a_build_in_one_pr
     assert len(list(cache.rglob("*.pickle"))) == len(SAMPLES) + 1  # the failed source is not kept
 
 
+def test_a_build_converts_on_the_cluster_at_the_address_it_is_given(sources: Path, tmp_path: Path) -> None:
+    """A cluster already running (here one started by the test), named by its scheduler's address."""
+    from distributed import LocalCluster
+
+    (sources / "cycle.pdf").unlink()
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        settings = BuildOptions(
+            source_dir=sources,
+            content_dir=tmp_path / "c",
+            site_dir=tmp_path / "s",
+            index=False,
+            scheduler=address,
+            cache_dir=tmp_path / "cache",
+        )
+        result = build(settings)
+        assert "convert" in cluster.scheduler.task_prefixes  # the sources were converted on that cluster
+    assert len(result.published) == len(SAMPLES) + 1 and result.failed == []
+    assert len(list((tmp_path / "cache").rglob("*.pickle"))) == len(SAMPLES) + 1
+
+
+def test_dask_s_own_setting_names_the_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dask
+
+    with dask.config.set({"scheduler-address": "tcp://10.0.0.5:8786"}):  # DASK_SCHEDULER_ADDRESS
+        assert ClusterChoice().address() == "tcp://10.0.0.5:8786"
+    assert ClusterChoice("local").address() is None
+    assert ClusterChoice("tcp://192.168.1.2:8786").address() == "tcp://192.168.1.2:8786"
+
+
 def test_a_cluster_needs_the_cache_to_hand_over_its_reports(sources: Path, tmp_path: Path) -> None:
     from build_scripts.outputs import BuildError
 
