@@ -190,6 +190,18 @@ class ConversionCache:
             return set()
         return {name.rsplit("/", 1)[-1].removesuffix(ENTRY_SUFFIX) for name in names if name.endswith(ENTRY_SUFFIX)}
 
+    def drop(self, keys: set[str]) -> None:
+        """Remove entries no source of the archive has any more (a source gone or changed, an older
+        converter): the cache holds one archive's reports, and does not grow past them."""
+        for key in sorted(keys):
+            try:
+                self.fs.rm(self.entry(key))
+            except FileNotFoundError:
+                pass
+            except OSError as error:
+                log.warning("conversion cache entry %s not removed (%s)", key[:12], error)
+                return
+
     def get(self, key: str) -> Report | None:
         try:
             with self.fs.open(self.entry(key), "rb") as file:
