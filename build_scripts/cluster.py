@@ -9,8 +9,9 @@ independent tasks, so nothing of Ray's actors or object store would be used.
 
 Results come back as they finish, each with its item; at most a window of tasks is submitted at a
 time, so that a million items cost the scheduler no more memory than a few thousand. A task whose
-worker died (a kill, the operating system out of memory) is tried once more, then comes back as a
-TaskFailure with the reason; the run goes on.
+worker died (a kill, the operating system out of memory) runs again on another worker; a batch
+that died too often is split and each item tried alone, and an item whose worker died three times
+comes back as a TaskFailure with the reason. The run goes on.
 """
 
 from __future__ import annotations
