@@ -97,9 +97,13 @@ def tasks_to_convert(keyed: dict[Path, tuple[str, str | None]], stored: set[str]
     return [ConversionTask(path, display, key) for path, (display, key) in keyed.items() if key and key not in stored]
 
 
+def task_seconds(task: ConversionTask) -> float:
+    text = task.path.suffix.lower() in pipeline.BOUNDED_READERS
+    return SECONDS_PER_TEXT_SOURCE if text else SECONDS_PER_OTHER_SOURCE
+
+
 def estimated_seconds(tasks: list[ConversionTask]) -> float:
-    text = sum(1 for task in tasks if task.path.suffix.lower() in pipeline.BOUNDED_READERS)
-    return text * SECONDS_PER_TEXT_SOURCE + (len(tasks) - text) * SECONDS_PER_OTHER_SOURCE
+    return sum(task_seconds(task) for task in tasks)
 
 
 def worth_a_cluster(choice: ClusterChoice, tasks: list[ConversionTask]) -> bool:
@@ -151,15 +155,17 @@ def batches_of(tasks: list[ConversionTask], workers: int) -> list[list[Conversio
     most = max(1, len(tasks) // (BATCHES_PER_WORKER * workers))
     batches: list[list[ConversionTask]] = []
     batch: list[ConversionTask] = []
+    seconds = 0.0
     for task in tasks:
-        if estimated_seconds([task]) >= SECONDS_PER_BATCH:  # work enough alone
+        if task_seconds(task) >= SECONDS_PER_BATCH:  # work enough alone
             batches += [batch, [task]] if batch else [[task]]
-            batch = []
+            batch, seconds = [], 0.0
             continue
         batch.append(task)
-        if len(batch) >= most or estimated_seconds(batch) >= SECONDS_PER_BATCH:
+        seconds += task_seconds(task)
+        if len(batch) >= most or seconds >= SECONDS_PER_BATCH:
             batches.append(batch)
-            batch = []
+            batch, seconds = [], 0.0
     return [*batches, batch] if batch else batches
 
 

@@ -64,6 +64,17 @@ def build_into(
     return options, build(options)
 
 
+@pytest.fixture
+def samples_and_a_pdf(tmp_path: Path) -> Path:
+    """A source folder of the five samples and one printed PDF."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for sample in SAMPLES:
+        shutil.copy(sample, folder / sample.name)
+    shutil.copy(PDF_FIXTURES[0], folder / "printed.pdf")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildOptions, BuildResult]:
     """The default corpus built once, end to end, into a temporary folder."""

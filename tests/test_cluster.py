@@ -27,7 +27,7 @@ from build_scripts.conversion import (
 from build_scripts.conversion_cache import ConversionCache, converter_version
 from build_scripts.guard import Limits
 
-from .conftest import PDF_FIXTURES, SAMPLES
+from .conftest import SAMPLES
 from .test_golden import files_below
 from .test_hostile import PAGE, PAGE_TREE, tiny_pdf
 
@@ -35,19 +35,14 @@ ONE_PROCESS_AT_A_TIME = Limits(seconds=5, memory_mb=1500)
 
 
 @pytest.fixture
-def sources(tmp_path: Path) -> Path:
+def sources(samples_and_a_pdf: Path) -> Path:
     """The five samples, a printed PDF, and a PDF that loops forever in pdfminer."""
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    for sample in SAMPLES:
-        shutil.copy(sample, folder / sample.name)
-    shutil.copy(PDF_FIXTURES[0], folder / "printed.pdf")
-    (folder / "cycle.pdf").write_bytes(tiny_pdf([*PAGE_TREE, PAGE, b"5 0 R", b"4 0 R"]))
-    return folder
+    (samples_and_a_pdf / "cycle.pdf").write_bytes(tiny_pdf([*PAGE_TREE, PAGE, b"5 0 R", b"4 0 R"]))
+    return samples_and_a_pdf
 
 
-def build_files(sources: Path, out: Path, **options: object) -> dict[str, bytes]:
-    settings = BuildOptions(
+def options_for(sources: Path, out: Path, **options: object) -> BuildOptions:
+    return BuildOptions(
         source_dir=sources,
         content_dir=out / "content",
         site_dir=out / "site",
@@ -56,6 +51,10 @@ def build_files(sources: Path, out: Path, **options: object) -> dict[str, bytes]
         dashboard=None,
         **options,
     )
+
+
+def build_files(sources: Path, out: Path, **options: object) -> dict[str, bytes]:
+    settings = options_for(sources, out, **options)
     result = build(settings)
     assert {outcome.source: outcome.reason for outcome in result.failed} == {
         "cycle.pdf": "took longer than the time limit of 5 s; stopped"
@@ -84,15 +83,7 @@ def test_a_build_converts_on_the_cluster_at_the_address_it_is_given(sources: Pat
 
     (sources / "cycle.pdf").unlink()
     with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
-        address = cluster.scheduler_address
-        settings = BuildOptions(
-            source_dir=sources,
-            content_dir=tmp_path / "c",
-            site_dir=tmp_path / "s",
-            index=False,
-            scheduler=address,
-            cache_dir=tmp_path / "cache",
-        )
+        settings = options_for(sources, tmp_path, scheduler=cluster.scheduler_address, cache_dir=tmp_path / "cache")
         result = build(settings)
         assert "convert" in cluster.scheduler.task_prefixes  # the sources were converted on that cluster
     assert len(result.published) == len(SAMPLES) + 1 and result.failed == []

@@ -12,21 +12,15 @@ from build_scripts import conversion, conversion_cache, pipeline
 from build_scripts.build import BuildOptions, build
 from build_scripts.conversion_cache import ConversionCache, converter_version
 
-from .conftest import PDF_FIXTURES, REPORTS, SAMPLES
+from .conftest import REPORTS, SAMPLES
 from .test_golden import files_below
 
 SIDECAR = "url: https://www.example.gov.cn/zwgk/2024/nb.html\n"
 
 
 @pytest.fixture
-def sources(tmp_path: Path) -> Path:
-    """The five samples and one printed PDF."""
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    for sample in SAMPLES:
-        shutil.copy(sample, folder / sample.name)
-    shutil.copy(PDF_FIXTURES[0], folder / "printed.pdf")
-    return folder
+def sources(samples_and_a_pdf: Path) -> Path:
+    return samples_and_a_pdf
 
 
 @pytest.fixture
