@@ -180,9 +180,8 @@ def convert_missing(
     process; every source's key and every failure, for the site build."""
     keyed = source_keys(paths, root, cache)
     summary = ConversionSummary(keys={display: key for display, key in keyed.values() if key})
-    stored = cache.stored_keys()
-    cache.drop(stored - set(summary.keys.values()))
-    tasks = tasks_to_convert(keyed, stored)
+    cache.drop_older_converters()
+    tasks = tasks_to_convert(keyed, cache.stored_keys())
     log.info("conversion: %s of %s sources in the cache", f"{len(paths) - len(tasks):,}", f"{len(paths):,}")
     if not tasks:
         return summary

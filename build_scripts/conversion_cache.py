@@ -24,6 +24,7 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import sqlite3
 import uuid
 from functools import lru_cache
@@ -84,6 +85,8 @@ def content_digest(path: Path) -> str:
 
 
 ENTRY_SUFFIX = ".pickle"
+CONVERTER_DIGITS = 16
+CONVERTER_FOLDER = re.compile(f"[0-9a-f]{{{CONVERTER_DIGITS}}}")
 DIGESTS_NAME = "source-digests.sqlite"
 Stamp = tuple[int, int, int, int]
 
@@ -178,29 +181,39 @@ class ConversionCache:
             return None
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
+    def converter_folder(self) -> str:
+        """Entries live in a folder per converter (the first 16 digits of its hash)."""
+        return f"{self.root}/{converter_version()[:CONVERTER_DIGITS]}"
+
     def entry(self, key: str) -> str:
-        return f"{self.root}/{key[:2]}/{key}{ENTRY_SUFFIX}"
+        return f"{self.converter_folder()}/{key[:2]}/{key}{ENTRY_SUFFIX}"
 
     def stored_keys(self) -> set[str]:
-        """Every key with an entry, listed at once (one listing, not a question per source: on
-        object storage each question is a request)."""
+        """Every key with an entry of this converter, listed at once (one listing, not a question
+        per source: on object storage each question is a request)."""
         try:
-            names = self.fs.find(self.root)
+            names = self.fs.find(self.converter_folder())
         except (FileNotFoundError, OSError):
             return set()
         return {name.rsplit("/", 1)[-1].removesuffix(ENTRY_SUFFIX) for name in names if name.endswith(ENTRY_SUFFIX)}
 
-    def drop(self, keys: set[str]) -> None:
-        """Remove entries no source of the archive has any more (a source gone or changed, an older
-        converter): the cache holds one archive's reports, and does not grow past them."""
-        for key in sorted(keys):
-            try:
-                self.fs.rm(self.entry(key))
-            except FileNotFoundError:
-                pass
-            except OSError as error:
-                log.warning("conversion cache entry %s not removed (%s)", key[:12], error)
-                return
+    def drop_older_converters(self) -> None:
+        """Remove the entries of every other converter: after a change to reading none of them is
+        read again, and without this each change would add a copy of the archive. The entries of
+        sources that are gone are kept: a build of another folder (a few files tried out) must not
+        empty the cache of the archive."""
+        current = converter_version()[:CONVERTER_DIGITS]
+        try:
+            names = self.fs.ls(self.root, detail=False)
+        except (FileNotFoundError, OSError):
+            return
+        for name in names:
+            folder = name.rstrip("/").rsplit("/", 1)[-1]
+            if folder != current and CONVERTER_FOLDER.fullmatch(folder) and self.fs.isdir(name):
+                try:
+                    self.fs.rm(name, recursive=True)
+                except OSError as error:
+                    log.warning("an older converter's entries (%s) not removed: %s", folder, error)
 
     def get(self, key: str) -> Report | None:
         try:

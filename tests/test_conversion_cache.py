@@ -73,7 +73,8 @@ def test_exactly_what_changed_is_read_again(sources: Path, tmp_path: Path, reads
     (sources / SAMPLES[3].name).unlink()  # gone: nothing to read
     build_with(sources, tmp_path / "second", cache)
     assert sorted(reads) == sorted([SAMPLES[0].name, SAMPLES[1].name, "renamed.txt"])
-    assert len(list(cache.rglob("*.pickle"))) == len(SAMPLES)  # what is gone is dropped: one entry a source
+    # What is gone stays: a build of another folder with the same cache must not empty it.
+    assert len(list(cache.rglob("*.pickle"))) == len(SAMPLES) + 1 + 3
 
 
 def test_a_change_to_the_converter_converts_everything_again(
@@ -82,10 +83,11 @@ def test_a_change_to_the_converter_converts_everything_again(
     cache = tmp_path / "cache"
     build_with(sources, tmp_path / "first", cache)
     reads.clear()
-    monkeypatch.setattr(conversion_cache, "converter_version", lambda: "another converter")
+    monkeypatch.setattr(conversion_cache, "converter_version", lambda: "0123456789abcdef" * 4)  # another converter
     build_with(sources, tmp_path / "second", cache)
     assert len(reads) == len(SAMPLES) + 1
     assert len(list(cache.rglob("*.pickle"))) == len(SAMPLES) + 1  # the older converter's entries dropped
+    assert [folder.name for folder in cache.iterdir() if folder.is_dir()] == ["0123456789abcdef"]
 
 
 def test_the_converter_version_is_a_hash_of_the_reading_code() -> None:
