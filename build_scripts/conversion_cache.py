@@ -86,7 +86,8 @@ def content_digest(path: Path) -> str:
 
 ENTRY_SUFFIX = ".pickle"
 CONVERTER_DIGITS = 16
-CONVERTER_FOLDER = re.compile(f"[0-9a-f]{{{CONVERTER_DIGITS}}}")
+# A converter's folder; two digits: an entry folder of the layout before converter folders.
+CONVERTER_FOLDER = re.compile(f"[0-9a-f]{{{CONVERTER_DIGITS}}}|[0-9a-f]{{2}}")
 DIGESTS_NAME = "source-digests.sqlite"
 Stamp = tuple[int, int, int, int]
 

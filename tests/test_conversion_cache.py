@@ -82,6 +82,8 @@ def test_a_change_to_the_converter_converts_everything_again(
 ) -> None:
     cache = tmp_path / "cache"
     build_with(sources, tmp_path / "first", cache)
+    (cache / "ab").mkdir()  # the layout before converter folders
+    (cache / "ab" / f"ab{'0' * 62}.pickle").write_bytes(b"an old entry")
     reads.clear()
     monkeypatch.setattr(conversion_cache, "converter_version", lambda: "0123456789abcdef" * 4)  # another converter
     build_with(sources, tmp_path / "second", cache)
