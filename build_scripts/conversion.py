@@ -16,7 +16,6 @@ converts it.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 from . import pipeline
 from .cluster import ClusterChoice, TaskFailure, run_on_cluster
 from .conversion_cache import ConversionCache, converter_version
-from .guard import Limits, TimeLimitExceeded, guarded_reader, over_time_reason, stop_readers, time_limit
+from .guard import Limits, read_within_limits, stop_readers
 from .model import SourceOutcome
 from .progress import Progress
 
@@ -127,18 +126,14 @@ def read_into_cache(shared: tuple[Path, ConversionCache], job: tuple[Path, str])
 
 
 def convert_into_cache(settings: ConversionSettings, task: ConversionTask) -> Converted:
-    """Convert one source into the cache as the build reads it (pipeline.read_uncached): text in
-    this thread under the time limit when it is the main one, anything else in a reader child."""
+    """Convert one source into the cache under the limits, as the build reads it (pipeline.read_uncached)."""
     if converter_version() != settings.converter:
         return Converted(task.display, "the worker runs another version of the converter than the build")
-    shared, job, limits = (settings.root, settings.cache), (task.path, task.key), settings.limits
-    if task.path.suffix.lower() in pipeline.BOUNDED_READERS and threading.current_thread() is threading.main_thread():
-        try:
-            with time_limit(limits.seconds):
-                return Converted(task.display, read_into_cache(shared, job))
-        except TimeLimitExceeded:
-            return Converted(task.display, over_time_reason(limits))
-    return Converted(task.display, guarded_reader(read_into_cache, shared, limits, stopped_reason)(job))
+    bounded = task.path.suffix.lower() in pipeline.BOUNDED_READERS
+    shared, job = (settings.root, settings.cache), (task.path, task.key)
+    return Converted(
+        task.display, read_within_limits(read_into_cache, shared, job, settings.limits, stopped_reason, bounded)
+    )
 
 
 def stopped_reason(job: tuple[Path, str], reason: str) -> str:

@@ -171,6 +171,19 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def read_within_limits(read: Read, shared: Hashable, item: Any, limits: Limits, failure: Failure, here: bool) -> Any:
+    """read(shared, item) under the limits: in this thread under the time limit alone when `here`
+    (a reader bounded by its own size cap) and this is the main thread, which alone receives the
+    limit's signal; otherwise in this thread's reader child, under both limits."""
+    if here and threading.current_thread() is threading.main_thread():
+        try:
+            with time_limit(limits.seconds):
+                return read(shared, item)
+        except TimeLimitExceeded:
+            return failure(item, over_time_reason(limits))
+    return guarded_reader(read, shared, limits, failure)(item)
+
+
 def over_time_reason(limits: Limits) -> str:
     return f"took longer than the time limit of {limits.seconds:g} s; stopped"
 

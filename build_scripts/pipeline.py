@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import logging
 import posixpath
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .conversion_cache import ConversionCache
-from .guard import Limits, TimeLimitExceeded, guarded_reader, over_time_reason, stop_readers, time_limit
+from .guard import Limits, read_within_limits, stop_readers
 from .model import Report, SourceOutcome
 from .outputs import copy_file, write_files, write_text
 from .parallel import KeepingWorkers, map_in_processes
@@ -152,16 +151,9 @@ def read_source(settings: PipelineSettings, path: Path) -> Report | SourceOutcom
 
 def read_uncached(settings: PipelineSettings, path: Path) -> Report | SourceOutcome:
     if settings.limits is None:
-        result = read_one_source(settings.root, path)
-    elif path.suffix.lower() in BOUNDED_READERS and threading.current_thread() is threading.main_thread():
-        try:
-            with time_limit(settings.limits.seconds):
-                result = read_one_source(settings.root, path)
-        except TimeLimitExceeded:
-            result = stopped_outcome(settings)(path, over_time_reason(settings.limits))
-    else:
-        result = guarded_reader(read_one_source, settings.root, settings.limits, stopped_outcome(settings))(path)
-    return result
+        return read_one_source(settings.root, path)
+    bounded = path.suffix.lower() in BOUNDED_READERS
+    return read_within_limits(read_one_source, settings.root, path, settings.limits, stopped_outcome(settings), bounded)
 
 
 def stopped_outcome(settings: PipelineSettings) -> Callable[[Path, str], SourceOutcome]:
