@@ -1,4 +1,4 @@
-"""The whole build: read every source, write the content folder, run MkDocs, index with Pagefind,
+"""The whole build: read every source, write the content folder, run MkDocs, write the search index,
 and account for every source in the build report.
 
 Like `mkdocs build`, it reads everything before it writes anything, and one bad source never
@@ -27,20 +27,22 @@ from .guard import Limits
 from .model import Finding, Report, Severity, SourceOutcome
 from .outputs import BUILD_REPORT_NAME, BuildError, BuildFolders, link, mark_generated, write_files
 from .parallel import cycle_collection_paused, end_with_parent
-from .pipeline import Pipeline, PipelineSettings, RenderPlan, published_outcomes
+from .pipeline import Pipeline, PipelineSettings, RenderPlan, published_outcomes, record_name
 from .progress import stage
 from .reading.ledger import LEDGER_NAME, days_added, read_ledger, write_ledger
 from .reading.overrides import OVERRIDES_NAME, load_overrides
 from .reading.provenance import is_sidecar, sidecar_source
 from .reading.readers import is_page_folder
 from .reading.validate import build_day
-from .site.archive import build_archive
+from .site.archive import Archive, build_archive
 from .site.datasets import dataset_files
 from .site.feeds import feed_files
 from .site.mkdocs_hooks import SHARD_VARIABLE
 from .site.pages.browse import render_browse_pages
-from .site.search_index import SHARD_SIZE, report_facets, run_pagefind, write_facets
+from .site.search.bundle import IndexedDocument, write_search_index
+from .site.search.record import read_record
 from .site.serialize import to_plain
+from .site.urls import page_url
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,6 @@ class BuildOptions:
     strict: bool = False
     index: bool = True
     jobs: int | None = None  # processes for conversion and MkDocs; None: one per core for a large archive
-    search_shard_size: int = SHARD_SIZE  # reports per search index shard (search_index.py)
     limits: Limits = field(default_factory=Limits)  # what one source may take to read (guard.py)
     # Where reports already read are kept (conversion_cache.py): a folder or an fsspec URL; None:
     # every source is read again.
@@ -350,19 +351,9 @@ def run_mkdocs(options: BuildOptions, folders: BuildFolders, epoch: int, page_co
     return [message for messages in results for message in messages]
 
 
-# Files the theme and Pagefind ship that no page of this site loads. Material's bundle is not used
-# (see templates/theme/main.html) and fetches polyfills from a CDN; Pagefind's ready-made UIs are
-# replaced by the archive's own search page.
-UNUSED_ASSETS = (
-    "assets/javascripts",
-    "pagefind/pagefind-ui.js",
-    "pagefind/pagefind-ui.css",
-    "pagefind/pagefind-modular-ui.js",
-    "pagefind/pagefind-modular-ui.css",
-    "pagefind/pagefind-component-ui.js",
-    "pagefind/pagefind-component-ui.css",
-    "pagefind/pagefind-highlight.js",  # the report pages mark matches with the archive's own script
-)
+# Files the theme ships that no page of this site loads: Material's bundle is not used (see
+# templates/theme/main.html) and fetches polyfills from a CDN.
+UNUSED_ASSETS = ("assets/javascripts",)
 
 
 def robots_txt(site_url: str) -> str:
@@ -472,6 +463,18 @@ def record_days_added(ledger: Path, reports: list[Report]) -> list[str]:
     return problems + ([problem] if problem else [])
 
 
+def index_records(records_dir: Path, site_dir: Path, archive: Archive) -> str | None:
+    """The search index of every report page, from the records rendering left (site/search-index/); an
+    error message, or None."""
+    try:
+        records = [read_record((records_dir / record_name(i)).read_bytes()) for i in range(len(archive.pages))]
+        documents = [IndexedDocument.of(page.report, page_url(page.path)) for page in archive.pages]
+        write_search_index(site_dir, documents, records)
+    except (OSError, ValueError) as error:
+        return f"the search index could not be written: {error}"
+    return None
+
+
 def build_in(
     options: BuildOptions, folders: BuildFolders, sources: list[Path], lap: Callable[[str], None]
 ) -> BuildResult:
@@ -524,15 +527,12 @@ def build_in(
     result.site_warnings = run_mkdocs(options, folders, build_epoch(read.reports), page_count)
     site.finish()
     result.timings["mkdocs"] = time.perf_counter() - clock
-    if folders.records is not None and archive.pages:  # Pagefind refuses to index nothing
+    if folders.records is not None:
         clock = time.perf_counter()
-        indexing = stage(f"Pagefind: indexing {len(archive.pages):,} reports")
-        shard_size = options.search_shard_size
-        result.index_error = run_pagefind(folders.records, folders.site, len(archive.pages), shard_size)
-        if result.index_error is None:
-            write_facets(folders.site, [report_facets(page.report) for page in archive.pages], shard_size)
+        indexing = stage(f"search index: {len(archive.pages):,} reports")
+        result.index_error = index_records(folders.records, folders.site, archive)
         indexing.finish()
-        result.timings["pagefind"] = time.perf_counter() - clock
+        result.timings["index"] = time.perf_counter() - clock
     return result
 
 

@@ -19,7 +19,7 @@ log = logging.getLogger("build_scripts")
 
 EPILOG = """\
 examples:
-  python -m build_scripts build                      # reports/ -> content/ -> site/ (+ Pagefind index)
+  python -m build_scripts build                      # reports/ -> content/ -> site/ (+ search index)
   python -m build_scripts build --strict             # fail (exit 1) if any source failed or has findings
   python -m build_scripts build --source my-reports --site /tmp/site
   python -m build_scripts build --scheduler tcp://10.0.0.5:8786 --cache s3://bucket/conversions
@@ -51,7 +51,7 @@ def parser() -> argparse.ArgumentParser:
         help="maintainer's metadata corrections (default: SOURCE/overrides.yaml)",
     )
     build_cmd.add_argument("--strict", action="store_true", help="exit 1 when any source failed or has findings")
-    build_cmd.add_argument("--no-index", action="store_true", help="skip the Pagefind search index")
+    build_cmd.add_argument("--no-index", action="store_true", help="skip the search index")
     build_cmd.add_argument(
         "--site-url",
         default=BuildOptions().site_url,

@@ -166,7 +166,7 @@ class BuildFolders:
         self.source = source
         self.outputs = {"--content": OutputFolder(content.resolve()), "--site": OutputFolder(site.resolve())}
         site_folder = self.outputs["--site"].target
-        # Pagefind's input, not part of the site; beside it, so that a kill leaves nothing in /tmp.
+        # The search index's input, not part of the site; beside it, so that a kill leaves nothing in /tmp.
         self.records_folder = site_folder.parent / f".{site_folder.name}.search-records"
         self.index = index
 

@@ -28,7 +28,7 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 def end_with_parent(parent: int | None = None) -> None:
     """Have Linux kill this process as soon as its parent ends, however the parent ends (a kill
-    -9 included): no worker, reader, MkDocs shard or Pagefind outlives the build. Call it first
+    -9 included): no worker, reader or MkDocs shard outlives the build. Call it first
     thing in a child, with the parent's pid when it is known (a parent that already ended is
     caught too). Elsewhere than Linux it does nothing; children end at the parent's orderly exit.
     """

@@ -10,7 +10,7 @@ then render each report.
    plan found, such as a duplicate), its original and its search record.
 
 `stats` stops after reading; `convert` renders pages and JSON only; `build` adds the browse pages,
-the downloads, MkDocs and Pagefind (build.py).
+the downloads, MkDocs and the search index (build.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 from .conversion_cache import ConversionCache
 from .guard import Limits, read_within_limits, stop_readers
 from .model import Report, SourceOutcome
-from .outputs import copy_file, write_files, write_text
+from .outputs import copy_file, write_bytes, write_files
 from .parallel import KeepingWorkers, map_in_processes
 from .progress import Progress
 from .reading.overrides import Overrides, apply_override_if_any, unmatched_problems
@@ -37,8 +37,7 @@ from .site.archive import Archive, ReportPage
 from .site.datasets import StatsRow, report_stats
 from .site.pages.environment import template_environment
 from .site.pages.report import metadata_only, prepare_report, report_files
-from .site.search_index import record_name, render_record
-from .site.urls import page_url
+from .site.search.record import record_bytes, report_record
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +220,7 @@ def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
     env = template_environment()
     prepared = prepare_report(env, report, plan.pretty_json, posixpath.basename(page.data_path))
     files = report_files(env, page, prepared, agency)
-    record = render_record(env, page.report, page_url(page.path), prepared.search_blocks) if record_target else ""
+    record = record_bytes(report_record(report)) if record_target else b""
     if plan.incremental:
         files[key_path(page)] = key
         if record_target is not None:
@@ -231,7 +230,12 @@ def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
         previous = plan.previous_dir / page.original_path if plan.previous_dir else None
         publish_original(plan.source_dir / page.report.source.path, plan.out_dir / page.original_path, previous)
     if record_target is not None:
-        write_text(record_target, record)
+        write_bytes(record_target, record)
+
+
+def record_name(page_index: int) -> str:
+    """The file of a report's search record in the records folder, by its page's number."""
+    return f"{page_index:06d}.bin"
 
 
 def render_kept(plan: RenderPlan, kept: dict[int, Report | None]) -> None:

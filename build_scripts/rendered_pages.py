@@ -5,7 +5,7 @@ A report's page, JSON, original and search record are made from the report (with
 added), its place in the archive (its page, and its agency's other pages, which the page lists)
 and the code and templates that render them. The hash of all of these — the objects as their
 repr, the code as bytes — is written beside the page as a dotfile (MkDocs leaves dotfiles out of the site);
-the search record is kept beside it too, as Pagefind's input is not part of content/. When the
+the search record is kept beside it too, as the index's input is not part of content/. When the
 previous build's hash is the same, its files are linked into the new content folder (outputs.link),
 keeping their time, so MkDocs' dirty build does not render the page either.
 
@@ -61,7 +61,7 @@ def key_path(page: ReportPage) -> str:
 
 
 def record_path(page: ReportPage) -> str:
-    return beside(page, ".record.html")
+    return beside(page, ".search")
 
 
 def reuse_previous(

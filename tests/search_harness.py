@@ -28,14 +28,13 @@ import yaml
 from build_scripts.build import BuildOptions, BuildResult
 from build_scripts.reading.metadata import KINDS_BY_SLUG
 from build_scripts.serve import serve_in_thread
-from build_scripts.site.search_index import normalize, query_segments
+from build_scripts.site.search.text import normalize, query_segments
 
 from .benchmarks.synthetic_corpus import make_corpus
 from .conftest import CHROMIUM, CHROMIUM_ARGS, REPO, SAMPLES, build_into
 
 QUERIES_FILE = REPO / "tests" / "search_queries.yaml"
 SYNTHETIC = 144  # two counties, 18 agencies each, four years
-SHARD_SIZE = 100  # small shards, so that the search page merges two index bundles as at scale
 SUB_PATH = "/archive/"
 TOP = 10
 
@@ -66,7 +65,7 @@ def build_corpus(folder: Path) -> tuple[BuildOptions, BuildResult]:
     make_corpus(SYNTHETIC, source)
     for sample in SAMPLES:
         shutil.copyfile(sample, source / sample.name)
-    return build_into(folder, source=source, search_shard_size=SHARD_SIZE)
+    return build_into(folder, source=source)
 
 
 def source_key(name: str) -> str:
@@ -113,8 +112,8 @@ def page_sources(result: BuildResult) -> dict[str, str]:
 RUN_QUERY = """async (query) => {
   const engine = window.archiveSearch;
   const found = await engine.find(query);
-  const { rows } = engine.select(found, {}, "relevance");
-  return engine.pages(found, rows);
+  const { rows } = await engine.select(found, {}, "relevance");
+  return engine.pages(rows);
 }"""
 
 

@@ -25,7 +25,7 @@ SIGNALS = (signal.SIGKILL, signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
 
 def source_folder(folder: Path) -> Path:
     """Every kind of source, so that workers, reader children, LibreOffice (if installed), MkDocs
-    shards and Pagefind all run at some point of the build."""
+    shards and the search index all run at some point of the build."""
     folder.mkdir()
     samples = sorted(REPORTS.glob("*.txt"))
     words = [path for path in WORD_FIXTURES if path.suffix != ".doc" or shutil.which("soffice")]

@@ -8,11 +8,11 @@ import random
 import re
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from build_scripts.site.search_index import query_segments, text_to_chunks
+from build_scripts.site.search.text import query_segments, text_runs
+from build_scripts.site.search.tokens import segment_tokens
 
 from . import search_harness as harness
 from .conftest import SAMPLES
@@ -65,16 +65,23 @@ def test_the_browser_cuts_text_and_queries_as_the_build_does(page, corpus) -> No
     page.wait_for_function("window.archiveSearch !== undefined")
     texts = [path.read_text(encoding="utf-8-sig")[:3000] for path in SAMPLES] + random_texts(300)
     module = url + "assets/archive-search.js"
-    chunks = page.evaluate(
-        "async ([module, texts]) => { const m = await import(module); return texts.map(m.textToChunks); }",
+    runs = page.evaluate(
+        "async ([module, texts]) => { const m = await import(module); return texts.map(m.textRuns); }",
         [module, texts],
     )
     segments = page.evaluate(
         "async ([module, texts]) => { const m = await import(module); return texts.map(m.querySegments); }",
         [module, texts],
     )
-    assert chunks == [text_to_chunks(text) for text in texts]
+    assert runs == [text_runs(text) for text in texts]
     assert segments == [query_segments(text) for text in texts]
+    units = [units for text in texts for units in query_segments(text)]
+    tokens = page.evaluate(
+        "async ([module, units]) => { const m = await import(module);"
+        " return units.map((u) => m.segmentTokens(u).map(String)); }",
+        [module, units],
+    )
+    assert tokens == [[str(token) for token in segment_tokens(u)] for u in units]
 
 
 def wait_for_highlighting(page) -> None:  # noqa: F811
@@ -94,7 +101,8 @@ def test_filters_without_a_query_browse_with_counts_per_value(page, corpus) -> N
     in_province = Counter(r["region"]["province"] for r in reports)[province]
     expected = sum(1 for r in reports if r["region"]["province"] == province and r["year"] == year)
     index_requests = []
-    page.on("request", lambda request: ".pf_index" in request.url and index_requests.append(request.url))
+    postings = re.compile("search-index/[bs]/")
+    page.on("request", lambda request: postings.search(request.url) and index_requests.append(request.url))
     page.goto(url + f"search/?province={province}&year={year}")
     wait_for_search(page)
     assert page.inner_text(".archive-search-status") == f"共 {expected} 份报告（已筛选）。"
@@ -175,18 +183,27 @@ def test_search_loads_nothing_from_other_hosts_and_fits_a_phone(page, corpus) ->
     assert page.failed_requests == []
 
 
-def test_the_index_holds_the_reports_only_in_shards_merged_by_the_page(corpus) -> None:
-    options, result, _ = corpus
-    bundles = sorted((Path(options.site_dir) / "pagefind").glob("**/pagefind-entry.json"))
-    published = sum(1 for o in result.outcomes if o.status == "published")
-    assert len(bundles) == -(-published // harness.SHARD_SIZE) >= 2
-    counts = [json.loads(entry.read_text())["languages"]["en"]["page_count"] for entry in bundles]
-    assert sum(counts) == published
-    facets = json.loads((Path(options.site_dir) / "pagefind" / "archive-facets.json").read_text())
-    assert facets["bundles"] == ["pagefind/", *(f"pagefind/shard-{n}/" for n in range(1, len(bundles)))]
-    assert facets["bundle_rows"] == [n * harness.SHARD_SIZE for n in range(len(bundles))]
-    for shard in facets["bundles"][1:]:
-        assert not list((Path(options.site_dir) / shard).glob("*.js")), "a shard holds its index only"
+FIRST_HITS = """async ([module, query]) => {
+  const m = await import(module);
+  const engine = window.archiveSearch;
+  const steps = [];
+  const segments = (n) => performance.getEntriesByType("resource").filter((e) => e.name.includes("search-index/s/"));
+  await m.findInIndex(engine.index, m.querySegments(query), (hits, covered) =>
+    steps.push({ hits: hits.length, covered, segments: segments().map((e) => e.name.split("-").pop()) }));
+  return { steps, size: engine.index.size };
+}"""
+
+
+def test_a_word_in_every_report_shows_its_first_results_from_the_first_segments(page, corpus) -> None:  # noqa: F811
+    _, result, url = corpus
+    page.goto(url + "search/")
+    page.wait_for_function("window.archiveSearch !== undefined")
+    outcome = page.evaluate(FIRST_HITS, [url + "assets/archive-search.js", "公开"])
+    steps, size = outcome["steps"], outcome["size"]
+    assert size == len(result.published) and sum(step["hits"] for step in steps) == size
+    assert len(steps) >= 3 and steps[0]["hits"] > 0 and steps[0]["covered"] < size / 4, steps
+    assert set(steps[0]["segments"]) == {"0.bin"}, "the first results need the lists' first segments only"
+    assert steps[-1]["covered"] == size - 1
 
 
 def test_a_query_found_only_apart_suggests_its_words(page, corpus) -> None:  # noqa: F811

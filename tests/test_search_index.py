@@ -1,85 +1,33 @@
-"""The search records' coding (build_scripts/site/search_index.py): every part of the text a person may
-type is found at consecutive positions, and the text comes back from the index for snippets."""
+"""The search index (build_scripts/site/search/): the text cut into units as people type them, and
+the written index read back finding exactly the documents that contain a query."""
 
 from __future__ import annotations
 
+import itertools
 import re
+from pathlib import Path
 
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from build_scripts.site.search_index import (
-    decode_text,
-    encode_text,
-    normalize,
-    query_segments,
-    segment_query_tokens,
-    text_to_chunks,
-    unit_code,
-)
+from build_scripts.site.search import bundle
+from build_scripts.site.search.bundle import Facets, IndexedDocument, newest_first, segment_cuts, write_search_index
+from build_scripts.site.search.postings import varints
+from build_scripts.site.search.reader import IndexReader, read_varint
+from build_scripts.site.search.record import blocks_record, read_record, record_bytes
+from build_scripts.site.search.text import SearchBlock, normalize, query_segments, snippet_text, text_runs
+from build_scripts.site.search.tokens import pair_tokens_array, segment_tokens, splitmix64, splitmix64_array, unit_id
 
 CJK = "伊川县城市管理局行政复议依申请公开不予洛阳政府信息年度报告发展改革委员会和"
 TEXT = st.text(alphabet=CJK + "abcXYZ0123４５ \t\n\u3000，。（）、.-|：" + "²√", max_size=60)
 
 
-def test_a_name_is_coded_as_overlapping_pairs_and_its_last_character() -> None:
-    codes = [unit_code(c) for c in "伊川县"]
-    assert text_to_chunks("伊川县") == [codes[0] + codes[1], codes[1] + codes[2], codes[2]]
-
-
-def test_punctuation_ends_a_run_and_is_kept_for_snippets() -> None:
-    assert text_to_chunks("复议，诉讼")[2:3] == ["，"]
-    assert decode_text(encode_text("行政复议，行政诉讼（2023年）")) == "行政复议，行政诉讼（2023年）"
-
-
-def test_ascii_runs_are_one_unit_and_full_width_digits_are_ascii() -> None:
-    assert (
-        text_to_chunks("２０２３年")
-        == text_to_chunks("2023年")
-        == [unit_code("2023") + unit_code("年"), unit_code("年")]
-    )
-    assert text_to_chunks("PDF") == [unit_code("pdf")]
-
-
-def test_space_between_two_ascii_words_keeps_them_apart_but_joins_chinese() -> None:
-    assert text_to_chunks("open data") == [unit_code("open"), unit_code("data")]
-    assert text_to_chunks("2023 年") == text_to_chunks("2023年")
-
-
-@given(TEXT)
-def test_the_text_comes_back_from_its_chunks_without_whitespace(text: str) -> None:
-    assert decode_text(encode_text(text)) == re.sub(r"\s+", "", normalize(text))
-
-
-def contiguous_runs(text: str) -> list[str]:
-    """The stretches of Chinese characters a query could be taken from (no spaces, no punctuation)."""
-    return re.findall(rf"[{CJK}]+", text)
-
-
-@given(TEXT, st.data())
-def test_every_part_of_the_text_is_found_at_consecutive_positions(text: str, data: st.DataObject) -> None:
-    runs = contiguous_runs(text)
-    if not runs:
-        return
-    run = data.draw(st.sampled_from(runs))
-    start = data.draw(st.integers(0, len(run) - 1))
-    query = run[start : data.draw(st.integers(start + 1, len(run)))]
-    [units] = query_segments(query)
-    tokens = segment_query_tokens(units)
-    chunks = text_to_chunks(text)
-    if len(units) == 1:
-        assert any(chunk.startswith(tokens[0]) for chunk in chunks)
-    else:
-        assert any(chunks[i : i + len(tokens)] == tokens for i in range(len(chunks)))
-
-
-@given(TEXT)
-def test_a_report_without_the_query_never_has_its_pairs_in_a_row(text: str) -> None:
-    query = "城市管理局"
-    chunks = text_to_chunks(text)
-    tokens = segment_query_tokens(query_segments(query)[0])
-    in_a_row = any(chunks[i : i + len(tokens)] == tokens for i in range(len(chunks)))
-    assert in_a_row == (query in re.sub(r"\s+", "", text))
+def test_a_text_is_cut_into_runs_of_units() -> None:
+    assert text_runs("伊川县，城管") == [["伊", "川", "县"], ["城", "管"]]
+    assert text_runs("２０２３年") == text_runs("2023 年") == [["2023", "年"]]
+    assert text_runs("PDF") == [["pdf"]]
+    assert text_runs("open data") == [["open"], ["data"]]
 
 
 def test_query_words_split_at_spaces_and_punctuation_and_quotes_only_group() -> None:
@@ -87,3 +35,103 @@ def test_query_words_split_at_spaces_and_punctuation_and_quotes_only_group() -> 
     assert query_segments("“城市管理局”") == query_segments('"城市管理局"') == [list("城市管理局")]
     assert query_segments("2023年,PDF") == [["2023", "年"], ["pdf"]]
     assert query_segments("  ，。 ") == []
+
+
+def test_a_snippet_keeps_the_text_and_one_space_between_ascii_words() -> None:
+    assert snippet_text(" 伊川 县  open  data 2023 年 ") == "伊川县open data 2023年"
+    assert snippet_text("<b> {{ x }}  总计 3") == "<b> {{ x }} 总计3"
+
+
+@given(st.lists(st.integers(0, 2**32 - 1), max_size=50))
+def test_varints_are_leb128(values: list[int]) -> None:
+    import numpy as np
+
+    data, offsets = varints(np.array(values, dtype=np.uint64))
+    at, decoded = 0, []
+    for _ in values:
+        value, at = read_varint(bytes(data), at)
+        decoded.append(value)
+    assert decoded == values and offsets[-1] == len(data) == at
+
+
+@given(st.integers(0, 2**64 - 1), st.integers(0, 2**64 - 1))
+def test_the_array_hashes_are_the_scalar_hashes(a: int, b: int) -> None:
+    import numpy as np
+
+    assert int(splitmix64_array(np.array([a], dtype=np.uint64))[0]) == splitmix64(a)
+    pair = pair_tokens_array(np.array([unit_id("伊")], dtype=np.uint64), np.array([unit_id("2023")], dtype=np.uint64))
+    assert int(pair[0]) == segment_tokens(["伊", "2023"])[0]
+
+
+@given(TEXT)
+def test_a_record_survives_its_file(text: str) -> None:
+    record = blocks_record([SearchBlock(text), SearchBlock("表格", in_table=True)])
+    again = read_record(record_bytes(record))
+    assert again.units.tolist() == record.units.tolist() and again.ascii_runs == record.ascii_runs
+    assert again.tables_start == record.tables_start and again.snippet_gz == record.snippet_gz
+
+
+def test_segments_start_small_and_double() -> None:
+    offsets = list(range(0, 200_000, 100))  # entries of 100 bytes
+    import numpy as np
+
+    cuts = segment_cuts(np.array(offsets))
+    sizes = [offsets[b] - offsets[a] for a, b in itertools.pairwise(cuts)]
+    assert bundle.FIRST_SEGMENT - 100 < sizes[0] <= bundle.FIRST_SEGMENT
+    assert 2 * bundle.FIRST_SEGMENT - 100 < sizes[1] <= 2 * bundle.FIRST_SEGMENT
+    assert bundle.MAX_SEGMENT - 100 < max(sizes) <= bundle.MAX_SEGMENT
+    assert segment_cuts(np.array([0, 10, 5000, 5010])) == [0, 1, 2], "an entry longer than a segment is one alone"
+
+
+def contains(text: str, query: str) -> bool:
+    """The oracle: every segment of the query stands unbroken in one run of the text."""
+    runs = text_runs(text)
+    return all(
+        any(run[i : i + len(units)] == units for run in runs for i in range(len(run)))
+        for units in query_segments(query)
+    )
+
+
+def index_texts(folder: Path, texts: list[str]) -> tuple[IndexReader, list[int]]:
+    facets = Facets("p", "c", 2020, "k", "f", "s", "ok")
+    documents = [IndexedDocument(f"d{i}/", "t", "a", "r", 2020 + i % 3, "k", facets) for i in range(len(texts))]
+    write_search_index(folder, documents, [blocks_record([SearchBlock(text)]) for text in texts])
+    return IndexReader(folder / bundle.INDEX_DIR), newest_first(documents)
+
+
+QUERIES = ["伊川", "城市管理", "公", "abc", "2023", "复议", "年度公开", "x", "伊川 城市", "县城", "0123年", "局行政复"]
+
+
+@pytest.mark.parametrize("tiny", [False, True])
+def test_the_index_finds_exactly_the_documents_that_contain_a_query(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny: bool
+) -> None:
+    """With the real sizes, and with tiny ones, where every list of any length is in segments."""
+    if tiny:
+        monkeypatch.setattr(bundle, "INLINE_MAX", 16)
+        monkeypatch.setattr(bundle, "FIRST_SEGMENT", 16)
+        monkeypatch.setattr(bundle, "MAX_SEGMENT", 64)
+    import random
+
+    rng = random.Random(3)
+    alphabet = "伊川县城市管理局行政复议公开年度ABCxyz0123４５ ，。"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300))) for _ in range(400)]
+    reader, order = index_texts(tmp_path, texts)
+    assert tiny == (len(list((tmp_path / bundle.INDEX_DIR / "s").rglob("*.bin"))) > 1000)
+    for query in QUERIES:
+        expected = {i for i, text in enumerate(texts) if contains(text, query)}
+        assert {order[doc] for doc in reader.search(query)} == expected, query
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=8), st.data())
+def test_any_part_of_any_text_is_found_in_it(tmp_path_factory, texts: list[str], data: st.DataObject) -> None:
+    runs = [m for text in texts for m in re.findall(rf"[{CJK}]+", normalize(text))]
+    if not runs:
+        return
+    run = data.draw(st.sampled_from(runs))
+    start = data.draw(st.integers(0, len(run) - 1))
+    query = run[start : data.draw(st.integers(start + 1, len(run)))]
+    reader, order = index_texts(tmp_path_factory.mktemp("index"), texts)
+    expected = {i for i, text in enumerate(texts) if contains(text, query)}
+    assert expected and {order[doc] for doc in reader.search(query)} == expected

@@ -13,17 +13,18 @@ import pytest
 
 from build_scripts.build import BuildOptions, BuildResult
 from build_scripts.reading.readers import read_report
-from build_scripts.site.search_index import decode_text, read_fragment
+from build_scripts.site.search.bundle import INDEX_DIR, MANIFEST_NAME
+from build_scripts.site.search.reader import IndexReader
+from build_scripts.site.urls import page_url
 
 from .conftest import PDF_FIXTURES, REPORTS, SAMPLES, build_into
 
 pytestmark = pytest.mark.slow
 
 # Absolute URLs that appear in shipped files without ever being requested: XML namespaces in SVG,
-# the dummy base Pagefind parses relative URLs against, and licence comments.
+# and licence comments.
 NOT_LOADED = {
     "www.w3.org": "SVG/XML namespace identifiers",
-    "example.com": "Pagefind's dummy base for new URL() when rewriting result links",
     "fontawesome.com": "licence comment inside an inline SVG icon in Material's CSS",
     "creativecommons.org": "the data licence's deed, a link readers may follow (an <a href>, never loaded)",
 }
@@ -71,7 +72,7 @@ def test_one_page_per_sample(built_site: tuple[BuildOptions, BuildResult]) -> No
     for outcome in published:
         page_dir = options.site_dir / Path(outcome.page or "").with_suffix("")
         html = (page_dir / "index.html").read_text(encoding="utf-8")
-        assert "<h1" in html and "data-pagefind" not in html  # the index is built from search records
+        assert "<h1" in html
         assert (options.site_dir / Path(outcome.page or "").with_suffix(".json")).exists()
 
 
@@ -109,18 +110,18 @@ def test_no_third_party_host_is_referenced(built_site: tuple[BuildOptions, Build
     assert offenders == []
 
 
-def test_pagefind_bundle_is_present(built_site: tuple[BuildOptions, BuildResult]) -> None:
-    site = built_site[0].site_dir
-    assert (site / "pagefind" / "pagefind.js").exists()
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == len(SAMPLES)  # search_index.INDEX_LANGUAGE
-    facets = json.loads((site / "pagefind" / "archive-facets.json").read_text())
-    assert len(facets["ids"]) == len(SAMPLES) == len(facets["year"])
-    assert (
-        gzip.decompress((site / "pagefind" / "archive-facets.json.gz").read_bytes())
-        == (site / "pagefind" / "archive-facets.json").read_bytes()
-    )
-    assert not list(site.rglob("0000*.html")), "search records must not be published"
+def test_the_search_index_holds_every_report_newest_first(built_site: tuple[BuildOptions, BuildResult]) -> None:
+    options, result = built_site
+    folder = options.site_dir / INDEX_DIR
+    manifest = json.loads((folder / MANIFEST_NAME).read_text())
+    assert manifest["documents"] == len(SAMPLES) == len(result.published)
+    facets = json.loads(gzip.decompress((folder / "facets.json.gz").read_bytes()))
+    assert len(facets["year"]) == len(SAMPLES) and facets["year"] == sorted(facets["year"], reverse=True)
+    [pack] = [json.loads(gzip.decompress(path.read_bytes())) for path in (folder / "docs").iterdir()]
+    assert sorted(row[0] for row in pack) == sorted(page_url(o.page) for o in result.published)
+    assert len(list((folder / "text").rglob("*.txt.gz"))) == len(SAMPLES)
+    assert list((folder / "b").glob("*.bin")), "postings lists, in buckets"
+    assert not [p for p in options.site_dir.rglob(".*") if p.name.endswith(".search")], "records stay out of the site"
 
 
 def test_build_report_accounts_for_every_source(built_site: tuple[BuildOptions, BuildResult]) -> None:
@@ -162,9 +163,12 @@ def test_report_text_is_shown_exactly_never_run(tmp_path: Path) -> None:
     assert "<script>alert" not in page and "<b>城管</b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ config }} **粗体** [链接](javascript:alert(1))" in page
     assert "<title>伊川县&lt;b&gt;城管&lt;/b&gt;局2020年" in page
-    [fragment] = [read_fragment(path) for path in (options.site_dir / "pagefind" / "fragment").iterdir()]
-    assert fragment["meta"]["title"] == title.replace("城市管理局", "<b>城管</b>局")  # the index has it as text
-    assert "<script>alert(1)</script>{{config}}**粗体**[链接](javascript:alert(1))" in decode_text(fragment["content"])
+    folder = options.site_dir / INDEX_DIR
+    [pack] = [json.loads(gzip.decompress(path.read_bytes())) for path in (folder / "docs").iterdir()]
+    assert pack[0][1] == title.replace("城市管理局", "<b>城管</b>局")  # the index has it as text
+    [text] = [gzip.decompress(path.read_bytes()).decode() for path in (folder / "text").rglob("*.txt.gz")]
+    assert "<script>alert(1)</script> {{ config }} **粗体** [链接](javascript:alert(1))" in text
+    assert IndexReader(folder).search("<script>alert") == {0}
 
 
 def tree(root: Path) -> dict[str, bytes]:

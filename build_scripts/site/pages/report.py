@@ -20,7 +20,6 @@ from ..datasets import (
 )
 from ..key_figures import key_figures
 from ..labels import CONTACT_LABELS, TABLE_CAPTIONS, format_label, layout_labels, region_label
-from ..search_index import pack_blocks, report_text_blocks
 from ..serialize import front_matter, report_description, report_front_matter, report_json, statistics_yaml
 from ..table_views import table_view
 from ..urls import kind_page_path, relative_link, year_group_path, year_page_path
@@ -55,7 +54,6 @@ class PreparedReport:
     body: str
     statistics_yaml: str
     data_json: str
-    search_blocks: bytes  # the report's text coded for the search index (search_index.py), packed
     stats: StatsRow  # its cells, compact, for the archive's downloads (datasets.py)
     description: str  # one sentence for the page's meta description, with its headline number
 
@@ -92,7 +90,6 @@ def prepare_report(
         body,
         statistics_yaml(report),
         report_json(report, pretty_json),
-        pack_blocks(report_text_blocks(report)),
         stats,
         report_description(report),
     )

@@ -1,14 +1,17 @@
-// The search page: finds every report that contains what was typed, with filters, counts and
-// snippets. Loaded only on the search page; every URL is derived from the page's own location, so
-// it works under any sub-path.
+// The search page: finds every report that contains what was typed, newest first, with filters,
+// counts and snippets. Loaded only on the search page; every URL is derived from the page's own
+// location, so it works under any sub-path.
 //
-// The index holds each report's text as overlapping pairs of units (one Chinese character, or one
-// run of ASCII letters and digits) written as digits; build_scripts/search_index.py explains why.
-// The cutting below must match text_to_chunks() there: tests/test_search.py holds them equal.
+// The index (search-index/, written by build_scripts/site/search/bundle.py) holds, for every unit
+// (one Chinese character, or one run of ASCII letters and digits) and every pair of neighbouring
+// units, the reports that contain it, newest first, with positions. A query's pairs standing in a
+// row prove it is there. Long lists come in segments that double in size, so that the first results
+// need only the first, small, segments; the rest is counted as it arrives. The cutting and hashing
+// below must match build_scripts/site/search/text.py and tokens.py: tests/test_search.py holds them equal.
 
-const CODE_WIDTH = 5;
 const PIECE = /([0-9a-z]+)|([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])|(\s+)|([^\s0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)/gu;
 const PAGE_SIZE = 10;
+const INDEX_DIR = "search-index/";
 const FILTERS = [
   { name: "province", label: "省份" },
   { name: "city", label: "城市" },
@@ -19,7 +22,7 @@ const FILTERS = [
   { name: "checks", label: "勾稽校验" },
 ];
 
-// ---- cutting text into units and tokens (the same rules as search_index.py) ----
+// ---- cutting text into units (the same rules as text.py) ----
 
 export function normalize(text) {
   return text
@@ -27,17 +30,9 @@ export function normalize(text) {
     .replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
-function unitCode(unit) {
-  return [...unit].map((c) => String(c.codePointAt(0)).padStart(CODE_WIDTH, "0")).join("");
-}
-
-function segmentTokens(codes) {
-  return [...codes.slice(0, -1).map((code, i) => code + codes[i + 1]), codes[codes.length - 1]];
-}
-
-// The same chunks as text_to_chunks(): tested against it.
-export function textToChunks(text) {
-  const chunks = [];
+// The same runs as text_runs(): tested against it.
+export function textRuns(text) {
+  const runs = [];
   let run = [];
   let lastWasAscii = false;
   let spaced = false;
@@ -46,21 +41,17 @@ export function textToChunks(text) {
       spaced = true;
       continue;
     }
-    if (other) {
-      if (run.length) chunks.push(...segmentTokens(run));
-      run = [];
-      chunks.push(other);
-    } else if (ascii && spaced && lastWasAscii && run.length) {
-      chunks.push(...segmentTokens(run));
-      run = [unitCode(ascii)];
+    if (other || (ascii && spaced && lastWasAscii)) {
+      if (run.length) runs.push(run);
+      run = ascii ? [ascii] : [];
     } else {
-      run.push(unitCode(ascii || character));
+      run.push(ascii || character);
     }
     lastWasAscii = Boolean(ascii);
     spaced = false;
   }
-  if (run.length) chunks.push(...segmentTokens(run));
-  return chunks;
+  if (run.length) runs.push(run);
+  return runs;
 }
 
 // A query as segments: each a run of units that a report must contain unbroken. Words separated
@@ -83,119 +74,292 @@ export function querySegments(query) {
   return segments;
 }
 
-export function segmentQueryTokens(units) {
-  const codes = units.map(unitCode);
-  return codes.length === 1 ? codes : segmentTokens(codes).slice(0, -1);
+// ---- tokens as 64-bit hashes (the same numbers as tokens.py) ----
+
+const MASK = (1n << 64n) - 1n;
+const ALONE = (1n << 63n) - 1n;
+
+function fnv1a64(text) {
+  let value = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) value = ((value ^ BigInt(byte)) * 0x100000001b3n) & MASK;
+  return value;
 }
 
-function decodeChunk(chunk) {
-  if (/^\d+\.$/.test(chunk)) return `${decodeChunk(chunk.slice(0, -1))} `; // a block's end
-  if (!/^\d+$/.test(chunk)) return chunk;
-  const codes = [];
-  for (let i = 0; i < chunk.length; i += CODE_WIDTH) codes.push(Number(chunk.slice(i, i + CODE_WIDTH)));
-  if (codes[0] >= 128) return String.fromCodePoint(codes[0]);
-  const ascii = [];
-  for (const code of codes) {
-    if (code >= 128) break;
-    ascii.push(String.fromCodePoint(code));
-  }
-  return ascii.join("");
+function unitId(unit) {
+  return unit.charCodeAt(0) < 128 ? fnv1a64(unit) | (1n << 63n) : BigInt(unit.codePointAt(0));
 }
 
-export function decodeText(content) {
-  return content.split(/\s+/).map(decodeChunk).join("");
+function splitmix64(value) {
+  let z = (value + 0x9e3779b97f4a7c15n) & MASK;
+  z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK;
+  z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK;
+  return z ^ (z >> 31n);
 }
 
-// ---- finding reports ----
+function pairToken(first, second) {
+  return splitmix64((splitmix64(first) + second) & MASK);
+}
+
+// The tokens a segment looks up: its one unit alone, or its pairs (as hex strings, for tests).
+export function segmentTokens(units) {
+  const ids = units.map(unitId);
+  if (ids.length === 1) return [pairToken(ids[0], ALONE)];
+  return ids.slice(0, -1).map((id, i) => pairToken(id, ids[i + 1]));
+}
 
 // The pairs to look up for a segment, with their offsets: every other pair and the last one. They
 // cover every unit, so a report whose pair at position p + offset is the segment's pair at that
 // offset, for each of them, contains the whole segment; looking up half the pairs halves the
 // index a long query downloads.
 export function coveringTokens(units) {
-  const tokens = segmentQueryTokens(units);
+  const tokens = segmentTokens(units);
   const offsets = tokens.map((_, offset) => offset).filter((offset) => offset % 2 === 0 || offset === tokens.length - 1);
   return offsets.map((offset) => ({ token: tokens[offset], offset }));
 }
 
-// Each pair is looked up on its own, so that its positions are known to be its own; the reports
-// with every pair, at their offsets from one start, contain the segment. id -> {result, first,
-// score}, `first` being the first such start.
-async function findSegment(pagefind, units) {
-  const lookups = [];
-  for (const { token, offset } of coveringTokens(units)) {
-    const search = await pagefind.search(token);
-    lookups.push({ offset, results: new Map(search.results.map((result) => [result.id, result])) });
+// ---- the index files ----
+
+function readVarint(bytes, state) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = bytes[state.at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return value;
+    shift += 7;
   }
-  const found = new Map();
-  const [head, ...rest] = lookups;
-  for (const [id, result] of head.results) {
-    const others = rest.map(({ offset, results }) => ({ offset, result: results.get(id) }));
-    if (others.some(({ result: other }) => !other)) continue;
-    const positions = others.map(({ offset, result: other }) => ({ offset, at: new Set(other.words) }));
-    const starts = result.words.filter((start) => positions.every(({ offset, at }) => at.has(start + offset)));
-    if (!starts.length) continue;
-    const score = others.reduce((sum, { result: other }) => sum + other.score, result.score);
-    found.set(id, { result, first: Math.min(...starts), score });
-  }
-  return found;
 }
 
-// Reports containing every segment: id -> {score, result, last}, where `last` is the latest of
-// the segments' first positions (all of them occur before it).
-export async function findReports(pagefind, segments) {
-  let hits = null;
-  for (const units of segments) {
-    const found = await findSegment(pagefind, units);
-    const next = new Map();
-    for (const [id, { result, first, score }] of found) {
-      const hit = hits === null ? { score: 0, result, last: first } : hits.get(id);
-      if (hit) next.set(id, { score: hit.score + score, result: hit.result, last: Math.max(hit.last, first) });
+// A bucket: token -> {docs, data} (a whole list) or {docs, bases} (a segmented one).
+function parseBucket(buffer) {
+  const bytes = new Uint8Array(buffer);
+  const view = new DataView(buffer);
+  const state = { at: 0 };
+  const lists = new Map();
+  for (let count = readVarint(bytes, state); count > 0; count -= 1) {
+    const token = view.getBigUint64(state.at, true);
+    state.at += 8;
+    const docs = readVarint(bytes, state);
+    const segments = readVarint(bytes, state);
+    if (segments === 0) {
+      const size = readVarint(bytes, state);
+      lists.set(token, { docs, data: bytes.subarray(state.at, state.at + size) });
+      state.at += size;
+    } else {
+      const bases = [];
+      let base = -1;
+      for (let k = 0; k < segments; k += 1) {
+        base += readVarint(bytes, state);
+        bases.push(base);
+      }
+      lists.set(token, { docs, bases });
     }
-    hits = next;
   }
-  return hits || new Map();
+  return lists;
+}
+
+// One stretch of a postings list: doc -> {count, positions} (every position for a pair, the
+// first for a unit).
+function decodeEntries(bytes, base, allPositions, into) {
+  const state = { at: 0 };
+  let doc = base;
+  while (state.at < bytes.length) {
+    doc += readVarint(bytes, state);
+    const count = readVarint(bytes, state);
+    const positions = [];
+    let position = 0;
+    for (let k = allPositions ? count : 1; k > 0; k -= 1) {
+      position = allPositions ? position + readVarint(bytes, state) : readVarint(bytes, state);
+      positions.push(position);
+    }
+    into.set(doc, { count, positions });
+  }
+  return into;
+}
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+// The .gz files are gzip files, not gzip-encoded responses: every host serves them the same way.
+async function fetchGzip(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).text();
+}
+
+// One site's index: every file fetched once, when first needed.
+export class SearchIndex {
+  constructor(base) {
+    this.base = base; // the URL of the site's root
+    this.cache = new Map();
+  }
+
+  once(key, load) {
+    if (!this.cache.has(key)) this.cache.set(key, load());
+    return this.cache.get(key);
+  }
+
+  url(path) {
+    return new URL(INDEX_DIR + path, this.base).href;
+  }
+
+  async open() {
+    this.manifest = await (await fetch(this.url("index.json"))).json();
+    return this;
+  }
+
+  get size() {
+    return this.manifest.documents;
+  }
+
+  async list(token) {
+    const number = Number(token % BigInt(this.manifest.buckets));
+    const bucket = await this.once(`b${number}`, async () => parseBucket(await fetchBytes(this.url(`b/${number}.bin`))));
+    return bucket.get(token) || null;
+  }
+
+  segment(token, number) {
+    const hex = token.toString(16).padStart(16, "0");
+    return this.once(`s${hex}-${number}`, async () => new Uint8Array(await fetchBytes(this.url(`s/${hex.slice(0, 2)}/${hex}-${number}.bin`))));
+  }
+
+  async document(doc) {
+    const per = this.manifest.docs_per_pack;
+    const pack = await this.once(`d${Math.floor(doc / per)}`, async () => JSON.parse(await fetchGzip(this.url(`docs/${Math.floor(doc / per)}.json.gz`))));
+    const [page, title, agency, region, year, kind] = pack[doc % per];
+    return { page, title, agency, region, year, kind };
+  }
+
+  text(doc) {
+    const folder = Math.floor(doc / this.manifest.texts_per_folder);
+    return this.once(`t${doc}`, () => fetchGzip(this.url(`text/${folder}/${doc}.txt.gz`)));
+  }
+
+  facets() {
+    return this.once("facets", async () => JSON.parse(await fetchGzip(this.url("facets.json.gz"))));
+  }
+}
+
+// ---- finding reports ----
+
+// A token's postings list as the search reads it: whole, or segment by segment, each covering
+// the documents after its base up to the next segment's base.
+class Postings {
+  constructor(index, token, list, allPositions, size) {
+    Object.assign(this, { index, token, list, allPositions });
+    this.entries = new Map();
+    this.loaded = new Set();
+    this.ends = list.bases ? [...list.bases.slice(1), size - 1] : [size - 1];
+    if (!list.bases) decodeEntries(list.data, -1, allPositions, this.entries);
+  }
+
+  get parts() {
+    return this.ends.length;
+  }
+
+  // The segment holding a document, or -1 past the list's end.
+  partOf(doc) {
+    for (let k = 0; k < this.ends.length; k += 1) if (doc <= this.ends[k]) return k;
+    return -1;
+  }
+
+  async load(part) {
+    if (!this.list.bases || this.loaded.has(part)) return;
+    this.loaded.add(part);
+    const bytes = await this.index.segment(this.token, part);
+    decodeEntries(bytes, this.list.bases[part], this.allPositions, this.entries);
+  }
+
+  // The entries of one segment, in document order.
+  async part(part) {
+    await this.load(part);
+    const from = part === 0 ? -1 : this.ends[part - 1];
+    return [...this.entries.keys()].filter((doc) => doc > from && doc <= this.ends[part]).sort((a, b) => a - b);
+  }
+}
+
+// Where a segment of the query first occurs in a document, or -1 where it does not.
+function firstMatch(lookups, doc) {
+  const [head, ...rest] = lookups;
+  const entry = head.postings.entries.get(doc);
+  if (!entry) return -1;
+  if (!head.postings.allPositions) return entry.positions[0];
+  const others = [];
+  for (const { postings, offset } of rest) {
+    const other = postings.entries.get(doc);
+    if (!other) return -1;
+    others.push({ offset, at: new Set(other.positions) });
+  }
+  for (const start of entry.positions) if (others.every(({ offset, at }) => at.has(start + offset))) return start;
+  return -1;
+}
+
+// Every document of one index that holds every segment of the query, newest first, reported as
+// found: onHits(hits, covered) after each step, hits being {doc, score, last} and covered the
+// last document the steps so far have settled. Returns every hit.
+export async function findInIndex(index, segments, onHits = () => {}) {
+  const plan = segments.map((units) =>
+    (units.length === 1 ? [{ token: segmentTokens(units)[0], offset: 0 }] : coveringTokens(units)).map((step) => ({
+      ...step,
+      allPositions: units.length > 1,
+    })),
+  );
+  const flat = plan.flat();
+  const lists = await Promise.all(flat.map(({ token }) => index.list(token)));
+  if (lists.some((list) => list === null)) {
+    onHits([], index.size - 1);
+    return [];
+  }
+  flat.forEach((step, i) => {
+    step.postings = new Postings(index, step.token, lists[i], step.allPositions, index.size);
+  });
+  // The rarest list leads: its documents are the candidates, and only the others' segments that
+  // hold a candidate are fetched.
+  const lead = flat.reduce((best, step, i) => (lists[i].docs < lists[flat.indexOf(best)].docs ? step : best), flat[0]);
+  const hits = [];
+  for (let part = 0; part < lead.postings.parts; part += 1) {
+    const candidates = await lead.postings.part(part);
+    const needed = [];
+    for (const step of flat) {
+      if (step === lead) continue;
+      const parts = new Set(candidates.map((doc) => step.postings.partOf(doc)).filter((k) => k >= 0));
+      for (const k of parts) needed.push(step.postings.load(k));
+    }
+    await Promise.all(needed);
+    const found = [];
+    for (const doc of candidates) {
+      const firsts = plan.map((lookups) => firstMatch(lookups, doc));
+      if (firsts.some((first) => first < 0)) continue;
+      const score = flat.reduce((sum, step) => sum + (step.postings.entries.get(doc)?.count || 0), 0);
+      found.push({ doc, score, last: Math.max(...firsts) });
+    }
+    hits.push(...found);
+    onHits(found, lead.postings.ends[part]);
+  }
+  return hits;
 }
 
 // ---- facets: filters, counts and ordering ----
 
-async function loadFacets(root) {
-  const compressed = typeof DecompressionStream !== "undefined";
-  const response = await fetch(new URL(`pagefind/archive-facets.json${compressed ? ".gz" : ""}`, root));
-  if (!response.ok) throw new Error(`facets: HTTP ${response.status}`);
-  const body = compressed ? response.body.pipeThrough(new DecompressionStream("gzip")) : response.body;
-  const facets = await new Response(body).json();
-  facets.rowOf = new Map(facets.ids.map((id, row) => [id, row]));
-  return facets;
+function facetValue(facets, name, doc) {
+  return name === "year" ? String(facets.year[doc]) : facets.values[name][facets.columns[name][doc]];
 }
 
-// One report's Pagefind fragment (its metadata and coded text), fetched directly: browsing
-// without a query needs no search, and a search for nothing would load the whole index.
-async function loadFragment(root, facets, row) {
-  let bundle = 0;
-  while (bundle + 1 < facets.bundle_rows.length && facets.bundle_rows[bundle + 1] <= row) bundle += 1;
-  const response = await fetch(new URL(`${facets.bundles[bundle]}fragment/${facets.ids[row]}.pf_fragment`, root));
-  if (!response.ok) throw new Error(`fragment: HTTP ${response.status}`);
-  const data = await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
-  return JSON.parse(new TextDecoder().decode(new Uint8Array(data).subarray("pagefind_dcd".length)));
+function matches(facets, doc, selected, except) {
+  return FILTERS.every(({ name }) => name === except || !selected[name] || facetValue(facets, name, doc) === selected[name]);
 }
 
-function facetValue(facets, name, row) {
-  return name === "year" ? String(facets.year[row]) : facets.values[name][facets.columns[name][row]];
-}
-
-function matches(facets, row, selected, except) {
-  return FILTERS.every(({ name }) => name === except || !selected[name] || facetValue(facets, name, row) === selected[name]);
-}
-
-// Counts per value of each filter, over the rows that pass every other filter.
-export function filterCounts(facets, rows, selected) {
+// Counts per value of each filter, over the documents that pass every other filter.
+export function filterCounts(facets, docs, selected) {
   const counts = {};
   for (const { name } of FILTERS) {
     const tally = new Map();
-    for (const row of rows) {
-      if (!matches(facets, row, selected, name)) continue;
-      const value = facetValue(facets, name, row);
+    for (const doc of docs) {
+      if (!matches(facets, doc, selected, name)) continue;
+      const value = facetValue(facets, name, doc);
       tally.set(value, (tally.get(value) || 0) + 1);
     }
     counts[name] = tally;
@@ -203,23 +367,24 @@ export function filterCounts(facets, rows, selected) {
   return counts;
 }
 
-// Relevance first and the newer year on a tie, or the year first on request; then archive order.
-// Relevance puts the reports that have every word in their own text (prose, title, metadata)
-// before those that have some only in their tables, whose labels every report shares.
-export function orderRows(facets, rows, scores, sort, inText = new Set(rows)) {
-  const byYear = (a, b) => facets.year[b] - facets.year[a];
-  const byScore = (a, b) => inText.has(b) - inText.has(a) || (scores.get(b) || 0) - (scores.get(a) || 0);
-  const first = sort === "year" ? byYear : byScore;
-  const second = sort === "year" ? byScore : byYear;
-  return [...rows].sort((a, b) => first(a, b) || second(a, b) || a - b);
+// Newest first (the index's own order), or by relevance: the reports that have every word in
+// their own text (prose, title, metadata) before those that have some only in their tables, whose
+// labels every report shares; then the more occurrences; then newest first.
+export function orderDocs(facets, hits, sort) {
+  const docs = [...hits.keys()].sort((a, b) => a - b);
+  if (sort !== "relevance") return docs;
+  const inText = (doc) => (hits.get(doc).last < facets.tables[doc] ? 1 : 0);
+  return docs.sort((a, b) => inText(b) - inText(a) || hits.get(b).score - hits.get(a).score || a - b);
 }
 
 // ---- snippets ----
 
+// Where the needles (folded) are in the text: folding keeps every character in its place.
 function findAll(text, needles) {
+  const folded = normalize(text);
   const spans = [];
   for (const needle of needles) {
-    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) {
+    for (let at = folded.indexOf(needle); at !== -1; at = folded.indexOf(needle, at + needle.length)) {
       spans.push([at, at + needle.length]);
     }
   }
@@ -240,7 +405,7 @@ function snippetStart(text, spans, needles, before, length) {
   for (const [from] of spans.slice(0, 200)) {
     const start = Math.max(0, from - before);
     const shown = text.slice(start, start + length);
-    const words = needles.filter((needle) => shown.includes(needle)).length;
+    const words = needles.filter((needle) => normalize(shown).includes(needle)).length;
     if (words > best.words) best = { start, words };
   }
   return best.start;
@@ -294,14 +459,14 @@ function readState() {
   const params = new URLSearchParams(window.location.search);
   const selected = {};
   for (const { name } of FILTERS) selected[name] = params.get(name) || "";
-  return { query: params.get("q") || "", selected, sort: params.get("sort") === "year" ? "year" : "relevance" };
+  return { query: params.get("q") || "", selected, sort: params.get("sort") === "relevance" ? "relevance" : "year" };
 }
 
 function writeState(state) {
   const params = new URLSearchParams();
   if (state.query) params.set("q", state.query);
   for (const { name } of FILTERS) if (state.selected[name]) params.set(name, state.selected[name]);
-  if (state.sort === "year") params.set("sort", "year");
+  if (state.sort === "relevance") params.set("sort", "relevance");
   const url = new URL(window.location.href);
   url.search = params.toString();
   window.history.replaceState(null, "", url);
@@ -345,15 +510,15 @@ function renderFilters(container, facets, counts, state, onChange) {
   sortField.append(element("span", "archive-search-filter-label", "排序"));
   const sort = element("select");
   sort.name = "sort";
-  sort.append(new Option("相关度", "relevance"), new Option("年度（新→旧）", "year"));
+  sort.append(new Option("年度（新→旧）", "year"), new Option("相关度", "relevance"));
   sort.value = state.sort;
   sort.addEventListener("change", () => onChange("sort", sort.value));
   sortField.append(sort);
   container.append(sortField);
 }
 
-function resultLink(root, data, query) {
-  const url = new URL(data.meta.page, root);
+function resultLink(root, page, query) {
+  const url = new URL(page, root);
   if (query.trim()) url.searchParams.set("highlight", query.trim());
   return url.href;
 }
@@ -364,19 +529,19 @@ function spaced(text) {
   return text.replace(/·/g, " · ").replace(/([\u3400-\u9fff])(\d)/g, "$1 $2");
 }
 
-async function renderResult(root, result, segments, query) {
-  const data = await result.data();
+async function renderResult(root, index, doc, segments, query) {
+  const [data, text] = await Promise.all([index.document(doc), segments.length ? index.text(doc) : ""]);
   const item = element("li", "archive-search-result");
-  const link = element("a", "archive-search-result-title", data.meta.title || data.meta.page);
-  link.href = resultLink(root, data, query);
+  const link = element("a", "archive-search-result-title", data.title || data.page);
+  link.href = resultLink(root, data.page, query);
   item.append(link);
-  const details = [data.meta.agency, data.meta.region, data.meta.year ? `${data.meta.year} 年` : "", data.meta.kind];
+  const details = [data.agency, data.region, data.year ? `${data.year} 年` : "", data.kind];
   item.append(element("div", "archive-search-result-meta", details.filter(Boolean).join(" · ")));
   if (segments.length) {
     const excerpt = element("p", "archive-search-result-excerpt");
     const needles = segments.map((units) => units.join(""));
-    for (const [text, marked] of snippetParts(decodeText(data.content), needles)) {
-      const shown = spaced(text);
+    for (const [part, marked] of snippetParts(text, needles)) {
+      const shown = spaced(part);
       excerpt.append(marked ? element("mark", "", shown) : document.createTextNode(shown));
     }
     item.append(excerpt);
@@ -384,56 +549,47 @@ async function renderResult(root, result, segments, query) {
   return item;
 }
 
-function describe(state, segments, total) {
+function describe(state, segments, total, complete) {
   const filtered = Object.values(state.selected).some(Boolean) ? "（已筛选）" : "";
+  if (!complete) return `“${state.query.trim()}”：已找到 ${total} 份报告，正在继续查找……`;
   if (!segments.length) return `共 ${total} 份报告${filtered}。`;
   const quoted = `“${state.query.trim()}”`;
   return total ? `${quoted}：找到 ${total} 份报告${filtered}。` : `没有找到包含${quoted}的报告${filtered}。`;
 }
 
-// Everything the page and the tests need: the engine, its facets, and one search.
+// Everything the page and the tests need: the index, its facets, and one search.
 export async function createArchiveSearch(root) {
-  const [pagefind, facets] = await Promise.all([import(new URL("pagefind/pagefind.js", root).href), loadFacets(root)]);
-  await pagefind.options({ baseUrl: root.pathname });
-  // A large archive's index comes in shards (search_index.py), searched together as one.
-  for (const bundle of facets.bundles.slice(1)) await pagefind.mergeIndex(new URL(bundle, root).pathname);
-  let everything = null;
+  const index = await new SearchIndex(root).open();
   return {
-    facets,
-    // The reports for a query (all of them when it is empty): rows, scores and Pagefind results.
-    async find(query) {
+    index,
+    facets: () => index.facets(),
+    // The reports for a query (every report when it is empty): doc -> {score, last}, complete
+    // once the promise resolves; onProgress(found) as hits arrive, newest first.
+    async find(query, onProgress = () => {}) {
       const segments = querySegments(query);
-      const results = new Map();
-      const scores = new Map();
-      const inText = new Set();
-      if (segments.length) {
-        for (const [id, hit] of await findReports(pagefind, segments)) {
-          const row = facets.rowOf.get(id);
-          if (row === undefined) continue;
-          results.set(row, hit.result);
-          scores.set(row, hit.score);
-          if (hit.last < facets.tables[row]) inText.add(row);
-        }
-      } else if (typeof DecompressionStream !== "undefined") {
-        for (let row = 0; row < facets.ids.length; row += 1) results.set(row, { data: () => loadFragment(root, facets, row) });
+      const found = { segments, hits: new Map(), covered: -1, complete: false };
+      if (!segments.length) {
+        for (let doc = 0; doc < index.size; doc += 1) found.hits.set(doc, { score: 0, last: 0 });
       } else {
-        everything ??= (await pagefind.search(null)).results; // loads the whole index: old browsers only
-        for (const result of everything) {
-          const row = facets.rowOf.get(result.id);
-          if (row !== undefined) results.set(row, result);
-        }
+        await findInIndex(index, segments, (hits, covered) => {
+          for (const hit of hits) found.hits.set(hit.doc, hit);
+          found.covered = covered;
+          onProgress(found);
+        });
       }
-      return { segments, results, scores, inText };
+      found.complete = true;
+      return found;
     },
-    select(found, selected, sort) {
-      const rows = [...found.results.keys()];
-      const counts = filterCounts(facets, rows, selected);
-      const kept = rows.filter((row) => matches(facets, row, selected, null));
-      return { counts, rows: orderRows(facets, kept, found.scores, sort, found.inText) };
+    async select(found, selected, sort) {
+      const facets = await index.facets();
+      const docs = [...found.hits.keys()];
+      const counts = filterCounts(facets, docs, selected);
+      const kept = new Map(docs.filter((doc) => matches(facets, doc, selected, null)).map((doc) => [doc, found.hits.get(doc)]));
+      return { counts, rows: orderDocs(facets, kept, sort) };
     },
-    // The report pages of some rows, for tests and harnesses (loads their metadata).
-    async pages(found, rows) {
-      return Promise.all(rows.map(async (row) => (await found.results.get(row).data()).meta.page));
+    // The report pages of some documents, for tests and harnesses.
+    async pages(rows) {
+      return Promise.all(rows.map(async (doc) => (await index.document(doc)).page));
     },
   };
 }
@@ -462,61 +618,96 @@ async function main() {
   let found = null;
   let shown = 0;
   let ordered = [];
+  let run = 0;
 
   async function showMore() {
-    const rows = ordered.slice(shown, shown + PAGE_SIZE);
-    shown += rows.length;
-    const items = await Promise.all(rows.map((row) => renderResult(root, found.results.get(row), found.segments, state.query)));
+    const docs = ordered.slice(shown, shown + PAGE_SIZE);
+    shown += docs.length;
+    const items = await Promise.all(docs.map((doc) => renderResult(root, engine.index, doc, found.segments, state.query)));
     list.append(...items);
     more.hidden = shown >= ordered.length;
   }
 
   const siteName = document.title.split(" - ").slice(1).join(" - ");
 
+  function showSuggestion(count) {
+    const suggestion = count || !found.segments.length ? null : spacedSuggestion(state.query);
+    if (!suggestion) return;
+    const link = element("a", "archive-search-suggestion", suggestion);
+    const url = new URL(window.location.href);
+    url.searchParams.set("q", suggestion);
+    link.href = url.href;
+    status.append(" 试试分开的词：", link);
+  }
+
+  // The first results, newest first, while the search goes on: no filter, no relevance order.
+  async function renderFirst(hits) {
+    ordered = [...hits.keys()].sort((a, b) => a - b);
+    shown = 0;
+    list.replaceChildren();
+    await showMore();
+    document.body.dataset.searchFirst = String(run);
+  }
+
   async function render() {
     writeState(state);
     // The query in the title: the browser's history and tabs tell one search from another.
     const query = state.query.trim();
     document.title = query ? `“${query}”的搜索结果 - ${siteName}` : `搜索 - ${siteName}`;
-    const { counts, rows } = engine.select(found, state.selected, state.sort);
-    renderFilters(filters, engine.facets, counts, state, (name, value) => {
+    const { counts, rows } = await engine.select(found, state.selected, state.sort);
+    renderFilters(filters, await engine.facets(), counts, state, (name, value) => {
       if (name === "sort") state.sort = value;
       else state.selected[name] = value;
       if (name === "province") state.selected.city = "";
       render();
     });
+    // The first page already shown stays (no flicker) when the final order begins with it.
+    const kept = shown > 0 && ordered.slice(0, shown).every((doc, i) => rows[i] === doc);
     ordered = rows;
-    shown = 0;
-    list.replaceChildren();
-    await showMore();
-    status.textContent = describe(state, found.segments, rows.length);
-    const suggestion = rows.length || !found.segments.length ? null : spacedSuggestion(state.query);
-    if (suggestion) {
-      const link = element("a", "archive-search-suggestion", suggestion);
-      const url = new URL(window.location.href);
-      url.searchParams.set("q", suggestion);
-      link.href = url.href;
-      status.append(" 试试分开的词：", link);
+    if (kept) {
+      more.hidden = shown >= ordered.length;
+    } else {
+      shown = 0;
+      list.replaceChildren();
+      await showMore();
     }
+    document.body.dataset.searchFirst = String(run);
+    status.textContent = describe(state, found.segments, rows.length, true);
+    showSuggestion(rows.length);
     const chosen = FILTERS.filter(({ name }) => state.selected[name]).length;
     panel.querySelector("summary").textContent = chosen ? `筛选和排序（已选 ${chosen} 项）` : "筛选和排序";
     if (chosen || !found.segments.length) panel.open = true;
     document.body.dataset.searchDone = String(Number(document.body.dataset.searchDone || 0) + 1);
   }
 
-  async function run(query) {
+  async function search(query) {
     state.query = query;
+    run += 1;
+    const thisRun = run;
     status.textContent = query.trim() ? `正在搜索“${query.trim()}”……` : "正在加载……";
-    found = await engine.find(query);
+    // Unfiltered and newest first, the first page is final as soon as it is found.
+    const early = state.sort === "year" && !FILTERS.some(({ name }) => state.selected[name]);
+    let first = null;
+    shown = 0;
+    found = await engine.find(query, (progress) => {
+      if (thisRun !== run) return;
+      found = progress; // the same object, complete once find() returns
+      if (early && !first && (progress.hits.size >= PAGE_SIZE || progress.covered >= engine.index.size - 1)) {
+        first = renderFirst(new Map(progress.hits));
+      }
+      if (first) status.textContent = describe(state, progress.segments, progress.hits.size, false);
+    });
+    if (thisRun !== run) return;
+    await first;
     await render();
   }
 
   more.addEventListener("click", () => showMore());
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    run(input.value);
+    search(input.value);
   });
-  await run(state.query);
+  await search(state.query);
 }
 
 if (typeof document !== "undefined" && document.querySelector(".archive-search-page")) main();

@@ -1,0 +1,263 @@
+"""The files of the search index (site/search-index/), written from every report's record at once.
+
+- `index.json`: how many documents and buckets, and how the files are cut; tiny, read first.
+- `b/N.bin`: bucket N of the postings lists whose hash modulo the bucket count is N. A short list
+  is in its bucket whole; a long one is there as its segments' first documents, and each segment
+  is a file of its own (`s/HH/HASH-K.bin`), cut newest documents first and doubling in size from
+  FIRST_SEGMENT bytes: a query's first results need the first, small, segments only.
+- `docs/N.json.gz`: what a result shows (page, title, agency, region, year, kind), DOCS_PER_PACK
+  documents a file.
+- `facets.json.gz`: every document's filters (province, city, year …) and where its tables start,
+  for the counts and the filters, which may complete after the first results.
+- `text/N/DOC.txt.gz`: each document's text as its snippet is cut from.
+
+Documents are numbered newest first (then in archive order), so that every list starts with the
+reports the search page shows first. Bucket format (varints; a hash is 8 bytes, little-endian):
+    lists; then per list: hash, documents, segments (0: whole here), then
+    whole: byte length, the list | segmented: per segment, first-document delta (see segment_bases)
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ...model import Report
+from ...reading.metadata import KINDS_BY_SLUG
+from ..labels import facet_province, form_label, source_label
+from .postings import Postings, records_to_postings
+from .record import SearchRecord
+from .text import region_text
+
+log = logging.getLogger(__name__)
+
+INDEX_DIR = "search-index"
+MANIFEST_NAME = "index.json"
+FORMAT = 1
+INLINE_MAX = 1024  # a list up to this many bytes stays in its bucket
+BUCKET_TARGET = 4096  # bytes of whole lists per bucket, on average
+FIRST_SEGMENT = 2048  # a long list's first segment; each next one is twice as long, up to:
+MAX_SEGMENT = 64 * 1024
+DOCS_PER_PACK = 100
+TEXTS_PER_FOLDER = 1000
+
+
+def varint(value: int) -> bytes:
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the search page filters and counts by, for one report."""
+
+    province: str
+    city: str
+    year: int
+    kind: str
+    form: str
+    source: str
+    checks: str
+
+
+FACET_FIELDS = ("province", "city", "kind", "form", "source", "checks")
+
+
+def report_facets(report: Report) -> Facets:
+    region = report.region
+    province = facet_province(region)
+    city = f"{province} {region.city}" if region.resolved and region.city else f"{province} —"
+    return Facets(
+        province=province,
+        city=city,
+        year=report.year or 0,
+        kind=KINDS_BY_SLUG[report.kind].label,
+        form=form_label(report.format),
+        source=source_label(report),
+        checks="有校验未通过" if report.failed_checks else "校验全部通过",
+    )
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    """One report as a search result shows it and as the filters count it."""
+
+    page: str  # its page's URL, relative to the site
+    title: str
+    agency: str
+    region: str
+    year: int
+    kind: str
+    facets: Facets
+
+    @classmethod
+    def of(cls, report: Report, page: str) -> IndexedDocument:
+        kind = KINDS_BY_SLUG[report.kind].label
+        return cls(
+            page, report.title, report.agency, region_text(report), report.year or 0, kind, report_facets(report)
+        )
+
+
+def newest_first(documents: Sequence[IndexedDocument]) -> list[int]:
+    """The archive's documents in search order: the newest year first, then archive order."""
+    return sorted(range(len(documents)), key=lambda index: (-documents[index].year, index))
+
+
+@dataclass
+class IndexSummary:
+    documents: int = 0
+    lists: int = 0
+    buckets: int = 0
+    segments: int = 0
+    bytes_by_part: dict[str, int] = field(default_factory=dict)
+
+
+def segment_cuts(entry_offsets: np.ndarray) -> list[int]:
+    """Where a long list's segments start, as entry numbers: the first at most FIRST_SEGMENT bytes
+    (or one entry), each next one at most twice as long, up to MAX_SEGMENT. entry_offsets: each
+    entry's byte offset from the list's start, and its end, last."""
+    cuts = [0]
+    entries = len(entry_offsets) - 1
+    target = FIRST_SEGMENT
+    while True:
+        cut = int(np.searchsorted(entry_offsets, entry_offsets[cuts[-1]] + target, side="right")) - 1
+        cut = max(cut, cuts[-1] + 1)
+        if cut >= entries:
+            return cuts
+        cuts.append(cut)
+        target = min(2 * target, MAX_SEGMENT)
+
+
+def segment_path(token: int, segment: int) -> str:
+    name = f"{token:016x}"
+    return f"s/{name[:2]}/{name}-{segment}.bin"
+
+
+class BundleWriter:
+    """Writes the lists of both families into their buckets and segment files."""
+
+    def __init__(self, folder: Path, families: Sequence[Postings]) -> None:
+        self.folder = folder
+        self.families = families
+        self.summary = IndexSummary()
+
+    def bucket_count(self) -> int:
+        whole = 0
+        for postings in self.families:
+            sizes = np.diff(postings.list_starts)
+            whole += int(sizes[sizes <= INLINE_MAX].sum()) + 12 * int((sizes <= INLINE_MAX).sum())
+        return max(1, math.ceil(whole / BUCKET_TARGET))
+
+    def list_entry(self, postings: Postings, index: int) -> bytes:
+        token = int(postings.tokens[index])
+        head = token.to_bytes(8, "little") + varint(int(postings.docs[index]))
+        start, end = int(postings.list_starts[index]), int(postings.list_starts[index + 1])
+        if end - start <= INLINE_MAX:
+            return head + varint(0) + varint(end - start) + postings.data[start:end].tobytes()
+        first, last = int(postings.first_entries[index]), int(postings.first_entries[index + 1])
+        offsets = postings.entry_starts[first : last + 1] - start
+        cuts = segment_cuts(offsets)
+        bases = [-1] + [int(postings.entry_docs[first + cut - 1]) for cut in cuts[1:]]
+        body = varint(len(cuts)) + b"".join(varint(b - a) for a, b in zip([-1, *bases], bases, strict=False))
+        for number, (cut, next_cut) in enumerate(zip(cuts, [*cuts[1:], last - first], strict=True)):
+            path = self.folder / segment_path(token, number)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(postings.data[start + int(offsets[cut]) : start + int(offsets[next_cut])].tobytes())
+            self.summary.segments += 1
+        return head + body
+
+    def write(self) -> None:
+        buckets = self.bucket_count()
+        keyed = [
+            (int(token) % buckets, int(token), family, index)
+            for family, postings in enumerate(self.families)
+            for index, token in enumerate(postings.tokens)
+        ]
+        keyed.sort()
+        (self.folder / "b").mkdir(parents=True, exist_ok=True)
+        at = 0
+        for bucket in range(buckets):
+            entries = []
+            while at < len(keyed) and keyed[at][0] == bucket:
+                _, _, family, index = keyed[at]
+                entries.append(self.list_entry(self.families[family], index))
+                at += 1
+            (self.folder / "b" / f"{bucket}.bin").write_bytes(varint(len(entries)) + b"".join(entries))
+        self.summary.lists = len(keyed)
+        self.summary.buckets = buckets
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def json_bytes(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def facets_data(documents: Sequence[IndexedDocument], records: Sequence[SearchRecord]) -> dict:
+    """Every document's facets as columns of small numbers into sorted value lists (compact, and
+    the same bytes for the same inputs), its year, and where its tables start."""
+    facets = [document.facets for document in documents]
+    values = {name: sorted({getattr(f, name) for f in facets}) for name in FACET_FIELDS}
+    positions = {name: {value: n for n, value in enumerate(labels)} for name, labels in values.items()}
+    return {
+        "values": values,
+        "columns": {name: [positions[name][getattr(f, name)] for f in facets] for name in FACET_FIELDS},
+        "year": [f.year for f in facets],
+        "tables": [record.tables_start for record in records],
+    }
+
+
+def document_row(document: IndexedDocument) -> list[object]:
+    return [document.page, document.title, document.agency, document.region, document.year, document.kind]
+
+
+def write_search_index(
+    site_dir: Path, documents: Sequence[IndexedDocument], records: Sequence[SearchRecord]
+) -> IndexSummary:
+    """Index the documents (in archive order, each with its record) into site/search-index/."""
+    order = newest_first(documents)
+    documents = [documents[i] for i in order]
+    records = [records[i] for i in order]
+    folder = site_dir / INDEX_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    writer = BundleWriter(folder, records_to_postings(records))
+    writer.write()
+    for start in range(0, len(documents), DOCS_PER_PACK):
+        rows = [document_row(d) for d in documents[start : start + DOCS_PER_PACK]]
+        path = folder / "docs" / f"{start // DOCS_PER_PACK}.json.gz"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(gzip_bytes(json_bytes(rows)))
+    for number, record in enumerate(records):
+        path = folder / "text" / str(number // TEXTS_PER_FOLDER) / f"{number}.txt.gz"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(record.snippet_gz)
+    (folder / "facets.json.gz").write_bytes(gzip_bytes(json_bytes(facets_data(documents, records))))
+    summary = writer.summary
+    summary.documents = len(documents)
+    manifest = {
+        "format": FORMAT,
+        "documents": len(documents),
+        "buckets": summary.buckets,
+        "docs_per_pack": DOCS_PER_PACK,
+        "texts_per_folder": TEXTS_PER_FOLDER,
+    }
+    (folder / MANIFEST_NAME).write_bytes(json_bytes(manifest))
+    summary.bytes_by_part = {
+        part: sum(p.stat().st_size for p in (folder / part).rglob("*") if p.is_file())
+        for part in ("b", "s", "docs", "text")
+    }
+    log.info("search index: %s", asdict(summary))
+    return summary
