@@ -251,7 +251,7 @@ class Postings {
   constructor(index, token, list, allPositions, size) {
     Object.assign(this, { index, token, list, allPositions });
     this.entries = new Map();
-    this.loaded = new Set();
+    this.loading = new Map(); // part -> its decoding, once
     this.ends = list.bases ? [...list.bases.slice(1), size - 1] : [size - 1];
     if (!list.bases) decodeEntries(list.data, -1, allPositions, this.entries);
   }
@@ -266,11 +266,15 @@ class Postings {
     return -1;
   }
 
-  async load(part) {
-    if (!this.list.bases || this.loaded.has(part)) return;
-    this.loaded.add(part);
-    const bytes = await this.index.segment(this.token, part);
-    decodeEntries(bytes, this.list.bases[part], this.allPositions, this.entries);
+  load(part) {
+    if (!this.list.bases) return Promise.resolve();
+    if (!this.loading.has(part)) {
+      const decoded = this.index.segment(this.token, part).then((bytes) => {
+        decodeEntries(bytes, this.list.bases[part], this.allPositions, this.entries);
+      });
+      this.loading.set(part, decoded);
+    }
+    return this.loading.get(part);
   }
 
   // The entries of one segment, in document order.
@@ -318,6 +322,9 @@ export async function findInIndex(index, segments, onHits = () => {}) {
   });
   // The rarest list leads: its documents are the candidates, and only the others' segments that
   // hold a candidate are fetched.
+  // Every list's first segment holds the newest reports, which the first results are made of:
+  // fetched at once, together, rather than after the leading list's.
+  for (const step of flat) step.postings.load(0);
   const lead = flat.reduce((best, step, i) => (lists[i].docs < lists[flat.indexOf(best)].docs ? step : best), flat[0]);
   const hits = [];
   for (let part = 0; part < lead.postings.parts; part += 1) {
