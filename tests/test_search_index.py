@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from build_scripts.site.search import bundle
+from build_scripts.site.search import bundle, postings
 from build_scripts.site.search.bundle import Facets, IndexedDocument, newest_first, segment_cuts, write_search_index
 from build_scripts.site.search.postings import varints
 from build_scripts.site.search.reader import IndexReader, read_varint
@@ -106,8 +106,10 @@ QUERIES = ["伊川", "城市管理", "公", "abc", "2023", "复议", "年度公�
 def test_the_index_finds_exactly_the_documents_that_contain_a_query(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny: bool
 ) -> None:
-    """With the real sizes, and with tiny ones, where every list of any length is in segments."""
+    """With the real sizes, and with tiny ones, where every list of any length is in segments and
+    the postings are sorted in groups of tokens."""
     if tiny:
+        monkeypatch.setattr(postings, "POSTINGS_PER_GROUP", 5000)
         monkeypatch.setattr(bundle, "INLINE_MAX", 16)
         monkeypatch.setattr(bundle, "FIRST_SEGMENT", 16)
         monkeypatch.setattr(bundle, "MAX_SEGMENT", 64)

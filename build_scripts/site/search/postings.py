@@ -13,7 +13,7 @@ list holds the newest reports, which the search page shows first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -38,79 +38,107 @@ class Postings:
 
 
 def varint_lengths(values: np.ndarray) -> np.ndarray:
-    v = values.astype(np.uint64)
-    return 1 + sum((v >= np.uint64(1 << (7 * k))).astype(np.int64) for k in range(1, 5))
+    lengths = np.ones(len(values), dtype=np.uint8)
+    for k in range(1, 5):
+        lengths += values >= (1 << (7 * k))
+    return lengths
 
 
 def varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """LEB128 bytes of uint32 values, and the byte offset of each value (and the end, last)."""
-    v = values.astype(np.uint64)
+    """LEB128 bytes of values below 2**35, and the byte offset of each value (and the end, last)."""
+    v = values.astype(np.uint64, copy=False)
     lengths = varint_lengths(v)
     offsets = np.zeros(len(v) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     out = np.empty(int(offsets[-1]), dtype=np.uint8)
+    starts = offsets[:-1]
     for k in range(5):
-        here = lengths > k
-        if not here.any():
+        here = np.flatnonzero(lengths > k) if k else slice(None)
+        chunk = v[here] >> np.uint64(7 * k)
+        byte = (chunk & np.uint64(0x7F)).astype(np.uint8)
+        byte[chunk > 0x7F] |= 0x80
+        out[starts[here] + k] = byte
+        if k + 1 < 5 and not (lengths > k + 1).any():
             break
-        byte = (v[here] >> np.uint64(7 * k)) & np.uint64(0x7F)
-        byte |= np.where(lengths[here] > k + 1, np.uint64(0x80), np.uint64(0))
-        out[offsets[:-1][here] + k] = byte.astype(np.uint8)
     return out, offsets
 
 
-def record_tokens(records: Sequence[SearchRecord]) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
-    """(tokens, documents, positions) of every pair, and of every unit, in document order."""
-    pairs: list[list[np.ndarray]] = [[], [], []]
-    units: list[list[np.ndarray]] = [[], [], []]
+@dataclass
+class Family:
+    """One family's postings before sorting: token, document, position of each (pairs), or of
+    each (unit, document) with its count and first position (units)."""
+
+    tokens: list[np.ndarray] = field(default_factory=list)
+    docs: list[np.ndarray] = field(default_factory=list)
+    positions: list[np.ndarray] = field(default_factory=list)
+    counts: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, doc: int, tokens: np.ndarray, positions: np.ndarray, counts: np.ndarray | None = None) -> None:
+        self.tokens.append(tokens)
+        self.docs.append(np.full(len(tokens), doc, dtype=np.uint32))
+        self.positions.append(positions.astype(np.uint32))
+        if counts is not None:
+            self.counts.append(counts.astype(np.uint32))
+
+    def clear(self) -> None:
+        for parts in (self.tokens, self.docs, self.positions, self.counts):
+            parts.clear()
+
+    def joined(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+        def join(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.empty(0, dtype)
+
+        counts = join(self.counts, np.uint32) if self.counts else None
+        return join(self.tokens, np.uint64), join(self.docs, np.uint32), join(self.positions, np.uint32), counts
+
+
+def record_tokens(records: Sequence[SearchRecord]) -> tuple[Family, Family]:
+    """Every pair with its position, and every unit of each document once, with its count and
+    first position, in document order."""
+    pairs, units = Family(), Family()
     for doc, record in enumerate(records):
         ids = record.unit_ids()
         filled = ids != 0
         at = np.flatnonzero(filled[:-1] & filled[1:])
-        for family, positions, tokens in (
-            (pairs, at, pair_tokens_array(ids[at], ids[at + 1])),
-            (units, np.flatnonzero(filled), unit_tokens_array(ids[filled])),
-        ):
-            family[0].append(tokens)
-            family[1].append(np.full(len(positions), doc, dtype=np.uint32))
-            family[2].append(positions.astype(np.uint32))
-
-    def joined(family: list[list[np.ndarray]]) -> tuple[np.ndarray, ...]:
-        dtypes = (np.uint64, np.uint32, np.uint32)
-        return tuple(
-            np.concatenate(parts) if parts else np.empty(0, dtype) for parts, dtype in zip(family, dtypes, strict=True)
-        )
-
-    return joined(pairs), joined(units)
+        pairs.add(doc, pair_tokens_array(ids[at], ids[at + 1]), at)
+        where = np.flatnonzero(filled)
+        distinct, first, counts = np.unique(ids[where], return_index=True, return_counts=True)
+        units.add(doc, unit_tokens_array(distinct), where[first], counts)
+    return pairs, units
 
 
-def build_postings(tokens: np.ndarray, docs: np.ndarray, positions: np.ndarray, all_positions: bool) -> Postings:
-    """The postings lists of one family, from its postings in document order. With all_positions,
-    each entry lists every position (pairs); otherwise the first one (units)."""
+def build_postings(tokens: np.ndarray, docs: np.ndarray, positions: np.ndarray, counts: np.ndarray | None) -> Postings:
+    """The postings lists of one family, from its postings in document order: with counts (units),
+    one entry each, [document delta, count, first position]; without (pairs), one entry per token
+    and document, [document delta, count, every position as deltas]."""
     if len(tokens) == 0:
         none = np.zeros(1, dtype=np.int64)
         return Postings(tokens, none[:0], np.empty(0, np.uint8), none, none, docs, none)
     order = np.argsort(tokens, kind="stable")  # stable: documents and positions stay in order
     tokens, docs, positions = tokens[order], docs[order], positions[order]
     count = len(tokens)
-    new_entry = np.ones(count, dtype=bool)
-    new_entry[1:] = (tokens[1:] != tokens[:-1]) | (docs[1:] != docs[:-1])
-    entry_at = np.flatnonzero(new_entry)
+    all_positions = counts is None
+    if all_positions:
+        new_entry = np.ones(count, dtype=bool)
+        new_entry[1:] = (tokens[1:] != tokens[:-1]) | (docs[1:] != docs[:-1])
+        entry_at = np.flatnonzero(new_entry)
+        counts = np.diff(np.append(entry_at, count))
+    else:
+        counts, entry_at = counts[order], np.arange(count)
     entries = len(entry_at)
     entry_tokens, entry_docs = tokens[entry_at], docs[entry_at]
-    counts = np.diff(np.append(entry_at, count))
     new_list = np.ones(entries, dtype=bool)
     new_list[1:] = entry_tokens[1:] != entry_tokens[:-1]
     previous = np.empty(entries, dtype=np.int64)
     previous[0] = -1
     previous[1:] = entry_docs[:-1]
     previous[new_list] = -1
-    doc_deltas = entry_docs.astype(np.int64) - previous
-    if all_positions:
+    doc_deltas = entry_docs - previous
+    if all_positions:  # as deltas within the entry
         deltas = positions.astype(np.int64)
         deltas[1:] -= positions[:-1]
         deltas[entry_at] = positions[entry_at]
-        entry_index = np.cumsum(new_entry) - 1
+        entry_index = np.repeat(np.arange(entries), counts)
         values = np.empty(count + 2 * entries, dtype=np.int64)
         values[np.arange(count) + 2 * (entry_index + 1)] = deltas
         value_starts = entry_at + 2 * np.arange(entries)
@@ -134,7 +162,27 @@ def build_postings(tokens: np.ndarray, docs: np.ndarray, positions: np.ndarray, 
     )
 
 
-def records_to_postings(records: Sequence[SearchRecord]) -> tuple[Postings, Postings]:
-    """The pairs' postings (with positions) and the units' (first position only)."""
+# Postings sorted at a time: the sort's working arrays take about 60 bytes a posting, so that a
+# large archive is sorted in groups of tokens (token modulo the group count) in bounded memory.
+POSTINGS_PER_GROUP = 20_000_000
+
+
+def grouped_postings(family: Family) -> list[Postings]:
+    tokens, docs, positions, counts = family.joined()
+    family.clear()  # the per-document arrays, no longer needed
+    groups = max(1, -(-len(tokens) // POSTINGS_PER_GROUP))
+    if groups == 1:
+        return [build_postings(tokens, docs, positions, counts)]
+    built = []
+    for group in range(groups):
+        mine = np.flatnonzero(tokens % np.uint64(groups) == group)
+        mine_counts = None if counts is None else counts[mine]
+        built.append(build_postings(tokens[mine], docs[mine], positions[mine], mine_counts))
+    return built
+
+
+def records_to_postings(records: Sequence[SearchRecord]) -> list[Postings]:
+    """The pairs' postings (with positions) and the units' (first position only), each in one
+    or more groups of tokens."""
     pairs, units = record_tokens(records)
-    return build_postings(*pairs, all_positions=True), build_postings(*units, all_positions=False)
+    return [*grouped_postings(pairs), *grouped_postings(units)]
