@@ -202,7 +202,7 @@ def test_a_word_in_every_report_shows_its_first_results_from_the_first_segments(
     steps, size = outcome["steps"], outcome["size"]
     assert size == len(result.published) and sum(step["hits"] for step in steps) == size
     assert len(steps) >= 3 and steps[0]["hits"] > 0 and steps[0]["covered"] < size / 4, steps
-    assert set(steps[0]["segments"]) == {"0.bin"}, "the first results need the lists' first segments only"
+    assert set(steps[0]["segments"]) == {"0.bin.gz"}, "the first results need the lists' first segments only"
     assert steps[-1]["covered"] == size - 1
 
 

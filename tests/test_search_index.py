@@ -119,7 +119,7 @@ def test_the_index_finds_exactly_the_documents_that_contain_a_query(
     alphabet = "伊川县城市管理局行政复议公开年度ABCxyz0123４５ ，。"
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300))) for _ in range(400)]
     reader, order = index_texts(tmp_path, texts)
-    assert tiny == (len(list((tmp_path / bundle.INDEX_DIR / "s").rglob("*.bin"))) > 1000)
+    assert tiny == (len(list((tmp_path / bundle.INDEX_DIR / "s").rglob("*.bin.gz"))) > 1000)
     for query in QUERIES:
         expected = {i for i, text in enumerate(texts) if contains(text, query)}
         assert {order[doc] for doc in reader.search(query)} == expected, query

@@ -120,7 +120,7 @@ def test_the_search_index_holds_every_report_newest_first(built_site: tuple[Buil
     [pack] = [json.loads(gzip.decompress(path.read_bytes())) for path in (folder / "docs").iterdir()]
     assert sorted(row[0] for row in pack) == sorted(page_url(o.page) for o in result.published)
     assert len(list((folder / "text").rglob("*.txt.gz"))) == len(SAMPLES)
-    assert list((folder / "b").glob("*.bin")), "postings lists, in buckets"
+    assert list((folder / "b").glob("*.bin.gz")), "postings lists, in buckets"
     assert not [p for p in options.site_dir.rglob(".*") if p.name.endswith(".search")], "records stay out of the site"
 
 

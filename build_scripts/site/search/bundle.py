@@ -1,9 +1,9 @@
 """The files of the search index (site/search-index/), written from every report's record at once.
 
 - `index.json`: how many documents and buckets, and how the files are cut; tiny, read first.
-- `b/N.bin`: bucket N of the postings lists whose hash modulo the bucket count is N. A short list
+- `b/N.bin.gz`: bucket N of the postings lists whose hash modulo the bucket count is N. A short list
   is in its bucket whole; a long one is there as its segments' first documents, and each segment
-  is a file of its own (`s/HH/HASH-K.bin`), cut newest documents first and doubling in size from
+  is a file of its own (`s/HH/HASH-K.bin.gz`), cut newest documents first and doubling in size from
   FIRST_SEGMENT bytes: a query's first results need the first, small, segments only.
 - `docs/N.json.gz`: what a result shows (page, title, agency, region, year, kind), DOCS_PER_PACK
   documents a file.
@@ -141,7 +141,7 @@ def segment_cuts(entry_offsets: np.ndarray) -> list[int]:
 
 def segment_path(token: int, segment: int) -> str:
     name = f"{token:016x}"
-    return f"s/{name[:2]}/{name}-{segment}.bin"
+    return f"s/{name[:2]}/{name}-{segment}.bin.gz"
 
 
 class BundleWriter:
@@ -173,7 +173,9 @@ class BundleWriter:
         for number, (cut, next_cut) in enumerate(zip(cuts, [*cuts[1:], last - first], strict=True)):
             path = self.folder / segment_path(token, number)
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(postings.data[start + int(offsets[cut]) : start + int(offsets[next_cut])].tobytes())
+            path.write_bytes(
+                gzip_bytes(postings.data[start + int(offsets[cut]) : start + int(offsets[next_cut])].tobytes())
+            )
             self.summary.segments += 1
         return head + body
 
@@ -193,13 +195,15 @@ class BundleWriter:
                 _, _, family, index = keyed[at]
                 entries.append(self.list_entry(self.families[family], index))
                 at += 1
-            (self.folder / "b" / f"{bucket}.bin").write_bytes(varint(len(entries)) + b"".join(entries))
+            (self.folder / "b" / f"{bucket}.bin.gz").write_bytes(gzip_bytes(varint(len(entries)) + b"".join(entries)))
         self.summary.lists = len(keyed)
         self.summary.buckets = buckets
 
 
-def gzip_bytes(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=9, mtime=0)
+def gzip_bytes(data: bytes, level: int = 6) -> bytes:
+    """Every file of the index is a gzip file (about half the bytes of the postings), which the
+    page decompresses itself: hosts serve it the same way, compressed or not in transit."""
+    return gzip.compress(data, compresslevel=level, mtime=0)
 
 
 def json_bytes(value: object) -> bytes:

@@ -3,6 +3,7 @@ loading. The tests check the written index against the text with it, and the ben
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -53,7 +54,7 @@ class IndexReader:
     @cache  # noqa: B019 - one reader per test or benchmark
     def bucket(self, number: int) -> dict[int, tuple[int, bytes | list[int]]]:
         """token -> (documents, the whole list or the segments' bases)."""
-        data = (self.folder / "b" / f"{number}.bin").read_bytes()
+        data = gzip.decompress((self.folder / "b" / f"{number}.bin.gz").read_bytes())
         count, at = read_varint(data, 0)
         lists: dict[int, tuple[int, bytes | list[int]]] = {}
         for _ in range(count):
@@ -82,7 +83,7 @@ class IndexReader:
             return decode_list(content, -1, all_positions)
         entries = []
         for number, base in enumerate(content):
-            data = (self.folder / segment_path(token, number)).read_bytes()
+            data = gzip.decompress((self.folder / segment_path(token, number)).read_bytes())
             entries += decode_list(data, base, all_positions)
         return entries
 

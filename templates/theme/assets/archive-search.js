@@ -177,17 +177,12 @@ function decodeEntries(bytes, base, allPositions, into) {
   return into;
 }
 
-async function fetchBytes(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.arrayBuffer();
-}
-
-// The .gz files are gzip files, not gzip-encoded responses: every host serves them the same way.
+// Every file of the index is a gzip file, not a gzip-encoded response: every host serves it the
+// same way, and the page decompresses it.
 async function fetchGzip(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).text();
+  return new Response(response.body.pipeThrough(new DecompressionStream("gzip")));
 }
 
 // One site's index: every file fetched once, when first needed.
@@ -217,29 +212,29 @@ export class SearchIndex {
 
   async list(token) {
     const number = Number(token % BigInt(this.manifest.buckets));
-    const bucket = await this.once(`b${number}`, async () => parseBucket(await fetchBytes(this.url(`b/${number}.bin`))));
+    const bucket = await this.once(`b${number}`, async () => parseBucket(await (await fetchGzip(this.url(`b/${number}.bin.gz`))).arrayBuffer()));
     return bucket.get(token) || null;
   }
 
   segment(token, number) {
     const hex = token.toString(16).padStart(16, "0");
-    return this.once(`s${hex}-${number}`, async () => new Uint8Array(await fetchBytes(this.url(`s/${hex.slice(0, 2)}/${hex}-${number}.bin`))));
+    return this.once(`s${hex}-${number}`, async () => new Uint8Array(await (await fetchGzip(this.url(`s/${hex.slice(0, 2)}/${hex}-${number}.bin.gz`))).arrayBuffer()));
   }
 
   async document(doc) {
     const per = this.manifest.docs_per_pack;
-    const pack = await this.once(`d${Math.floor(doc / per)}`, async () => JSON.parse(await fetchGzip(this.url(`docs/${Math.floor(doc / per)}.json.gz`))));
+    const pack = await this.once(`d${Math.floor(doc / per)}`, async () => (await fetchGzip(this.url(`docs/${Math.floor(doc / per)}.json.gz`))).json());
     const [page, title, agency, region, year, kind] = pack[doc % per];
     return { page, title, agency, region, year, kind };
   }
 
   text(doc) {
     const folder = Math.floor(doc / this.manifest.texts_per_folder);
-    return this.once(`t${doc}`, () => fetchGzip(this.url(`text/${folder}/${doc}.txt.gz`)));
+    return this.once(`t${doc}`, async () => (await fetchGzip(this.url(`text/${folder}/${doc}.txt.gz`))).text());
   }
 
   facets() {
-    return this.once("facets", async () => JSON.parse(await fetchGzip(this.url("facets.json.gz"))));
+    return this.once("facets", async () => (await fetchGzip(this.url("facets.json.gz"))).json());
   }
 }
 
