@@ -463,13 +463,13 @@ def record_days_added(ledger: Path, reports: list[Report]) -> list[str]:
     return problems + ([problem] if problem else [])
 
 
-def index_records(records_dir: Path, site_dir: Path, archive: Archive) -> str | None:
+def index_records(records_dir: Path, site_dir: Path, archive: Archive, jobs: int) -> str | None:
     """The search index of every report page, from the records rendering left (site/search-index/); an
     error message, or None."""
     try:
         records = [read_record((records_dir / record_name(i)).read_bytes()) for i in range(len(archive.pages))]
         documents = [IndexedDocument.of(page.report, page_url(page.path)) for page in archive.pages]
-        write_search_index(site_dir, documents, records)
+        write_search_index(site_dir, documents, records, jobs)
     except (OSError, ValueError) as error:
         return f"the search index could not be written: {error}"
     return None
@@ -530,7 +530,8 @@ def build_in(
     if folders.records is not None:
         clock = time.perf_counter()
         indexing = stage(f"search index: {len(archive.pages):,} reports")
-        result.index_error = index_records(folders.records, folders.site, archive)
+        jobs = process_count(options, len(archive.pages))
+        result.index_error = index_records(folders.records, folders.site, archive, jobs)
         indexing.finish()
         result.timings["index"] = time.perf_counter() - clock
     return result

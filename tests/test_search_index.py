@@ -137,3 +137,21 @@ def test_any_part_of_any_text_is_found_in_it(tmp_path_factory, texts: list[str],
     reader, order = index_texts(tmp_path_factory.mktemp("index"), texts)
     expected = {i for i, text in enumerate(texts) if contains(text, query)}
     assert expected and {order[doc] for doc in reader.search(query)} == expected
+
+
+def test_the_index_is_the_same_bytes_whatever_the_processes_and_groups(tmp_path: Path, monkeypatch) -> None:
+    import random
+
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(CJK + "0123 ，") for _ in range(rng.randint(0, 300))) for _ in range(300)]
+    index_texts(tmp_path / "one", texts)
+    monkeypatch.setattr(postings, "POSTINGS_PER_PROCESS", 1000)
+    monkeypatch.setattr(postings, "POSTINGS_PER_GROUP", 7000)
+    facets = Facets("p", "c", 2020, "k", "f", "s", "ok")
+    documents = [IndexedDocument(f"d{i}/", "t", "a", "r", 2020 + i % 3, "k", facets) for i in range(len(texts))]
+    write_search_index(tmp_path / "two", documents, [blocks_record([SearchBlock(t)]) for t in texts], jobs=2)
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    assert files(tmp_path / "one") == files(tmp_path / "two")

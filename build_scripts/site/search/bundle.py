@@ -229,15 +229,16 @@ def document_row(document: IndexedDocument) -> list[object]:
 
 
 def write_search_index(
-    site_dir: Path, documents: Sequence[IndexedDocument], records: Sequence[SearchRecord]
+    site_dir: Path, documents: Sequence[IndexedDocument], records: Sequence[SearchRecord], jobs: int = 1
 ) -> IndexSummary:
-    """Index the documents (in archive order, each with its record) into site/search-index/."""
+    """Index the documents (in archive order, each with its record) into site/search-index/, the
+    postings built by `jobs` processes."""
     order = newest_first(documents)
     documents = [documents[i] for i in order]
     records = [records[i] for i in order]
     folder = site_dir / INDEX_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    writer = BundleWriter(folder, records_to_postings(records))
+    writer = BundleWriter(folder, records_to_postings(records, jobs))
     writer.write()
     for start in range(0, len(documents), DOCS_PER_PACK):
         rows = [document_row(d) for d in documents[start : start + DOCS_PER_PACK]]

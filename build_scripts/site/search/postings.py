@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ...parallel import map_in_processes
 from .record import SearchRecord
 from .tokens import pair_tokens_array, unit_tokens_array
 
@@ -165,24 +166,30 @@ def build_postings(tokens: np.ndarray, docs: np.ndarray, positions: np.ndarray, 
 # Postings sorted at a time: the sort's working arrays take about 60 bytes a posting, so that a
 # large archive is sorted in groups of tokens (token modulo the group count) in bounded memory.
 POSTINGS_PER_GROUP = 20_000_000
+POSTINGS_PER_PROCESS = 1_000_000  # fewer are sorted in this process: a fork would cost more
 
 
-def grouped_postings(family: Family) -> list[Postings]:
+def group_postings(family: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, int], group: int) -> Postings:
+    """The postings of the tokens whose hash modulo the group count is `group`."""
+    tokens, docs, positions, counts, groups = family
+    if groups == 1:
+        return build_postings(tokens, docs, positions, counts)
+    mine = np.flatnonzero(tokens % np.uint64(groups) == group)
+    return build_postings(tokens[mine], docs[mine], positions[mine], None if counts is None else counts[mine])
+
+
+def grouped_postings(family: Family, jobs: int) -> list[Postings]:
+    """A family's postings in groups of tokens: at least one per process, each of at most about
+    POSTINGS_PER_GROUP postings, built by `jobs` processes."""
     tokens, docs, positions, counts = family.joined()
     family.clear()  # the per-document arrays, no longer needed
-    groups = max(1, -(-len(tokens) // POSTINGS_PER_GROUP))
-    if groups == 1:
-        return [build_postings(tokens, docs, positions, counts)]
-    built = []
-    for group in range(groups):
-        mine = np.flatnonzero(tokens % np.uint64(groups) == group)
-        mine_counts = None if counts is None else counts[mine]
-        built.append(build_postings(tokens[mine], docs[mine], positions[mine], mine_counts))
-    return built
+    groups = max(1, min(jobs, len(tokens) // POSTINGS_PER_PROCESS), -(-len(tokens) // POSTINGS_PER_GROUP))
+    shared = (tokens, docs, positions, counts, groups)
+    return map_in_processes(group_postings, range(groups), jobs if groups > 1 else 1, shared=shared)
 
 
-def records_to_postings(records: Sequence[SearchRecord]) -> list[Postings]:
+def records_to_postings(records: Sequence[SearchRecord], jobs: int = 1) -> list[Postings]:
     """The pairs' postings (with positions) and the units' (first position only), each in one
     or more groups of tokens."""
     pairs, units = record_tokens(records)
-    return [*grouped_postings(pairs), *grouped_postings(units)]
+    return [*grouped_postings(pairs, jobs), *grouped_postings(units, jobs)]
