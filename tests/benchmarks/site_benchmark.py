@@ -1,7 +1,7 @@
 """Site benchmark: `python -m tests.benchmarks.site_benchmark [N ...]` (or `make bench-site`).
 
 For each N (default 100 1000 10000) builds a synthetic corpus of N reports end to end and prints
-the seconds spent converting, in MkDocs and in Pagefind, the total size of the site, and the
+the seconds spent converting, in MkDocs and writing the search index, the total size of the site, and the
 median and largest HTML page (report pages and all pages). Figures, not pass/fail.
 """
 
@@ -46,7 +46,7 @@ def measure(count: int) -> None:
             f"N={count:>6}  total {total:7.1f} s  convert {t['convert']:6.1f} s "
             f"(prepare {t['prepare']:.1f}, browse {t['browse']:.1f}, publish {t['publish']:.1f})  "
             f"mkdocs {t['mkdocs']:6.1f} s  "
-            f"pagefind {t.get('pagefind', 0):6.1f} s  site {sum(p.stat().st_size for p in files) / 2**20:8.1f} MiB  "
+            f"search index {t.get('index', 0):6.1f} s  site {sum(p.stat().st_size for p in files) / 2**20:8.1f} MiB  "
             f"report page median {kib(statistics.median(reports))} max {kib(max(reports))}  "
             f"any page max {kib(max(pages))}  published {len(reports)}"
         )
