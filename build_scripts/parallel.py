@@ -64,12 +64,21 @@ def map_in_processes(
         return [function(shared, item) for item in items]
     _shared = shared
     gc.freeze()  # the workers' collector leaves the inherited objects alone (and unshared pages unwritten)
+    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=end_with_parent, initargs=(os.getpid(),))
     try:
-        with multiprocessing.get_context("fork").Pool(
-            jobs, initializer=end_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            chunk = max(1, len(items) // (jobs * 16))
-            return pool.map(_call, [(function, item) for item in items], chunksize=chunk)
+        chunk = max(1, len(items) // (jobs * 16))
+        results = pool.map(_call, [(function, item) for item in items], chunksize=chunk)
+        # Done: the workers are told to finish, never terminated. Pool.terminate sends SIGTERM, and a
+        # worker still starting loses it (CPython clears a forked child's pending signals as it
+        # starts); it then waits for a task forever while terminate waits for it.
+        pool.close()
+        pool.join()
+        return results
+    except BaseException:  # stopping: SIGKILL cannot be lost, and no worker's work is wanted
+        for worker in pool._pool:  # the pool has no kill of its own
+            worker.kill()
+        pool.terminate()
+        raise
     finally:
         gc.unfreeze()
         _shared = None

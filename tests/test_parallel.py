@@ -3,11 +3,15 @@ and a failure in a worker stops the build with its traceback instead of hanging 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from build_scripts.parallel import KeepingWorkers, map_in_processes
+
+from .conftest import REPO
 
 
 def square(offset: int, item: int) -> int:
@@ -55,3 +59,32 @@ def test_round_one_reports_progress_up_to_every_item(jobs: int) -> None:
     assert workers.run_first(items, seen.append) == items
     workers.close()
     assert seen == sorted(seen) and seen[-1] == len(items) and len(seen) >= 10
+
+
+STRESS = """
+import signal, sys, threading
+from build_scripts import parallel
+from build_scripts.cli import stop_on_terminate
+
+def square(shared, x):
+    return x * x
+
+signal.signal(signal.SIGTERM, stop_on_terminate)  # as the command line sets it
+ballast = [str(i) for i in range(3_000_000)]  # a parent as large as a build's forks slowly
+done = []
+def run():
+    for _ in range(600):
+        assert parallel.map_in_processes(square, [1, 2], 2) == [1, 4]
+        done.append(1)
+thread = threading.Thread(target=run, daemon=True)
+thread.start()
+thread.join(100)
+print(len(done))
+"""
+
+
+def test_a_pool_that_has_finished_never_waits_for_a_worker_forever() -> None:
+    """Pool.terminate's SIGTERM is lost by a worker still starting, which then waits for a task
+    forever (this hung a build in CI, and the old code hung here within a few hundred rounds)."""
+    completed = subprocess.run([sys.executable, "-c", STRESS], capture_output=True, text=True, timeout=150, cwd=REPO)
+    assert completed.stdout.strip() == "600", completed.stderr
