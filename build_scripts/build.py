@@ -43,6 +43,7 @@ from .site.search.bundle import IndexedDocument, write_search_index
 from .site.search.record import read_record
 from .site.serialize import to_plain
 from .site.urls import page_url
+from .site_size import GITHUB_PAGES_LIMIT_MB, SiteSize, budget_warning, measure_site
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class BuildOptions:
     # when the work is worth one; "local"; or a scheduler's address ("tcp://…").
     scheduler: str | None = None
     dashboard: str | None = ":8787"  # a local cluster's dashboard address; None: none
+    size_budget_mb: float = GITHUB_PAGES_LIMIT_MB  # a larger site is a site warning (site_size.py)
     # Where the site is published (canonical URLs, the sitemap, citations); the Pages workflow sets
     # ARCHIVE_SITE_URL. Empty: URLs relative to the site, no sitemap entries.
     site_url: str = field(default_factory=lambda: os.environ.get("ARCHIVE_SITE_URL", ""))
@@ -86,6 +88,7 @@ class BuildResult:
     override_problems: list[str] = field(default_factory=list)
     site_warnings: list[str] = field(default_factory=list)
     index_error: str | None = None
+    size: SiteSize | None = None  # the site's size by part, measured once it is built
     # Seconds per stage, for benchmarks; never written to the (byte-identical) build report.
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -391,6 +394,7 @@ def build_report_data(result: BuildResult) -> dict[str, object]:
         "override_problems": result.override_problems,
         "site_warnings": result.site_warnings,
         "index_error": result.index_error,
+        "site_size": result.size.to_plain() if result.size else None,
     }
 
 
@@ -442,6 +446,8 @@ def build_report_text(result: BuildResult, report_path: Path | None = None) -> s
     lines.extend(f"  site warning: {message}" for message in result.site_warnings)
     if result.index_error:
         lines.append(f"  search index FAILED: {result.index_error}")
+    if result.size:
+        lines.append(f"  site size: {result.size.summary()}")
     skipped = f", {len(result.skipped):,} skipped" if result.skipped else ""
     lines.append(
         f"{len(result.outcomes) - len(result.skipped):,} sources: {len(result.published):,} published, "
@@ -561,6 +567,10 @@ def build(options: BuildOptions) -> BuildResult:
         prune_unused_assets(folders.site)
         (folders.site / "robots.txt").write_text(robots_txt(options.site_url), encoding="utf-8")
         mark_generated(folders.site)  # a sharded MkDocs build starts from an empty folder
+        result.size = measure_site(folders.site, options.size_budget_mb)
+        warning = budget_warning(result.size)
+        if warning:
+            result.site_warnings.append(warning)
         write_build_report(result, folders.site)
         folders.publish()
     result.timings["total"] = time.perf_counter() - start

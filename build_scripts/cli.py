@@ -53,6 +53,13 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--strict", action="store_true", help="exit 1 when any source failed or has findings")
     build_cmd.add_argument("--no-index", action="store_true", help="skip the search index")
     build_cmd.add_argument(
+        "--size-budget",
+        type=float,
+        default=BuildOptions.size_budget_mb,
+        metavar="MB",
+        help="warn (fail with --strict) when the site is larger: GitHub Pages publishes at most 1 GB",
+    )
+    build_cmd.add_argument(
         "--site-url",
         default=BuildOptions().site_url,
         metavar="URL",
@@ -130,6 +137,7 @@ def run_build(args: argparse.Namespace) -> int:
         cache_dir=None if args.no_cache else args.cache,
         scheduler=args.scheduler,
         dashboard=args.dashboard or None,
+        size_budget_mb=args.size_budget,
     )
     result = build(options)
     report_path = options.site_dir / "build-report.json"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.build import BuildOptions, BuildResult
+from build_scripts.build import BuildOptions, BuildResult, build_report_text
 from build_scripts.reading.readers import read_report
 from build_scripts.site.search.bundle import INDEX_DIR, MANIFEST_NAME
 from build_scripts.site.search.reader import IndexReader
@@ -266,3 +266,25 @@ def test_a_second_copy_of_an_agency_year_is_published_beside_the_first(tmp_path:
     page = (options.site_dir / second.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
     assert page.count(f'href="../{stem.name}.json"') >= 2  # the header and each table note link its own data
     assert result.exit_code(strict=True) == 1
+
+
+def test_the_build_says_how_big_the_site_is_and_what_takes_room(built_site: tuple[BuildOptions, BuildResult]) -> None:
+    options, result = built_site
+    size = json.loads((options.site_dir / "build-report.json").read_text(encoding="utf-8"))["site_size"]
+    published = [p for p in options.site_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    counted = [p for p in published if p.name != "build-report.json"]  # written after it is measured
+    assert sum(part["files"] for part in size["parts"].values()) == len(counted)
+    assert size["bytes"] == sum(p.stat().st_size for p in counted) < size["budget"] == 1_000_000_000
+    assert size["parts"]["report pages"]["files"] == len(SAMPLES) == size["parts"]["report data (JSON)"]["files"]
+    assert size["parts"]["search index"]["bytes"] > 0 and size["parts"]["originals"]["files"] == len(SAMPLES)
+    assert "site size: " in build_report_text(result) and result.site_warnings == []
+
+
+def test_a_site_over_its_budget_is_a_warning_that_strict_fails(tmp_path: Path) -> None:
+    source = tmp_path / "reports"
+    source.mkdir()
+    (source / SAMPLES[0].name).write_bytes(SAMPLES[0].read_bytes())
+    _, result = build_into(tmp_path, source=source, size_budget_mb=0.1)
+    [warning] = result.site_warnings
+    assert warning.startswith("the site is ") and "over its budget of 0.1 MB" in warning
+    assert result.exit_code(strict=False) == 0 and result.exit_code(strict=True) == 1

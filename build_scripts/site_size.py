@@ -1,0 +1,85 @@
+"""How big the built site is, what takes the room, and whether it fits its host.
+
+GitHub Pages publishes sites of at most 1 GB. The build counts every file of the site once (by
+its own size, as the host stores it), sorts them into the parts a maintainer can act on, and
+says so in the build report and the terminal; a site over its budget is a site warning, which
+`--strict` turns into a failing exit.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+GITHUB_PAGES_LIMIT_MB = 1000  # "Published GitHub Pages sites may be no larger than 1 GB"
+MB = 1_000_000
+
+# (part, test on the site-relative path), first match wins.
+PARTS = (
+    ("report pages", lambda path: path.startswith("reports/") and path.endswith("/index.html")),
+    ("report data (JSON)", lambda path: path.startswith("reports/") and path.endswith(".json")),
+    ("originals", lambda path: path.startswith("reports/")),
+    ("search index", lambda path: path.startswith("search-index/")),
+    ("downloads", lambda path: path.startswith("data/") and not path.endswith(".html")),
+    ("browse pages", lambda path: path.endswith(".html")),
+)
+OTHER = "assets, feeds and the rest"
+
+
+def part_of(path: str) -> str:
+    return next((name for name, matches in PARTS if matches(path)), OTHER)
+
+
+@dataclass(frozen=True)
+class SiteSize:
+    """Bytes and files of each part of a site, and its budget in bytes."""
+
+    parts: dict[str, tuple[int, int]]  # part -> (bytes, files)
+    budget: int
+
+    @property
+    def total(self) -> int:
+        return sum(size for size, _ in self.parts.values())
+
+    @property
+    def over_budget(self) -> bool:
+        return self.total > self.budget
+
+    def summary(self) -> str:
+        """One line: the total against the budget, then the parts, largest first."""
+        parts = sorted(self.parts.items(), key=lambda item: (-item[1][0], item[0]))
+        listed = ", ".join(f"{name} {size / MB:,.1f} MB ({files:,} files)" for name, (size, files) in parts)
+        return f"{self.total / MB:,.1f} MB of a {self.budget / MB:,g} MB budget: {listed}"
+
+    def to_plain(self) -> dict[str, object]:
+        return {
+            "bytes": self.total,
+            "budget": self.budget,
+            "parts": {name: {"bytes": size, "files": files} for name, (size, files) in sorted(self.parts.items())},
+        }
+
+
+def measure_site(site_dir: Path, budget_mb: float = GITHUB_PAGES_LIMIT_MB) -> SiteSize:
+    parts: dict[str, tuple[int, int]] = {}
+    for folder, _, names in os.walk(site_dir):
+        for name in names:
+            path = Path(folder) / name
+            relative = path.relative_to(site_dir).as_posix()
+            if name.startswith("."):
+                continue  # the build's own markers, never published
+            part = part_of(relative)
+            size, files = parts.get(part, (0, 0))
+            parts[part] = (size + path.stat().st_size, files + 1)
+    return SiteSize(parts, int(budget_mb * MB))
+
+
+def budget_warning(size: SiteSize) -> str | None:
+    if not size.over_budget:
+        return None
+    largest = max(size.parts.items(), key=lambda item: item[1][0])[0]
+    return (
+        f"the site is {size.total / MB:,.1f} MB, over its budget of {size.budget / MB:,g} MB "
+        f"(GitHub Pages publishes at most 1 GB); the largest part is the {largest}: see the site size "
+        "in build-report.json, and the README on publishing a large archive"
+    )
