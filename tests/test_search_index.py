@@ -92,10 +92,10 @@ def contains(text: str, query: str) -> bool:
     )
 
 
-def index_texts(folder: Path, texts: list[str]) -> tuple[IndexReader, list[int]]:
+def index_texts(folder: Path, texts: list[str], jobs: int = 1) -> tuple[IndexReader, list[int]]:
     facets = Facets("p", "c", 2020, "k", "f", "s", "ok")
     documents = [IndexedDocument(f"d{i}/", "t", "a", "r", 2020 + i % 3, "k", facets) for i in range(len(texts))]
-    write_search_index(folder, documents, [blocks_record([SearchBlock(text)]) for text in texts])
+    write_search_index(folder, documents, [blocks_record([SearchBlock(text)]) for text in texts], jobs)
     return IndexReader(folder / bundle.INDEX_DIR), newest_first(documents)
 
 
@@ -147,9 +147,7 @@ def test_the_index_is_the_same_bytes_whatever_the_processes_and_groups(tmp_path:
     index_texts(tmp_path / "one", texts)
     monkeypatch.setattr(postings, "POSTINGS_PER_PROCESS", 1000)
     monkeypatch.setattr(postings, "POSTINGS_PER_GROUP", 7000)
-    facets = Facets("p", "c", 2020, "k", "f", "s", "ok")
-    documents = [IndexedDocument(f"d{i}/", "t", "a", "r", 2020 + i % 3, "k", facets) for i in range(len(texts))]
-    write_search_index(tmp_path / "two", documents, [blocks_record([SearchBlock(t)]) for t in texts], jobs=2)
+    index_texts(tmp_path / "two", texts, jobs=2)
 
     def files(root: Path) -> dict[str, bytes]:
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -120,7 +120,15 @@ class IndexSummary:
     lists: int = 0
     buckets: int = 0
     segments: int = 0
-    bytes_by_part: dict[str, int] = field(default_factory=dict)
+    bytes_by_part: dict[str, int] = field(default_factory=dict)  # by folder: b, s, docs, text
+
+    def write(self, folder: Path, relative: str, data: bytes) -> None:
+        """Write one file of the index, counting its bytes under its part."""
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        part = relative.split("/", 1)[0]
+        self.bytes_by_part[part] = self.bytes_by_part.get(part, 0) + len(data)
 
 
 def segment_cuts(entry_offsets: np.ndarray) -> list[int]:
@@ -171,11 +179,8 @@ class BundleWriter:
         bases = [-1] + [int(postings.entry_docs[first + cut - 1]) for cut in cuts[1:]]
         body = varint(len(cuts)) + b"".join(varint(b - a) for a, b in zip([-1, *bases], bases, strict=False))
         for number, (cut, next_cut) in enumerate(zip(cuts, [*cuts[1:], last - first], strict=True)):
-            path = self.folder / segment_path(token, number)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(
-                gzip_bytes(postings.data[start + int(offsets[cut]) : start + int(offsets[next_cut])].tobytes())
-            )
+            segment = postings.data[start + int(offsets[cut]) : start + int(offsets[next_cut])]
+            self.summary.write(self.folder, segment_path(token, number), gzip_bytes(segment.tobytes()))
             self.summary.segments += 1
         return head + body
 
@@ -187,7 +192,6 @@ class BundleWriter:
             for index, token in enumerate(postings.tokens)
         ]
         keyed.sort()
-        (self.folder / "b").mkdir(parents=True, exist_ok=True)
         at = 0
         for bucket in range(buckets):
             entries = []
@@ -195,7 +199,7 @@ class BundleWriter:
                 _, _, family, index = keyed[at]
                 entries.append(self.list_entry(self.families[family], index))
                 at += 1
-            (self.folder / "b" / f"{bucket}.bin.gz").write_bytes(gzip_bytes(varint(len(entries)) + b"".join(entries)))
+            self.summary.write(self.folder, f"b/{bucket}.bin.gz", gzip_bytes(varint(len(entries)) + b"".join(entries)))
         self.summary.lists = len(keyed)
         self.summary.buckets = buckets
 
@@ -240,17 +244,13 @@ def write_search_index(
     folder.mkdir(parents=True, exist_ok=True)
     writer = BundleWriter(folder, records_to_postings(records, jobs))
     writer.write()
+    summary = writer.summary
     for start in range(0, len(documents), DOCS_PER_PACK):
         rows = [document_row(d) for d in documents[start : start + DOCS_PER_PACK]]
-        path = folder / "docs" / f"{start // DOCS_PER_PACK}.json.gz"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(gzip_bytes(json_bytes(rows)))
+        summary.write(folder, f"docs/{start // DOCS_PER_PACK}.json.gz", gzip_bytes(json_bytes(rows)))
     for number, record in enumerate(records):
-        path = folder / "text" / str(number // TEXTS_PER_FOLDER) / f"{number}.txt.gz"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(record.snippet_gz)
-    (folder / "facets.json.gz").write_bytes(gzip_bytes(json_bytes(facets_data(documents, records))))
-    summary = writer.summary
+        summary.write(folder, f"text/{number // TEXTS_PER_FOLDER}/{number}.txt.gz", record.snippet_gz)
+    summary.write(folder, "facets.json.gz", gzip_bytes(json_bytes(facets_data(documents, records))))
     summary.documents = len(documents)
     manifest = {
         "format": FORMAT,
@@ -259,10 +259,6 @@ def write_search_index(
         "docs_per_pack": DOCS_PER_PACK,
         "texts_per_folder": TEXTS_PER_FOLDER,
     }
-    (folder / MANIFEST_NAME).write_bytes(json_bytes(manifest))
-    summary.bytes_by_part = {
-        part: sum(p.stat().st_size for p in (folder / part).rglob("*") if p.is_file())
-        for part in ("b", "s", "docs", "text")
-    }
+    summary.write(folder, MANIFEST_NAME, json_bytes(manifest))
     log.info("search index: %s", asdict(summary))
     return summary
