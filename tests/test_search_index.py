@@ -93,8 +93,10 @@ def contains(text: str, query: str) -> bool:
 
 
 def index_texts(folder: Path, texts: list[str], jobs: int = 1) -> tuple[IndexReader, list[int]]:
-    facets = Facets("p", "c", 2020, "k", "f", "s", "ok")
-    documents = [IndexedDocument(f"d{i}/", "t", "a", "r", 2020 + i % 3, "k", facets) for i in range(len(texts))]
+    documents = [
+        IndexedDocument(f"d{i}/", "t", "a", "r", "k", Facets("p", "c", 2020 + i % 3, "k", "f", "s", "ok"))
+        for i in range(len(texts))
+    ]
     write_search_index(folder, documents, [blocks_record([SearchBlock(text)]) for text in texts], jobs)
     return IndexReader(folder / bundle.INDEX_DIR), newest_first(documents)
 

@@ -14,7 +14,8 @@
 Documents are numbered newest first (then in archive order), so that every list starts with the
 reports the search page shows first. Bucket format (varints; a hash is 8 bytes, little-endian):
     lists; then per list: hash, documents, segments (0: whole here), then
-    whole: byte length, the list | segmented: per segment, first-document delta (see segment_bases)
+    whole: byte length, the list | segmented: per segment, the delta of its base (the document
+    before its first; -1 before the list's first) from the previous segment's
 """
 
 from __future__ import annotations
@@ -97,16 +98,17 @@ class IndexedDocument:
     title: str
     agency: str
     region: str
-    year: int
     kind: str
     facets: Facets
+
+    @property
+    def year(self) -> int:
+        return self.facets.year
 
     @classmethod
     def of(cls, report: Report, page: str) -> IndexedDocument:
         kind = KINDS_BY_SLUG[report.kind].label
-        return cls(
-            page, report.title, report.agency, region_text(report), report.year or 0, kind, report_facets(report)
-        )
+        return cls(page, report.title, report.agency, region_text(report), kind, report_facets(report))
 
 
 def newest_first(documents: Sequence[IndexedDocument]) -> list[int]:
@@ -172,7 +174,7 @@ class BundleWriter:
         head = token.to_bytes(8, "little") + varint(int(postings.docs[index]))
         start, end = int(postings.list_starts[index]), int(postings.list_starts[index + 1])
         if end - start <= INLINE_MAX:
-            return head + varint(0) + varint(end - start) + postings.data[start:end].tobytes()
+            return head + varint(0) + varint(end - start) + postings.list_bytes(index)
         first, last = int(postings.first_entries[index]), int(postings.first_entries[index + 1])
         offsets = postings.entry_starts[first : last + 1] - start
         cuts = segment_cuts(offsets)

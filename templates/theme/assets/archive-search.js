@@ -158,10 +158,11 @@ function parseBucket(buffer) {
   return lists;
 }
 
-// One stretch of a postings list: doc -> {count, positions} (every position for a pair, the
-// first for a unit).
+// One stretch of a postings list into doc -> {count, positions} (every position for a pair, the
+// first for a unit); returns its documents, in order.
 function decodeEntries(bytes, base, allPositions, into) {
   const state = { at: 0 };
+  const docs = [];
   let doc = base;
   while (state.at < bytes.length) {
     doc += readVarint(bytes, state);
@@ -173,8 +174,9 @@ function decodeEntries(bytes, base, allPositions, into) {
       positions.push(position);
     }
     into.set(doc, { count, positions });
+    docs.push(doc);
   }
-  return into;
+  return docs;
 }
 
 // Every file of the index is a gzip file, not a gzip-encoded response: every host serves it the
@@ -246,9 +248,9 @@ class Postings {
   constructor(index, token, list, allPositions, size) {
     Object.assign(this, { index, token, list, allPositions });
     this.entries = new Map();
-    this.loading = new Map(); // part -> its decoding, once
+    this.loading = new Map(); // part -> its documents in order, once decoded
     this.ends = list.bases ? [...list.bases.slice(1), size - 1] : [size - 1];
-    if (!list.bases) decodeEntries(list.data, -1, allPositions, this.entries);
+    if (!list.bases) this.loading.set(0, Promise.resolve(decodeEntries(list.data, -1, allPositions, this.entries)));
   }
 
   get parts() {
@@ -261,22 +263,14 @@ class Postings {
     return -1;
   }
 
+  // A segment's documents in order, fetched and decoded once.
   load(part) {
-    if (!this.list.bases) return Promise.resolve();
     if (!this.loading.has(part)) {
-      const decoded = this.index.segment(this.token, part).then((bytes) => {
-        decodeEntries(bytes, this.list.bases[part], this.allPositions, this.entries);
-      });
-      this.loading.set(part, decoded);
+      const bytes = this.index.segment(this.token, part);
+      const base = this.list.bases[part];
+      this.loading.set(part, bytes.then((data) => decodeEntries(data, base, this.allPositions, this.entries)));
     }
     return this.loading.get(part);
-  }
-
-  // The entries of one segment, in document order.
-  async part(part) {
-    await this.load(part);
-    const from = part === 0 ? -1 : this.ends[part - 1];
-    return [...this.entries.keys()].filter((doc) => doc > from && doc <= this.ends[part]).sort((a, b) => a - b);
   }
 }
 
@@ -320,10 +314,10 @@ export async function findInIndex(index, segments, onHits = () => {}) {
   // Every list's first segment holds the newest reports, which the first results are made of:
   // fetched at once, together, rather than after the leading list's.
   for (const step of flat) step.postings.load(0);
-  const lead = flat.reduce((best, step, i) => (lists[i].docs < lists[flat.indexOf(best)].docs ? step : best), flat[0]);
+  const lead = flat[lists.reduce((best, list, i) => (list.docs < lists[best].docs ? i : best), 0)];
   const hits = [];
   for (let part = 0; part < lead.postings.parts; part += 1) {
-    const candidates = await lead.postings.part(part);
+    const candidates = await lead.postings.load(part);
     const needed = [];
     for (const step of flat) {
       if (step === lead) continue;
