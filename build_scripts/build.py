@@ -7,6 +7,8 @@ stops the build: it ends up in the build report with its reason.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -25,8 +27,9 @@ from .conversion import ConversionSummary, convert_missing
 from .conversion_cache import ConversionCache, library_version
 from .guard import Limits
 from .model import Finding, Report, Severity, SourceOutcome
-from .outputs import BUILD_REPORT_NAME, BuildError, BuildFolders, link, mark_generated, write_files
+from .outputs import BUILD_REPORT_NAME, BuildError, BuildFolders, SiteFolders, link, mark_generated, write_files
 from .parallel import cycle_collection_paused, end_with_parent
+from .partitions import Partition, PartitionPlan, load_partition_plan
 from .pipeline import Pipeline, PipelineSettings, RenderPlan, published_outcomes, record_name
 from .progress import stage
 from .reading.ledger import LEDGER_NAME, days_added, read_ledger, write_ledger
@@ -34,13 +37,16 @@ from .reading.overrides import OVERRIDES_NAME, load_overrides
 from .reading.provenance import is_sidecar, sidecar_source
 from .reading.readers import is_page_folder
 from .reading.validate import build_day
-from .site.archive import Archive, build_archive
-from .site.datasets import dataset_files
-from .site.feeds import feed_files
+from .site.archive import Archive, build_archive, region_code
+from .site.datasets import Downloads, StatsRow, dataset_files
+from .site.feeds import feed_files, portal_feed_file
+from .site.labels import SITE_NAME
 from .site.mkdocs_hooks import SHARD_VARIABLE
 from .site.pages.browse import render_browse_pages
-from .site.search.bundle import IndexedDocument, write_search_index
-from .site.search.record import read_record
+from .site.pages.environment import template_environment
+from .site.pages.portal import PORTAL_NAV, PartitionSite, render_portal_pages
+from .site.search.bundle import INDEX_DIR, IndexedDocument, IndexHost, write_search_index
+from .site.search.record import SearchRecord, read_record
 from .site.serialize import to_plain
 from .site.urls import page_url
 from .site_size import GITHUB_PAGES_LIMIT_MB, SiteSize, budget_warning, measure_site
@@ -71,6 +77,8 @@ class BuildOptions:
     scheduler: str | None = None
     dashboard: str | None = ":8787"  # a local cluster's dashboard address; None: none
     size_budget_mb: float = GITHUB_PAGES_LIMIT_MB  # a larger site is a site warning (site_size.py)
+    # The archive as several sites (partitions.py): site/<name>/ for each partition and the portal.
+    partitions: Path | None = None
     # Where the site is published (canonical URLs, the sitemap, citations); the Pages workflow sets
     # ARCHIVE_SITE_URL. Empty: URLs relative to the site, no sitemap entries.
     site_url: str = field(default_factory=lambda: os.environ.get("ARCHIVE_SITE_URL", ""))
@@ -88,7 +96,9 @@ class BuildResult:
     override_problems: list[str] = field(default_factory=list)
     site_warnings: list[str] = field(default_factory=list)
     index_error: str | None = None
-    size: SiteSize | None = None  # the site's size by part, measured once it is built
+    # Each site's size by part, measured once it is built: the site's (""), or each partition's
+    # and the portal's by name.
+    sizes: dict[str, SiteSize] = field(default_factory=dict)
     # Seconds per stage, for benchmarks; never written to the (byte-identical) build report.
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -224,14 +234,31 @@ class SiteSettings:
     site_dir: str
     site_url: str
     feedback_url: str
+    site_name: str = ""  # a partition's or the portal's own name (empty: mkdocs.yml's)
+    # A partitioned site's links to its siblings (the theme's `config.extra`): the portal's
+    # address and title, and where the search index is (empty: this site's own).
+    portal_url: str = ""
+    portal_title: str = ""
+    search_index: str = ""
+    nav: tuple[tuple[str, str], ...] = ()  # a navigation of its own (the portal's; empty: mkdocs.yml's)
 
     def load(self) -> Any:
         from mkdocs.config import load_config
 
+        overrides: dict[str, Any] = {"site_name": self.site_name} if self.site_name else {}
+        if self.nav:
+            overrides["nav"] = [{title: path} for title, path in self.nav]
         config = load_config(
-            config_file=self.config_file, docs_dir=self.docs_dir, site_dir=self.site_dir, site_url=self.site_url
+            config_file=self.config_file,
+            docs_dir=self.docs_dir,
+            site_dir=self.site_dir,
+            site_url=self.site_url,
+            **overrides,
         )
         config.extra["feedback_url"] = self.feedback_url
+        config.extra["portal_url"] = self.portal_url
+        config.extra["portal_title"] = self.portal_title
+        config.extra["search_index"] = self.search_index or f"{INDEX_DIR}/"
         return config
 
 
@@ -284,7 +311,8 @@ def site_fingerprint(settings: SiteSettings) -> str:
         digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     for name in SITE_LIBRARIES:
         digest.update(f"{name}=={library_version(name)}\0".encode())
-    digest.update("\0".join((settings.site_url, settings.feedback_url)).encode())
+    # Its address, names and links, which every page shows; not where this build writes.
+    digest.update(repr(dataclasses.replace(settings, docs_dir="", site_dir="")).encode())
     return digest.hexdigest()
 
 
@@ -327,29 +355,21 @@ def seed_site(previous: Path | None, content: Path, site: Path, fingerprint: str
     return seeded
 
 
-def run_mkdocs(options: BuildOptions, folders: BuildFolders, epoch: int, page_count: int) -> list[str]:
-    """Build the site with MkDocs from the new content into the new site folder, in one process per
-    core for a large site, starting from the previous site's unchanged pages; return the warnings
-    it logged."""
-    settings = SiteSettings(
-        str(options.config_file),
-        str(folders.content),
-        str(folders.site),
-        site_url_with_slash(options.site_url),
-        options.feedback_url,
-    )
+def run_mkdocs(settings: SiteSettings, folders: SiteFolders, epoch: int, processes: int) -> list[str]:
+    """Build one site with MkDocs from its new content into its new site folder, in `processes`
+    processes, starting from the previous site's unchanged pages; return the warnings it logged."""
     fingerprint = site_fingerprint(settings)
     seeded = seed_site(folders.previous_site, folders.content, folders.site, fingerprint)
     log.info("MkDocs: %s unchanged files taken from the previous site", f"{seeded:,}")
+    folders.site.mkdir(parents=True, exist_ok=True)
     (folders.site / FINGERPRINT_NAME).write_text(fingerprint, encoding="utf-8")
-    count = process_count(options, page_count)
-    if count == 1:
+    if processes == 1:
         return mkdocs_in_this_process(settings, epoch, None)
-    shards = [(settings, epoch, f"{index}/{count}") for index in range(count)]
+    shards = [(settings, epoch, f"{index}/{processes}") for index in range(processes)]
     # A pool that kills its processes on the way out (after the results, or when stopping), each
     # ending with this process (parallel.end_with_parent) even when it is killed.
     context = multiprocessing.get_context("spawn")
-    with context.Pool(count, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
+    with context.Pool(processes, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
         results = pool.starmap(mkdocs_in_this_process, shards)
     return [message for messages in results for message in messages]
 
@@ -394,8 +414,14 @@ def build_report_data(result: BuildResult) -> dict[str, object]:
         "override_problems": result.override_problems,
         "site_warnings": result.site_warnings,
         "index_error": result.index_error,
-        "site_size": result.size.to_plain() if result.size else None,
+        "site_size": site_sizes_data(result.sizes),
     }
+
+
+def site_sizes_data(sizes: dict[str, SiteSize]) -> dict[str, object] | None:
+    if set(sizes) == {""}:
+        return sizes[""].to_plain()
+    return {name: size.to_plain() for name, size in sorted(sizes.items())} or None
 
 
 def write_build_report(result: BuildResult, site_dir: Path) -> Path:
@@ -446,8 +472,8 @@ def build_report_text(result: BuildResult, report_path: Path | None = None) -> s
     lines.extend(f"  site warning: {message}" for message in result.site_warnings)
     if result.index_error:
         lines.append(f"  search index FAILED: {result.index_error}")
-    if result.size:
-        lines.append(f"  site size: {result.size.summary()}")
+    for name, size in sorted(result.sizes.items()):
+        lines.append(f"  site size{f' ({name})' if name else ''}: {size.summary()}")
     skipped = f", {len(result.skipped):,} skipped" if result.skipped else ""
     lines.append(
         f"{len(result.outcomes) - len(result.skipped):,} sources: {len(result.published):,} published, "
@@ -469,20 +495,164 @@ def record_days_added(ledger: Path, reports: list[Report]) -> list[str]:
     return problems + ([problem] if problem else [])
 
 
-def index_records(records_dir: Path, site_dir: Path, archive: Archive, jobs: int) -> str | None:
-    """The search index of every report page, from the records rendering left (site/search-index/); an
-    error message, or None."""
+@dataclass
+class SiteBuild:
+    """One site this build makes: the whole archive's, or a partition's (`address`)."""
+
+    name: str  # its folder below the build's site folder ("": the build's site folder itself)
+    archive: Archive
+    folders: SiteFolders
+    settings: SiteSettings
+    address: Partition | None = None
+    browse_pages: dict[str, str] = field(default_factory=dict)
+    downloads: Downloads | None = None
+
+    @property
+    def page_count(self) -> int:
+        return len(self.archive.pages) + len(self.browse_pages)
+
+
+def site_settings(options: BuildOptions, folders: SiteFolders, **extra: Any) -> SiteSettings:
+    return SiteSettings(
+        str(options.config_file),
+        str(folders.content),
+        str(folders.site),
+        site_url_with_slash(extra.pop("site_url", options.site_url)),
+        options.feedback_url,
+        **extra,
+    )
+
+
+def partition_settings(
+    options: BuildOptions, folders: SiteFolders, plan: PartitionPlan, partition: Partition
+) -> SiteSettings:
+    """A partition links to the portal, and searches with the portal's index (the whole archive's)."""
+    portal = plan.portal.base_from()
+    return site_settings(
+        options,
+        folders,
+        site_url=partition.site_url,
+        site_name=f"{SITE_NAME} · {partition.title}",
+        portal_url=portal,
+        portal_title=plan.portal.title,
+        search_index=f"{portal}{INDEX_DIR}/",
+    )
+
+
+def plan_sites(
+    options: BuildOptions, folders: BuildFolders, reports: list[Report], plan: PartitionPlan | None
+) -> tuple[list[SiteBuild], list[SourceOutcome]]:
+    """The sites to build and their archives: one, or one per partition, with the reports that no
+    partition takes (skipped, with the reason)."""
+    agency_links = load_overrides(options.overrides_path).agency_links
+    if plan is None:
+        whole = folders.site_folders()
+        return [SiteBuild("", build_archive(reports, agency_links), whole, site_settings(options, whole))], []
+    assigned, left = plan.assign(reports)
+    sites = []
+    for partition in plan.partitions:
+        site_folders = folders.site_folders(partition.name)
+        settings = partition_settings(options, site_folders, plan, partition)
+        archive = build_archive(assigned[partition.name], agency_links)
+        sites.append(SiteBuild(partition.name, archive, site_folders, settings, partition))
+    reason = "in no partition: its region ({}) is in no partition's regions, and no partition takes the rest"
+    unplaced = [
+        SourceOutcome(r.source.path, "skipped", None, reason.format(region_code(r.region)), list(r.findings))
+        for r in left
+    ]
+    return sites, unplaced
+
+
+def write_site_content(options: BuildOptions, site: SiteBuild, stats: dict[str, StatsRow]) -> RenderPlan:
+    """Plan one site's browse pages and downloads and write them into its content folder; the plan
+    that renders its reports."""
+    archive, folders = site.archive, site.folders
+    site.downloads = dataset_files(archive, stats, process_count(options, len(archive.pages)))
+    site.browse_pages = render_browse_pages(archive, stats, site.downloads)
+    previous = folders.previous_content  # its unchanged files are linked, not written again
+    write_files(folders.content, site.browse_pages, previous)
+    write_files(folders.content, feed_files(archive, site.settings.site_url), previous)
+    write_files(folders.content, site.downloads.files, previous)
+    return RenderPlan(
+        archive,
+        folders.content,
+        source_dir=options.source_dir,
+        records_dir=folders.records,
+        previous_dir=previous,
+        incremental=True,
+    )
+
+
+def indexed_documents(
+    site: SiteBuild, root_of: Callable[[str], str]
+) -> tuple[list[IndexedDocument], list[SearchRecord]]:
+    """A site's reports as the index lists them (`root_of(path)`: a page's URL from the index's
+    site), with the records rendering left."""
+    assert site.folders.records is not None
+    records = [
+        read_record((site.folders.records / record_name(i)).read_bytes()) for i in range(len(site.archive.pages))
+    ]
+    documents = [IndexedDocument.of(page.report, root_of(page.path)) for page in site.archive.pages]
+    return documents, records
+
+
+def write_index(index_site: Path, sites: list[SiteBuild], jobs: int) -> str | None:
+    """The search index of every report page into index_site/search-index/. A partitioned
+    archive's is one index over every partition, in the portal, its postings and texts shared out
+    among the partitions' sites (bundle.IndexHost). An error message, or None."""
+    documents: list[IndexedDocument] = []
+    records: list[SearchRecord] = []
+    hosts = []
     try:
-        records = [read_record((records_dir / record_name(i)).read_bytes()) for i in range(len(archive.pages))]
-        documents = [IndexedDocument.of(page.report, page_url(page.path)) for page in archive.pages]
-        write_search_index(site_dir, documents, records, jobs)
+        for site in sites:
+            address = site.address
+            # A result's page: on this site, or on a partition's, from the portal's root.
+            link = page_url if address is None else functools.partial(address.page_from, None)
+            site_documents, site_records = indexed_documents(site, link)
+            documents += site_documents
+            records += site_records
+            if address is not None:  # the partition's share, and its URL from the portal's index folder
+                url = address.base_from(f"{INDEX_DIR}/index.md") + f"{INDEX_DIR}/"
+                hosts.append(IndexHost(site.folders.site / INDEX_DIR, url))
+        write_search_index(index_site, documents, records, jobs, hosts)
     except (OSError, ValueError) as error:
         return f"the search index could not be written: {error}"
     return None
 
 
+def build_portal(
+    options: BuildOptions,
+    folders: BuildFolders,
+    plan: PartitionPlan,
+    sites: list[SiteBuild],
+    stats: dict[str, StatsRow],
+) -> SiteBuild:
+    """The portal's content: national home, regions, overview, search, dictionary."""
+    portal_folders = folders.site_folders(plan.portal.name)
+    settings = site_settings(
+        options,
+        portal_folders,
+        site_url=plan.portal.site_url,
+        site_name=f"{SITE_NAME} · {plan.portal.title}",
+        nav=PORTAL_NAV,
+    )
+    partitions = [PartitionSite(site.address, site.archive) for site in sites if site.address]
+    pages = render_portal_pages(template_environment(), partitions, stats)
+    write_files(portal_folders.content, pages, portal_folders.previous_content)
+    site_of = {page.path: site.address for site in partitions for page in site.archive.pages}
+    every_page = [page for site in partitions for page in site.archive.pages]
+    feed = portal_feed_file(every_page, lambda page: site_of[page.path].page_from(None, page.path), settings.site_url)
+    write_files(portal_folders.content, feed, portal_folders.previous_content)
+    empty = build_archive([], {})
+    return SiteBuild(plan.portal.name, empty, portal_folders, settings, browse_pages=pages)
+
+
 def build_in(
-    options: BuildOptions, folders: BuildFolders, sources: list[Path], lap: Callable[[str], None]
+    options: BuildOptions,
+    folders: BuildFolders,
+    sources: list[Path],
+    lap: Callable[[str], None],
+    plan: PartitionPlan | None = None,
 ) -> BuildResult:
     """The build's stages, writing into the new folders (the search records only when indexed)."""
     overrides = load_overrides(options.overrides_path)
@@ -504,43 +674,49 @@ def build_in(
         read = pipeline.read()
         read.override_problems.extend(record_days_added(options.source_dir / LEDGER_NAME, read.reports))
         lap("prepare")
+        stats = read.stats
         planning = stage("planning pages and downloads")
-        archive = build_archive(read.reports, overrides.agency_links)
-        downloads = dataset_files(archive, read.stats, process_count(options, len(archive.pages)))
-        browse_pages = render_browse_pages(archive, read.stats, downloads)
-        planning.finish(f"{len(archive.pages):,} report pages, {len(browse_pages):,} browse pages")
+        sites, unplaced = plan_sites(options, folders, read.reports, plan)
+        renders = [write_site_content(options, site, stats) for site in sites]  # everything read: now write
+        portal = build_portal(options, folders, plan, sites, stats) if plan else None
+        pages = sum(len(site.archive.pages) for site in sites)
+        planning.finish(f"{pages:,} report pages, {sum(len(site.browse_pages) for site in sites):,} browse pages")
         lap("browse")
         writing = stage("writing content")
-        previous = folders.previous_content  # its unchanged files are linked, not written again
-        write_files(folders.content, browse_pages, previous)  # everything has been read and planned: now write
-        write_files(folders.content, feed_files(archive, site_url_with_slash(options.site_url)), previous)
-        write_files(folders.content, downloads.files, previous)
-        plan = RenderPlan(
-            archive,
-            folders.content,
-            source_dir=options.source_dir,
-            records_dir=folders.records,
-            previous_dir=previous,
-            incremental=True,
-        )
-        pipeline.render(plan)
+        pipeline.render(*renders)
         writing.finish()
         lap("publish")
-    result = BuildResult(outcomes=published_outcomes(archive) + read.failures, override_problems=read.override_problems)
+    outcomes = [outcome for site in sites for outcome in published_outcomes(site.archive)]
+    result = BuildResult(outcomes=outcomes + read.failures + unplaced, override_problems=read.override_problems)
     clock = time.perf_counter()
-    page_count = len(archive.pages) + len(browse_pages)
-    site = stage(f"MkDocs: {page_count:,} pages")
-    result.site_warnings = run_mkdocs(options, folders, build_epoch(read.reports), page_count)
-    site.finish()
+    epoch = build_epoch(read.reports)
+    for site in [*sites, *([portal] if portal else [])]:
+        progress = stage(f"MkDocs{f' ({site.settings.site_name})' if plan else ''}: {site.page_count:,} pages")
+        warnings = run_mkdocs(site.settings, site.folders, epoch, process_count(options, site.page_count))
+        result.site_warnings += [f"{site.name}: {w}" if plan else w for w in warnings]
+        progress.finish()
     result.timings["mkdocs"] = time.perf_counter() - clock
     if folders.records is not None:
         clock = time.perf_counter()
-        indexing = stage(f"search index: {len(archive.pages):,} reports")
-        jobs = process_count(options, len(archive.pages))
-        result.index_error = index_records(folders.records, folders.site, archive, jobs)
+        indexing = stage(f"search index: {pages:,} reports")
+        index_site = portal.folders.site if portal else sites[0].folders.site
+        result.index_error = write_index(index_site, sites, process_count(options, pages))
         indexing.finish()
         result.timings["index"] = time.perf_counter() - clock
+    for site in [*sites, *([portal] if portal else [])]:
+        finish_site(options, site, result)
     return result
+
+
+def finish_site(options: BuildOptions, site: SiteBuild, result: BuildResult) -> None:
+    """The last touches of one built site, and its size against the budget."""
+    prune_unused_assets(site.folders.site)
+    (site.folders.site / "robots.txt").write_text(robots_txt(site.settings.site_url), encoding="utf-8")
+    size = measure_site(site.folders.site, options.size_budget_mb)
+    result.sizes[site.name] = size
+    warning = budget_warning(size)
+    if warning:
+        result.site_warnings.append(f"{site.name}: {warning}" if site.name else warning)
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -557,20 +733,15 @@ def build(options: BuildOptions) -> BuildResult:
         raise BuildError("a cluster's workers hand over what they convert through the cache: --scheduler needs --cache")
     sources, skips = survey_sources(options.source_dir)
     with BuildFolders(options.source_dir, options.content_dir, options.site_dir, options.index) as folders:
-        result = build_in(options, folders, sources, lap)
+        plan = load_partition_plan(options.partitions) if options.partitions else None
+        result = build_in(options, folders, sources, lap, plan)
         result.outcomes += skips
         result.timings = {
             **timings,
             **result.timings,
             "convert": timings.get("conversion", 0.0) + timings["publish"] + timings["browse"] + timings["prepare"],
         }
-        prune_unused_assets(folders.site)
-        (folders.site / "robots.txt").write_text(robots_txt(options.site_url), encoding="utf-8")
         mark_generated(folders.site)  # a sharded MkDocs build starts from an empty folder
-        result.size = measure_site(folders.site, options.size_budget_mb)
-        warning = budget_warning(result.size)
-        if warning:
-            result.site_warnings.append(warning)
         write_build_report(result, folders.site)
         folders.publish()
     result.timings["total"] = time.perf_counter() - start

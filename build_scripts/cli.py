@@ -22,6 +22,7 @@ examples:
   python -m build_scripts build                      # reports/ -> content/ -> site/ (+ search index)
   python -m build_scripts build --strict             # fail (exit 1) if any source failed or has findings
   python -m build_scripts build --source my-reports --site /tmp/site
+  python -m build_scripts build --partitions partitions.yaml  # site/<partition>/ … and site/portal/
   python -m build_scripts build --scheduler tcp://10.0.0.5:8786 --cache s3://bucket/conversions
   python -m build_scripts convert reports/*.txt --out /tmp/converted
   python -m build_scripts stats reports/*            # cells read, blank, uncertain; failed checks
@@ -52,6 +53,13 @@ def parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument("--strict", action="store_true", help="exit 1 when any source failed or has findings")
     build_cmd.add_argument("--no-index", action="store_true", help="skip the search index")
+    build_cmd.add_argument(
+        "--partitions",
+        type=Path,
+        metavar="FILE",
+        help="publish as several sites, by region (a YAML plan: see the README): site/<name>/ for each "
+        "partition and the portal",
+    )
     build_cmd.add_argument(
         "--size-budget",
         type=float,
@@ -138,6 +146,7 @@ def run_build(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         dashboard=args.dashboard or None,
         size_budget_mb=args.size_budget,
+        partitions=args.partitions,
     )
     result = build(options)
     report_path = options.site_dir / "build-report.json"

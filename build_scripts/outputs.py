@@ -156,6 +156,18 @@ class OutputFolder:
             self.retired.rename(self.target)
 
 
+@dataclass(frozen=True)
+class SiteFolders:
+    """Where one site of a build writes (the whole archive's, or a partition's or the portal's),
+    and that site's folders from the previous build (None: none)."""
+
+    content: Path
+    site: Path
+    previous_content: Path | None
+    previous_site: Path | None
+    records: Path | None  # its reports' search records, when the build is indexed
+
+
 class BuildFolders:
     """Every folder one build writes: use as `with BuildFolders(…) as folders:` write into
     `folders.content`, `folders.site` and `folders.records`, then `folders.publish()`. On any way
@@ -194,6 +206,19 @@ class BuildFolders:
     @property
     def records(self) -> Path | None:
         return self.records_folder if self.index else None
+
+    def site_folders(self, name: str = "") -> SiteFolders:
+        """The folders of one site: the whole build's (name ""), or of the site `name` below them
+        (a partitioned build's content/<name>/ and site/<name>/)."""
+
+        def previous(option: str) -> Path | None:
+            root = self.previous(option)
+            return root / name if root is not None and (root / name).is_dir() else None
+
+        records = self.records / name if self.records is not None else None
+        if records is not None:
+            records.mkdir(parents=True, exist_ok=True)
+        return SiteFolders(self.content / name, self.site / name, previous("--content"), previous("--site"), records)
 
     def check(self) -> None:
         """Refuse output folders that would destroy what the build did not make: the source folder

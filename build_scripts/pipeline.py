@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -238,12 +238,14 @@ def record_name(page_index: int) -> str:
     return f"{page_index:06d}.bin"
 
 
-def render_kept(plan: RenderPlan, kept: dict[int, Report | None]) -> None:
-    """Step 3 in a worker: render the reports this worker read."""
-    index_of = page_indexes(plan.archive.pages)
-    for report in kept.values():
-        if report is not None:
-            render_report(plan, index_of[report.source.path], report)
+def render_kept(plans: Sequence[RenderPlan], kept: dict[int, Report | None]) -> None:
+    """Step 3 in a worker: render the reports this worker read, each in the plan (the site, or the
+    partition of a partitioned build) that holds it."""
+    for plan in plans:
+        index_of = page_indexes(plan.archive.pages)
+        for report in kept.values():
+            if report is not None and report.source.path in index_of:
+                render_report(plan, index_of[report.source.path], report)
 
 
 def page_indexes(pages: list[ReportPage]) -> dict[str, int]:
@@ -278,8 +280,9 @@ class Pipeline:
         sources = {summary.report.source.path for summary in summaries}
         return ReadResult(summaries, failures, unmatched_problems(self.settings.overrides, sources))
 
-    def render(self, plan: RenderPlan) -> None:
-        self.workers.run_second(render_kept, plan)
+    def render(self, *plans: RenderPlan) -> None:
+        """Step 3, once: every plan's reports (a partitioned build has a plan per partition)."""
+        self.workers.run_second(render_kept, plans)
 
 
 def published_outcomes(archive: Archive) -> list[SourceOutcome]:

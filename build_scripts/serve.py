@@ -21,6 +21,12 @@ class SubPathHandler(http.server.SimpleHTTPRequestHandler):
             return str(Path(self.directory) / "__outside_base_path__")
         return super().translate_path("/" + path[len(self.base_path) :])
 
+    def end_headers(self) -> None:
+        # As GitHub Pages does: a partition's search page reads the portal's index from another
+        # origin when the sites have addresses of their own (partitions.py).
+        self.send_header("Access-Control-Allow-Origin", "*")
+        super().end_headers()
+
     def log_message(self, format: str, *args: object) -> None:
         log.debug("%s " + format, self.address_string(), *args)
 

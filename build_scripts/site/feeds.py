@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .archive import Archive, ReportPage
@@ -72,7 +73,9 @@ def identity(site_url: str, feed: Feed, target: str) -> str:
     return address(site_url, feed, target) if site_url else f"urn:archive:{target}"
 
 
-def feed_xml(feed: Feed, site_url: str) -> str:
+def feed_xml(feed: Feed, site_url: str, located: Callable[[ReportPage], str] | None = None) -> str:
+    """The feed as Atom; `located(page)`: where a report is when it is on another site (a partition,
+    for the portal's feed), absolute or relative to this site's root."""
     root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "zh-CN"})
     ET.SubElement(root, "title").text = feed.title
     ET.SubElement(root, "id").text = identity(site_url, feed, feed.path)
@@ -85,12 +88,19 @@ def feed_xml(feed: Feed, site_url: str) -> str:
         url = page_url(report_page.path)
         entry = ET.SubElement(root, "entry")
         ET.SubElement(entry, "title").text = report_page.report.title
-        ET.SubElement(entry, "id").text = identity(site_url, feed, url)
-        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": address(site_url, feed, url)})
+        href = address(site_url, feed, url) if located is None else located(report_page)
+        # The report's own id: its address, or the URN its own site's feed gives it.
+        ET.SubElement(entry, "id").text = href if "://" in href else f"urn:archive:{url}"
+        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": href})
         ET.SubElement(entry, "updated").text = atom_time(report_page.report.added)
         ET.SubElement(entry, "summary").text = report_description(report_page.report)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def portal_feed_file(pages: list[ReportPage], located: Callable[[ReportPage], str], site_url: str) -> dict[str, str]:
+    """The portal's feed: the reports added last to every partition, each linked on its own site."""
+    return {FEED_NAME: feed_xml(page_feed(SITE_NAME, HOME, pages), site_url, located)}
 
 
 def feed_files(archive: Archive, site_url: str) -> dict[str, str]:

@@ -48,7 +48,7 @@ def render_browse_pages(
     if downloads is not None:
         files[DATA_INDEX] = render_data_page(env, archive, downloads)
     files[SEARCH] = env.get_template("search.md.j2").render(
-        front_matter=front_matter({"title": "搜索", "page_kind": "search", "hide": ["toc"]})
+        front_matter=front_matter({"title": "搜索", "page_kind": "search", "hide": ["toc"]}), portal=False
     )
     files[DICTIONARY] = render_dictionary(env)
     files[OVERVIEW] = render_overview(env, archive, stats)

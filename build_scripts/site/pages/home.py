@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import jinja2
 
 from ...reading.regions import UNRESOLVED
@@ -22,15 +24,15 @@ from .pieces import link_item, report_label, summary_table
 LATEST_ON_HOME = 10
 
 
-def latest_reports(archive: Archive) -> list[ReportPage]:
+def latest_reports(pages: list[ReportPage]) -> list[ReportPage]:
     """The newest reports: latest report year first, then latest publication date."""
-    dated = sorted(archive.pages, key=lambda p: (p.report.publication_date or "", p.path), reverse=True)
+    dated = sorted(pages, key=lambda p: (p.report.publication_date or "", p.path), reverse=True)
     return sorted(dated, key=lambda p: -(p.report.year or 0))[:LATEST_ON_HOME]
 
 
-def recently_added(archive: Archive) -> list[ReportPage]:
+def recently_added(pages: list[ReportPage]) -> list[ReportPage]:
     """The reports that joined the archive last (the site's feed holds more)."""
-    return newest_added(archive.pages)[:LATEST_ON_HOME]
+    return newest_added(pages)[:LATEST_ON_HOME]
 
 
 def render_home(env: jinja2.Environment, archive: Archive) -> str:
@@ -45,25 +47,40 @@ def render_home(env: jinja2.Environment, archive: Archive) -> str:
             "kinds": len(archive.kinds),
         },
         latest=[
-            link_item(HOME, report_label(p), p.path, date=p.report.publication_date) for p in latest_reports(archive)
+            link_item(HOME, report_label(p), p.path, date=p.report.publication_date)
+            for p in latest_reports(archive.pages)
         ],
-        recent=[link_item(HOME, report_label(p), p.path, date=p.report.added) for p in recently_added(archive)],
+        recent=[link_item(HOME, report_label(p), p.path, date=p.report.added) for p in recently_added(archive.pages)],
     )
 
 
 def render_overview(env: jinja2.Environment, archive: Archive, stats: dict[str, StatsRow]) -> str:
     """The whole archive: totals by year, a chart of new applications, reports per province and year."""
-    path = OVERVIEW
-    yearly = yearly_summaries(archive.pages, stats)
+
+    def province(code: str) -> tuple[str, str]:  # raw HTML: MkDocs leaves the link as it is
+        return archive.regions[code].name, href_between(OVERVIEW, archive.regions[code].path)
+
+    return render_overview_of(env, archive.pages, stats, province)
+
+
+def render_overview_of(
+    env: jinja2.Environment,
+    pages: list[ReportPage],
+    stats: dict[str, StatsRow],
+    province: Callable[[str], tuple[str, str]],
+) -> str:
+    """The overview of these reports; `province(code)` gives a province's name and the href of its
+    page (on this site, or on a partition's for the portal)."""
+    yearly = yearly_summaries(pages, stats)
     years = sorted(year for year, _ in yearly)
     counts: dict[str, dict[int, int]] = {}
-    for page in archive.pages:
+    for page in pages:
         by_province = counts.setdefault(province_code(page.report.region), {})
         by_province[page.report.year or 0] = by_province.get(page.report.year or 0, 0) + 1
     provinces = [
         {
-            "label": archive.regions[code].name,
-            "link": href_between(path, archive.regions[code].path),  # raw HTML: MkDocs leaves it as is
+            "label": province(code)[0],
+            "link": province(code)[1],
             "counts": [per_year.get(year, 0) for year in years],
             "total": sum(per_year.values()),
         }
@@ -71,7 +88,7 @@ def render_overview(env: jinja2.Environment, archive: Archive, stats: dict[str, 
     ]
     return env.get_template("overview.md.j2").render(
         front_matter=front_matter({"title": "全国概览", "page_kind": "index"}),
-        report_count=len(archive.pages),
+        report_count=len(pages),
         summary_table=summary_table("全部报告各年度汇总", "年度", [(f"{y} 年", None, s) for y, s in yearly]),
         chart=bar_chart("全部报告的新收申请", [(f"{y} 年", s.received) for y, s in reversed(yearly)]),
         years=years,
@@ -114,7 +131,7 @@ def render_about(env: jinja2.Environment, archive: Archive) -> str:
         for entry in archive.provinces
     ]
     years = sorted(archive.years)
-    example = latest_reports(archive)[:1]
+    example = latest_reports(archive.pages)[:1]
     return env.get_template("about.md.j2").render(
         front_matter=front_matter({"title": "关于本站", "page_kind": "about"}),
         reports=len(archive.pages),

@@ -116,6 +116,26 @@ def newest_first(documents: Sequence[IndexedDocument]) -> list[int]:
     return sorted(range(len(documents)), key=lambda index: (-documents[index].year, index))
 
 
+@dataclass(frozen=True)
+class IndexHost:
+    """A site that holds a share of the index of a partitioned archive (partitions.py): its
+    index folder here, and that folder's URL from the index's own folder (relative or absolute)."""
+
+    folder: Path
+    url: str
+
+
+def host_number(relative: str, hosts: int) -> int | None:
+    """Which host holds a file of the index: a segment by its folder (the hash's first byte), a
+    text by its folder (the document number's thousands); None: the index's own folder (the
+    manifest, buckets, docs packs and facets, which every query needs first, stay together)."""
+    part, _, rest = relative.partition("/")
+    if not hosts or part not in ("s", "text"):
+        return None
+    folder = rest.split("/", 1)[0]
+    return (int(folder, 16) if part == "s" else int(folder)) % hosts
+
+
 @dataclass
 class IndexSummary:
     documents: int = 0
@@ -123,10 +143,12 @@ class IndexSummary:
     buckets: int = 0
     segments: int = 0
     bytes_by_part: dict[str, int] = field(default_factory=dict)  # by folder: b, s, docs, text
+    hosts: Sequence[Path] = ()  # the folders that share the segments and texts (IndexHost)
 
     def write(self, folder: Path, relative: str, data: bytes) -> None:
-        """Write one file of the index, counting its bytes under its part."""
-        path = folder / relative
+        """Write one file of the index (in its host's folder), counting its bytes under its part."""
+        number = host_number(relative, len(self.hosts))
+        path = (folder if number is None else self.hosts[number]) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         part = relative.split("/", 1)[0]
@@ -157,10 +179,10 @@ def segment_path(token: int, segment: int) -> str:
 class BundleWriter:
     """Writes the lists of both families into their buckets and segment files."""
 
-    def __init__(self, folder: Path, families: Sequence[Postings]) -> None:
+    def __init__(self, folder: Path, families: Sequence[Postings], hosts: Sequence[Path] = ()) -> None:
         self.folder = folder
         self.families = families
-        self.summary = IndexSummary()
+        self.summary = IndexSummary(hosts=hosts)
 
     def bucket_count(self) -> int:
         whole = 0
@@ -235,16 +257,20 @@ def document_row(document: IndexedDocument) -> list[object]:
 
 
 def write_search_index(
-    site_dir: Path, documents: Sequence[IndexedDocument], records: Sequence[SearchRecord], jobs: int = 1
+    site_dir: Path,
+    documents: Sequence[IndexedDocument],
+    records: Sequence[SearchRecord],
+    jobs: int = 1,
+    hosts: Sequence[IndexHost] = (),
 ) -> IndexSummary:
     """Index the documents (in archive order, each with its record) into site/search-index/, the
-    postings built by `jobs` processes."""
+    postings built by `jobs` processes; with hosts, the segments and texts are theirs (host_number)."""
     order = newest_first(documents)
     documents = [documents[i] for i in order]
     records = [records[i] for i in order]
     folder = site_dir / INDEX_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    writer = BundleWriter(folder, records_to_postings(records, jobs))
+    writer = BundleWriter(folder, records_to_postings(records, jobs), [host.folder for host in hosts])
     writer.write()
     summary = writer.summary
     for start in range(0, len(documents), DOCS_PER_PACK):
@@ -261,6 +287,8 @@ def write_search_index(
         "docs_per_pack": DOCS_PER_PACK,
         "texts_per_folder": TEXTS_PER_FOLDER,
     }
+    if hosts:
+        manifest["hosts"] = [host.url for host in hosts]
     summary.write(folder, MANIFEST_NAME, json_bytes(manifest))
-    log.info("search index: %s", asdict(summary))
+    log.info("search index: %s", {name: value for name, value in asdict(summary).items() if name != "hosts"})
     return summary

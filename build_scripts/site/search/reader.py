@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .bundle import MANIFEST_NAME, segment_path
+from .bundle import MANIFEST_NAME, host_number, segment_path
 from .text import query_segments
 from .tokens import segment_tokens
 
@@ -50,11 +50,18 @@ class IndexReader:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+        # A partitioned archive's hosts, by their URLs from this folder: sibling sites' folders here.
+        self.hosts = [folder / url for url in self.manifest.get("hosts", [])]
+
+    def path(self, relative: str) -> Path:
+        """Where a file of the index is: here, or in the folder of the host that holds it."""
+        number = host_number(relative, len(self.hosts))
+        return (self.folder if number is None else self.hosts[number]) / relative
 
     @cache  # noqa: B019 - one reader per test or benchmark
     def bucket(self, number: int) -> dict[int, tuple[int, bytes | list[int]]]:
         """token -> (documents, the whole list or the segments' bases)."""
-        data = gzip.decompress((self.folder / "b" / f"{number}.bin.gz").read_bytes())
+        data = gzip.decompress(self.path(f"b/{number}.bin.gz").read_bytes())
         count, at = read_varint(data, 0)
         lists: dict[int, tuple[int, bytes | list[int]]] = {}
         for _ in range(count):
@@ -83,7 +90,7 @@ class IndexReader:
             return decode_list(content, -1, all_positions)
         entries = []
         for number, base in enumerate(content):
-            data = gzip.decompress((self.folder / segment_path(token, number)).read_bytes())
+            data = gzip.decompress(self.path(segment_path(token, number)).read_bytes())
             entries += decode_list(data, base, all_positions)
         return entries
 

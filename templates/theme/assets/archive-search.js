@@ -11,7 +11,6 @@
 
 const PIECE = /([0-9a-z]+)|([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])|(\s+)|([^\s0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)/gu;
 const PAGE_SIZE = 10;
-const INDEX_DIR = "search-index/";
 const FILTERS = [
   { name: "province", label: "省份" },
   { name: "city", label: "城市" },
@@ -187,10 +186,19 @@ async function fetchGzip(url) {
   return new Response(response.body.pipeThrough(new DecompressionStream("gzip")));
 }
 
-// One site's index: every file fetched once, when first needed.
+// Which host holds a file of a partitioned archive's index (bundle.py's host_number): a segment
+// by its folder (the hash's first byte), a text by its folder; null: the index's own folder.
+export function hostNumber(path, hosts) {
+  const [part, folder] = path.split("/");
+  if (!hosts || (part !== "s" && part !== "text")) return null;
+  return (part === "s" ? parseInt(folder, 16) : parseInt(folder, 10)) % hosts;
+}
+
+// The archive's index: every file fetched once, when first needed.
 export class SearchIndex {
-  constructor(base) {
-    this.base = base; // the URL of the site's root
+  constructor(folder) {
+    this.folder = folder; // the URL of the index's folder (search-index/, maybe on the portal's site)
+    this.root = new URL("../", folder).href; // the site its result pages are linked from
     this.cache = new Map();
   }
 
@@ -200,7 +208,10 @@ export class SearchIndex {
   }
 
   url(path) {
-    return new URL(INDEX_DIR + path, this.base).href;
+    const hosts = (this.manifest && this.manifest.hosts) || [];
+    const number = hostNumber(path, hosts.length);
+    const folder = number === null ? this.folder : new URL(hosts[number], this.folder).href;
+    return new URL(path, folder).href;
   }
 
   async open() {
@@ -554,8 +565,8 @@ function describe(state, segments, total, complete) {
 }
 
 // Everything the page and the tests need: the index, its facets, and one search.
-export async function createArchiveSearch(root) {
-  const index = await new SearchIndex(root).open();
+export async function createArchiveSearch(folder) {
+  const index = await new SearchIndex(folder).open();
   return {
     index,
     facets: () => index.facets(),
@@ -591,8 +602,9 @@ export async function createArchiveSearch(root) {
 }
 
 async function main() {
-  const base = document.querySelector('meta[name="archive-base"]').content;
-  const root = new URL(base.replace(/\/?$/, "/"), window.location.href);
+  // This site's index, or the portal's for a partition of a larger archive (mkdocs.yml's extra.search_index).
+  const where = document.querySelector('meta[name="archive-index"]').content;
+  const folder = new URL(where.replace(/\/?$/, "/"), window.location.href);
   const status = document.querySelector(".archive-search-status");
   const list = document.querySelector(".archive-search-results");
   const filters = document.querySelector(".archive-search-filters");
@@ -605,7 +617,7 @@ async function main() {
   status.textContent = "正在加载搜索索引……";
   let engine;
   try {
-    engine = await createArchiveSearch(root);
+    engine = await createArchiveSearch(folder);
   } catch (error) {
     status.textContent = "搜索索引加载失败，请稍后再试。";
     throw error;
@@ -619,7 +631,7 @@ async function main() {
   async function showMore() {
     const docs = ordered.slice(shown, shown + PAGE_SIZE);
     shown += docs.length;
-    const items = await Promise.all(docs.map((doc) => renderResult(root, engine.index, doc, found.segments, state.query)));
+    const items = await Promise.all(docs.map((doc) => renderResult(engine.index.root, engine.index, doc, found.segments, state.query)));
     list.append(...items);
     more.hidden = shown >= ordered.length;
   }

@@ -1,0 +1,133 @@
+"""The portal of a partitioned archive (partitions.py): the national home with every partition and
+its provinces, the national overview, the regions entry point, the search over every report and
+the data dictionary. Every report, region and download stays on its partition's site; the
+portal links there (raw HTML: MkDocs would check a Markdown link against the portal's own pages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from ...partitions import Partition
+from ...reading.regions import UNRESOLVED
+from ..archive import Archive, ReportPage
+from ..datasets import StatsRow
+from ..serialize import front_matter
+from ..urls import DATA_INDEX, DICTIONARY, HOME, OVERVIEW, REGIONS_INDEX, SEARCH
+from .home import latest_reports, recently_added, render_overview_of
+from .pieces import report_label
+from .reference import render_dictionary
+
+# The portal's navigation: its own pages only (the partitions' browse pages are linked from them).
+PORTAL_NAV = (
+    ("首页", HOME),
+    ("按地区", REGIONS_INDEX),
+    ("全国概览", OVERVIEW),
+    ("搜索", SEARCH),
+    ("数据说明", DICTIONARY),
+)
+
+
+@dataclass(frozen=True)
+class PartitionSite:
+    """A partition and the archive of its reports, as its own site was built from it."""
+
+    address: Partition
+    archive: Archive
+
+
+def partition_entries(page: str, sites: Sequence[PartitionSite]) -> list[dict[str, Any]]:
+    """Each partition with its counts, its provinces and the links to them, from a portal page."""
+    entries = []
+    for site in sites:
+        provinces = sorted(site.archive.provinces, key=lambda entry: (entry.code == UNRESOLVED, entry.code))
+        entries.append(
+            {
+                "title": site.address.title,
+                "link": site.address.page_from(page, HOME),
+                "data_link": site.address.page_from(page, DATA_INDEX),
+                "reports": len(site.archive.pages),
+                "agencies": len(site.archive.agencies),
+                "provinces": [
+                    {"label": p.name, "link": site.address.page_from(page, p.path), "reports": p.report_count}
+                    for p in provinces
+                ],
+            }
+        )
+    return entries
+
+
+def report_links(page: str, pages: list[tuple[PartitionSite, ReportPage]], day: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": report_label(report_page),
+            "link": site.address.page_from(page, report_page.path),
+            "date": getattr(report_page.report, day),
+        }
+        for site, report_page in pages
+    ]
+
+
+def render_portal_home(env: jinja2.Environment, sites: Sequence[PartitionSite]) -> str:
+    site_of = {id(page): site for site in sites for page in site.archive.pages}
+    pages = [page for site in sites for page in site.archive.pages]
+    provinces = {entry.code for site in sites for entry in site.archive.provinces if entry.code != UNRESOLVED}
+    years = {year for site in sites for year in site.archive.years}
+    return env.get_template("portal.md.j2").render(
+        front_matter=front_matter({"title": "首页", "page_kind": "home", "hide": ["toc"]}),
+        counts={
+            "reports": len(pages),
+            "agencies": sum(len(site.archive.agencies) for site in sites),
+            "provinces": len(provinces),
+            "years": len(years),
+            "sites": len(sites),
+        },
+        partitions=partition_entries(HOME, sites),
+        latest=report_links(HOME, [(site_of[id(p)], p) for p in latest_reports(pages)], "publication_date"),
+        recent=report_links(HOME, [(site_of[id(p)], p) for p in recently_added(pages)], "added"),
+    )
+
+
+def render_portal_regions(env: jinja2.Environment, sites: Sequence[PartitionSite]) -> str:
+    return env.get_template("portal_regions.md.j2").render(
+        front_matter=front_matter({"title": "按地区浏览", "page_kind": "index"}),
+        partitions=partition_entries(REGIONS_INDEX, sites),
+    )
+
+
+def render_portal_data(env: jinja2.Environment, sites: Sequence[PartitionSite]) -> str:
+    return env.get_template("portal_data.md.j2").render(
+        front_matter=front_matter({"title": "数据下载", "page_kind": "index"}),
+        partitions=partition_entries(DATA_INDEX, sites),
+    )
+
+
+def render_portal_overview(env: jinja2.Environment, sites: Sequence[PartitionSite], stats: dict[str, StatsRow]) -> str:
+    """The national overview; a province links to its page on the first partition that holds it."""
+    holder: dict[str, tuple[str, str]] = {}
+    for site in sites:
+        for entry in site.archive.provinces:
+            holder.setdefault(entry.code, (entry.name, site.address.page_from(OVERVIEW, entry.path)))
+    pages = [page for site in sites for page in site.archive.pages]
+    return render_overview_of(env, pages, stats, holder.__getitem__)
+
+
+def render_portal_pages(
+    env: jinja2.Environment, sites: Sequence[PartitionSite], stats: dict[str, StatsRow]
+) -> dict[str, str]:
+    """Every page of the portal's content folder, keyed by relative path, sorted."""
+    files = {
+        HOME: render_portal_home(env, sites),
+        REGIONS_INDEX: render_portal_regions(env, sites),
+        OVERVIEW: render_portal_overview(env, sites, stats),
+        SEARCH: env.get_template("search.md.j2").render(
+            front_matter=front_matter({"title": "搜索", "page_kind": "search", "hide": ["toc"]}), portal=True
+        ),
+        DICTIONARY: render_dictionary(env),
+        DATA_INDEX: render_portal_data(env, sites),
+    }
+    return dict(sorted(files.items()))
