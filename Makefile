@@ -31,9 +31,13 @@ $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@ $(SITE_STAMP)
 
+# With a partitions.yaml beside this Makefile, the archive is built as several sites (README,
+# "A large archive: partitions and a portal"): site/<partition>/ … and the portal's site/<name>/.
+PARTITIONS := $(wildcard partitions.yaml)
+
 ## site: convert reports/ into content/, build site/ with MkDocs and write its search index
 site: $(SITE_STAMP) $(if $(OFFICE_SOURCES),office-deps)
-	$(PY) -m build_scripts build
+	$(PY) -m build_scripts build $(if $(PARTITIONS),--partitions $(PARTITIONS))
 
 ## serve: build, then serve site/ at http://127.0.0.1:$(PORT)$(BASE_PATH)
 serve: site

@@ -733,7 +733,7 @@ def build(options: BuildOptions) -> BuildResult:
         raise BuildError("a cluster's workers hand over what they convert through the cache: --scheduler needs --cache")
     sources, skips = survey_sources(options.source_dir)
     with BuildFolders(options.source_dir, options.content_dir, options.site_dir, options.index) as folders:
-        plan = load_partition_plan(options.partitions) if options.partitions else None
+        plan = load_partition_plan(options.partitions).addressed(options.site_url) if options.partitions else None
         result = build_in(options, folders, sources, lap, plan)
         result.outcomes += skips
         result.timings = {

@@ -22,8 +22,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urljoin
 
 import yaml
 
@@ -68,6 +69,19 @@ class Partition(SiteAddress):
 class PartitionPlan:
     portal: SiteAddress
     partitions: tuple[Partition, ...]
+
+    def addressed(self, portal_url: str) -> PartitionPlan:
+        """The plan with the portal at `portal_url` where the file gives it no address (the Pages
+        workflow's ARCHIVE_SITE_URL), and each partition without one beside it, at ../name/."""
+        url = self.portal.site_url or portal_url
+        if not url:
+            return self
+        url = url if url.endswith("/") else url + "/"
+        partitions = tuple(
+            partition if partition.site_url else replace(partition, site_url=urljoin(url, f"../{partition.name}/"))
+            for partition in self.partitions
+        )
+        return PartitionPlan(replace(self.portal, site_url=url), partitions)
 
     def partition_of(self, code: str) -> Partition | None:
         """The partition of a report of this division code (or "unresolved")."""

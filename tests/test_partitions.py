@@ -5,9 +5,12 @@ partitions, and search across sites in headless Chromium on three origins under 
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +25,7 @@ from build_scripts.serve import make_server, normalize_base_path
 from build_scripts.site.search.reader import IndexReader
 
 from .benchmarks.synthetic_corpus import make_corpus
-from .conftest import SAMPLES, build_into
+from .conftest import REPO, SAMPLES, build_into
 from .test_browser import browser, page  # noqa: F401 - the shared Chromium fixtures
 
 # The samples are in Henan (41…), Fujian (35…) and Ningxia (64…); the synthetic reports in counties
@@ -89,6 +92,24 @@ def test_sites_reach_each_other_as_siblings_or_at_their_own_address() -> None:
         own.page_from("overview.md", "reports/110000/x/2023.md")
         == "https://example.org/archive-north/reports/110000/x/2023/"
     )
+
+
+def test_partitions_without_an_address_stand_beside_the_portals() -> None:
+    plan = plan_from_data(
+        {
+            "partitions": [
+                {"name": "north", "regions": ["11"]},
+                {"name": "south", "regions": ["44"], "site_url": "https://example.org/south/"},
+            ]
+        }
+    )
+    addressed = plan.addressed("https://account.github.io/archive")
+    assert addressed.portal.site_url == "https://account.github.io/archive/"
+    assert [p.site_url for p in addressed.partitions] == [
+        "https://account.github.io/north/",
+        "https://example.org/south/",
+    ]
+    assert plan.addressed("") == plan
 
 
 def write_plan(folder: Path, plan: dict) -> Path:
@@ -181,6 +202,34 @@ def test_the_build_report_gives_each_sites_size(partitioned) -> None:
     assert set(sizes) == {"portal", "henan", "fujian-ningxia", "rest"}
     assert all(size["bytes"] > 0 for size in sizes.values())
     assert "report pages" not in sizes["portal"]["parts"] and "search index" in sizes["portal"]["parts"]
+
+
+def test_the_workflow_publishes_each_partition_as_one_commit_and_skips_an_unchanged_one(partitioned, tmp_path) -> None:
+    options, _ = partitioned
+    for entry in PLAN["partitions"]:
+        subprocess.run(["git", "init", "-q", "--bare", str(tmp_path / f"{entry['name']}.git")], check=True)
+    work = tmp_path / "work"  # the script runs from the repository's root: partitions.yaml and site/
+    work.mkdir()
+    shutil.copytree(options.site_dir, work / "site")
+    write_plan(work, PLAN)
+    environment = {**os.environ, "PARTITIONS_REMOTE": f"{tmp_path}/%s.git", "PYTHON": sys.executable}
+    script = str(REPO / ".github" / "publish-partitions.sh")
+    first = subprocess.run(["bash", script], cwd=work, env=environment, capture_output=True, text=True, check=True)
+    assert first.stdout.split("\n")[:-1] == [f"{entry['name']}: published" for entry in PLAN["partitions"]]
+    for entry in PLAN["partitions"]:
+        listed = subprocess.run(
+            ["git", "--git-dir", str(tmp_path / f"{entry['name']}.git"), "ls-tree", "-r", "--name-only", "gh-pages"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        site = options.site_dir / entry["name"]
+        published = {
+            p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and not p.name.startswith(".")
+        }
+        assert set(listed) == published | {".nojekyll"}
+    second = subprocess.run(["bash", script], cwd=work, env=environment, capture_output=True, text=True, check=True)
+    assert second.stdout.split("\n")[:-1] == [f"{entry['name']}: unchanged" for entry in PLAN["partitions"]]
 
 
 def test_a_report_no_partition_takes_is_listed_with_its_reason(tmp_path: Path) -> None:
