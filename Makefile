@@ -117,9 +117,10 @@ bench-readers: $(TEST_STAMP) office-deps
 bench-conversion: $(SITE_STAMP)
 	$(PY) -m tests.benchmarks.conversion_benchmark $(BENCH_CONVERSION)
 
-## bench-site: build synthetic corpora of 100, 1,000 and 10,000 reports and print times and sizes
-bench-site: $(SITE_STAMP)
-	$(PY) -m tests.benchmarks.site_benchmark $(BENCH_N)
+## bench-site: build 10,000 synthetic reports as one site, then 100,000 as partitions of at most 10,000 and a portal; print each stage's time and peak memory, and each site's size
+bench-site: $(TEST_STAMP)
+	$(PY) -m tests.benchmarks.site_benchmark $(or $(BENCH_N),10000)
+	$(PY) -m tests.benchmarks.site_benchmark --partitions $(or $(PARTITION_SIZE),10000) $(or $(BENCH_PARTITIONED_N),100000)
 
 ## golden: regenerate the expected pages and data of the sample reports and fixtures (tests/golden/)
 golden: $(SITE_STAMP)

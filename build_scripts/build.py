@@ -49,7 +49,7 @@ from .site.search.bundle import INDEX_DIR, IndexedDocument, IndexHost, write_sea
 from .site.search.record import SearchRecord, read_record
 from .site.serialize import to_plain
 from .site.urls import page_url
-from .site_size import GITHUB_PAGES_LIMIT_MB, SiteSize, budget_warning, measure_site
+from .site_size import GITHUB_PAGES_LIMIT_MB, MB, Original, SiteSize, budget_warning, measure_site, originals_to_link
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,9 @@ class BuildOptions:
     size_budget_mb: float = GITHUB_PAGES_LIMIT_MB  # a larger site is a site warning (site_size.py)
     # The archive as several sites (partitions.py): site/<name>/ for each partition and the portal.
     partitions: Path | None = None
+    # Originals copied beside their pages, or linked at their published address: "auto" links the
+    # largest when the site would not fit its budget otherwise (site_size.originals_to_link).
+    originals: str = "auto"
     # Where the site is published (canonical URLs, the sitemap, citations); the Pages workflow sets
     # ARCHIVE_SITE_URL. Empty: URLs relative to the site, no sitemap entries.
     site_url: str = field(default_factory=lambda: os.environ.get("ARCHIVE_SITE_URL", ""))
@@ -99,6 +102,8 @@ class BuildResult:
     # Each site's size by part, measured once it is built: the site's (""), or each partition's
     # and the portal's by name.
     sizes: dict[str, SiteSize] = field(default_factory=dict)
+    # By site, the sources whose original is linked at its published address instead of copied.
+    originals_linked: dict[str, list[str]] = field(default_factory=dict)
     # Seconds per stage, for benchmarks; never written to the (byte-identical) build report.
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -415,6 +420,8 @@ def build_report_data(result: BuildResult) -> dict[str, object]:
         "site_warnings": result.site_warnings,
         "index_error": result.index_error,
         "site_size": site_sizes_data(result.sizes),
+        # Not copied beside their pages but linked at their published address (--originals).
+        "originals_linked": {name: sources for name, sources in sorted(result.originals_linked.items())},
     }
 
 
@@ -474,6 +481,11 @@ def build_report_text(result: BuildResult, report_path: Path | None = None) -> s
         lines.append(f"  search index FAILED: {result.index_error}")
     for name, size in sorted(result.sizes.items()):
         lines.append(f"  site size{f' ({name})' if name else ''}: {size.summary()}")
+    for name, sources in sorted(result.originals_linked.items()):
+        lines.append(
+            f"  originals linked, not copied{f' ({name})' if name else ''}: {len(sources):,} (at their published "
+            "address, to keep the site within its budget; listed in the build report file)"
+        )
     skipped = f", {len(result.skipped):,} skipped" if result.skipped else ""
     lines.append(
         f"{len(result.outcomes) - len(result.skipped):,} sources: {len(result.published):,} published, "
@@ -563,10 +575,19 @@ def plan_sites(
     return sites, unplaced
 
 
+def plan_originals(options: BuildOptions, archive: Archive) -> None:
+    """Decide which originals the site links at their published address instead of copying."""
+    originals = [
+        Original(page.path, page.report.source.size, bool(page.report.provenance.url)) for page in archive.pages
+    ]
+    archive.originals_linked = originals_to_link(originals, int(options.size_budget_mb * MB), options.originals)
+
+
 def write_site_content(options: BuildOptions, site: SiteBuild, stats: dict[str, StatsRow]) -> RenderPlan:
     """Plan one site's browse pages and downloads and write them into its content folder; the plan
     that renders its reports."""
     archive, folders = site.archive, site.folders
+    plan_originals(options, archive)
     site.downloads = dataset_files(archive, stats, process_count(options, len(archive.pages)))
     site.browse_pages = render_browse_pages(archive, stats, site.downloads)
     previous = folders.previous_content  # its unchanged files are linked, not written again
@@ -688,6 +709,11 @@ def build_in(
         lap("publish")
     outcomes = [outcome for site in sites for outcome in published_outcomes(site.archive)]
     result = BuildResult(outcomes=outcomes + read.failures + unplaced, override_problems=read.override_problems)
+    for site in sites:
+        linked = site.archive.originals_linked
+        if linked:
+            sources = [page.report.source.path for page in site.archive.pages if page.path in linked]
+            result.originals_linked[site.name] = sorted(sources)
     clock = time.perf_counter()
     epoch = build_epoch(read.reports)
     for site in [*sites, *([portal] if portal else [])]:

@@ -13,6 +13,7 @@ from .build import DEFAULT_CACHE_DIR, BuildError, BuildOptions, build, build_rep
 from .convert import convert
 from .guard import Limits
 from .serve import make_server, normalize_base_path
+from .site_size import ORIGINALS_MODES
 from .stats import stats_table
 
 log = logging.getLogger("build_scripts")
@@ -59,6 +60,13 @@ def parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="publish as several sites, by region (a YAML plan: see the README): site/<name>/ for each "
         "partition and the portal",
+    )
+    build_cmd.add_argument(
+        "--originals",
+        choices=ORIGINALS_MODES,
+        default=BuildOptions.originals,
+        help="copy each original beside its page, link it at its published address (原文链接) instead, or "
+        "'auto': link the largest when the site would not fit its size budget otherwise",
     )
     build_cmd.add_argument(
         "--size-budget",
@@ -147,6 +155,7 @@ def run_build(args: argparse.Namespace) -> int:
         dashboard=args.dashboard or None,
         size_budget_mb=args.size_budget,
         partitions=args.partitions,
+        originals=args.originals,
     )
     result = build(options)
     report_path = options.site_dir / "build-report.json"

@@ -210,23 +210,24 @@ def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
     report.findings = list(page.report.findings)  # including what planning added (a duplicate)
     report.added = page.report.added  # the ledger's day, known to the parent only
     record_target = plan.records_dir / record_name(page_index) if plan.records_dir is not None else None
+    copied = plan.source_dir is not None and page.path not in plan.archive.originals_linked
     key = ""
     if plan.incremental:
-        options = (plan.pretty_json, plan.source_dir is not None, plan.records_dir is not None)
+        options = (plan.pretty_json, plan.source_dir is not None, plan.records_dir is not None, copied)
         key = render_key(report, page, agency, options)
-        names = [page.path, page.data_path, *([page.original_path] if plan.source_dir is not None else [])]
+        names = [page.path, page.data_path, *([page.original_path] if copied else [])]
         if plan.previous_dir and reuse_previous(plan.previous_dir, plan.out_dir, page, key, names, record_target):
             return
     env = template_environment()
     prepared = prepare_report(env, report, plan.pretty_json, posixpath.basename(page.data_path))
-    files = report_files(env, page, prepared, agency)
+    files = report_files(env, page, prepared, agency, original_linked=page.path in plan.archive.originals_linked)
     record = record_bytes(report_record(report)) if record_target else b""
     if plan.incremental:
         files[key_path(page)] = key
         if record_target is not None:
             files[record_path(page)] = record
     write_files(plan.out_dir, files, plan.previous_dir)
-    if plan.source_dir is not None:
+    if copied:
         previous = plan.previous_dir / page.original_path if plan.previous_dir else None
         publish_original(plan.source_dir / page.report.source.path, plan.out_dir / page.original_path, previous)
     if record_target is not None:

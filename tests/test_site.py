@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from build_scripts.reading.readers import read_report
 from build_scripts.site.search.bundle import INDEX_DIR, MANIFEST_NAME
 from build_scripts.site.search.reader import IndexReader
 from build_scripts.site.urls import page_url
+from build_scripts.site_size import BYTES_PER_REPORT, Original, originals_to_link
 
-from .conftest import PDF_FIXTURES, REPORTS, SAMPLES, build_into
+from .conftest import PDF_FIXTURES, REPO, REPORTS, SAMPLES, build_into
 
 pytestmark = pytest.mark.slow
 
@@ -288,3 +290,43 @@ def test_a_site_over_its_budget_is_a_warning_that_strict_fails(tmp_path: Path) -
     [warning] = result.site_warnings
     assert warning.startswith("the site is ") and "over its budget of 0.1 MB" in warning
     assert result.exit_code(strict=False) == 0 and result.exit_code(strict=True) == 1
+
+
+def test_originals_are_linked_largest_first_until_the_site_is_foreseen_to_fit() -> None:
+    originals = [
+        Original("a.md", 5_000_000, True),
+        Original("b.md", 9_000_000, False),  # no address: it would be nowhere, so it is copied
+        Original("c.md", 3_000_000, True),
+        Original("d.md", 1_000_000, True),
+    ]
+    everything = 4 * BYTES_PER_REPORT + 18_000_000
+    assert originals_to_link(originals, everything, "auto") == set()
+    assert originals_to_link(originals, everything - 1, "auto") == {"a.md"}
+    assert originals_to_link(originals, everything - 5_000_001, "auto") == {"a.md", "c.md"}
+    assert originals_to_link(originals, 0, "auto") == {"a.md", "c.md", "d.md"}
+    assert originals_to_link(originals, 0, "copy") == set()
+    assert originals_to_link(originals, 10**12, "link") == {"a.md", "c.md", "d.md"}
+
+
+def test_an_original_linked_to_keep_the_budget_is_not_copied_and_its_page_says_where_it_is(tmp_path: Path) -> None:
+    source = tmp_path / "reports"
+    source.mkdir()
+    crawl = (
+        REPO / "tests" / "fixtures" / "real" / "pingtan-2022-crawl.txt"
+    )  # its header gives the address it was published at
+    shutil.copyfile(crawl, source / crawl.name)
+    shutil.copyfile(SAMPLES[0], source / SAMPLES[0].name)  # no address: always copied
+    options, result = build_into(tmp_path, source=source, originals="link")
+    assert result.originals_linked == {"": [crawl.name]}
+    [page] = [o.page for o in result.published if o.source == crawl.name]
+    url = json.loads((options.content_dir / page).with_suffix(".json").read_text(encoding="utf-8"))["provenance"]["url"]
+    assert url.startswith("http")
+    html = (options.site_dir / page[:-3] / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="{url}" rel="nofollow noopener">{crawl.name}</a>' in html and "本站未存副本" in html
+    assert not list((options.site_dir / page).parent.glob("*.txt")), "the original was copied"
+    [sample_page] = [o.page for o in result.published if o.source == SAMPLES[0].name]
+    assert list((options.site_dir / sample_page).parent.glob("*.txt"))
+    report = json.loads((options.site_dir / "build-report.json").read_text(encoding="utf-8"))
+    assert report["originals_linked"] == {"": [crawl.name]}
+    _, copied = build_into(tmp_path / "again", source=source)  # auto, within the budget: copied
+    assert copied.originals_linked == {}

@@ -104,6 +104,9 @@ class Archive:
     regions: dict[str, RegionEntry]
     years: dict[int, list[ReportPage]]  # newest year first
     kinds: dict[str, list[str]]  # kind slug → agency ids, in KINDS order
+    # Pages whose original is linked at its published address instead of copied beside them, to
+    # keep the site within its size budget (site_size.originals_to_link).
+    originals_linked: set[str] = field(default_factory=set)
 
     @property
     def provinces(self) -> list[RegionEntry]:

@@ -1,61 +1,153 @@
 """Site benchmark: `python -m tests.benchmarks.site_benchmark [N ...]` (or `make bench-site`).
 
 For each N (default 100 1000 10000) builds a synthetic corpus of N reports end to end and prints
-the seconds spent converting, in MkDocs and writing the search index, the total size of the site, and the
-median and largest HTML page (report pages and all pages). Figures, not pass/fail.
+the seconds and the peak memory (of the build and all its processes) of each stage, the size of
+the site, and the median and largest HTML page (report pages and all pages). With
+`--partitions SIZE` the corpus is published as several sites (build_scripts/partitions.py): its
+provinces, in code order, are grouped into partitions of at most SIZE reports (a province larger
+than that is a partition alone), and it prints each partition's size and the portal's. Figures,
+not pass/fail.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import logging
 import statistics
-import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
-from build_scripts.build import BuildOptions, build
+import psutil
+import yaml
 
-from .synthetic_corpus import make_corpus
+from build_scripts.build import BuildOptions, BuildResult, build
+from build_scripts.reading.regions import load_divisions
+
+from .synthetic_corpus import AGENCY_KINDS, YEARS, make_corpus, places
 
 REPO = Path(__file__).resolve().parents[2]
+STAGES = ("conversion", "prepare", "browse", "publish", "mkdocs", "index")  # in the order they run
+GB = 1e9
 
 
 def kib(size: float) -> str:
     return f"{size / 1024:.1f} KiB"
 
 
-def measure(count: int) -> None:
+class MemorySampler:
+    """The resident memory of this process and all its children, sampled every 0.2 s."""
+
+    def __init__(self) -> None:
+        self.samples: list[tuple[float, int]] = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self) -> None:
+        me = psutil.Process()
+        while not self.done.is_set():
+            total = 0
+            for process in [me, *me.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):  # ended between the listing and the reading
+                    total += process.memory_info().rss
+            self.samples.append((time.perf_counter(), total))
+            self.done.wait(0.2)
+
+    def __enter__(self) -> MemorySampler:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def peak(self, start: float, end: float) -> int:
+        return max((size for at, size in self.samples if start <= at <= end), default=0)
+
+
+def stage_peaks(sampler: MemorySampler, start: float, result: BuildResult) -> dict[str, int]:
+    """Each stage's peak memory, from the stages' durations laid end to end from the start."""
+    peaks, at = {}, start
+    for name in STAGES:
+        if name in result.timings:
+            peaks[name] = sampler.peak(at, at + result.timings[name])
+            at += result.timings[name]
+    return peaks
+
+
+def report_provinces(count: int, seed: int = 2026) -> Counter[str]:
+    """How many of the corpus's reports lie in each province (as make_corpus places them)."""
+    import random
+
+    names = places(random.Random(seed))
+    divisions = load_divisions()
+    per_place = len(AGENCY_KINDS) * len(YEARS)
+    return Counter(divisions.by_name[names[(index // per_place) % len(names)]][0].code[:2] for index in range(count))
+
+
+def partition_plan(provinces: Counter[str], size: int) -> dict:
+    """Provinces in code order, grouped greedily into partitions of at most `size` reports."""
+    groups: list[list[str]] = [[]]
+    counts = [0]
+    for province in sorted(provinces):
+        if groups[-1] and counts[-1] + provinces[province] > size:
+            groups.append([])
+            counts.append(0)
+        groups[-1].append(province)
+        counts[-1] += provinces[province]
+    partitions = [{"name": f"p{n:02d}", "title": f"分站{n}", "regions": group} for n, group in enumerate(groups)]
+    partitions[-1]["rest"] = True
+    return {"portal": {"title": "全国"}, "partitions": partitions}
+
+
+def measure(count: int, partition_size: int | None) -> None:
     with tempfile.TemporaryDirectory(prefix=f"bench-{count}-") as folder:
         root = Path(folder)
         make_corpus(count, root / "reports")
+        plan_file = None
+        if partition_size:
+            plan_file = root / "partitions.yaml"
+            plan = partition_plan(report_provinces(count), partition_size)
+            plan_file.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
         options = BuildOptions(
             source_dir=root / "reports",
             content_dir=root / "content",
             site_dir=root / "site",
             config_file=REPO / "mkdocs.yml",
+            partitions=plan_file,
         )
-        start = time.perf_counter()
-        result = build(options)
-        total = time.perf_counter() - start
+        with MemorySampler() as sampler:
+            start = time.perf_counter()
+            result = build(options)
+            total = time.perf_counter() - start
         files = [path for path in options.site_dir.rglob("*") if path.is_file()]
         pages = [path.stat().st_size for path in files if path.suffix == ".html"]
-        reports = [p.stat().st_size for p in (options.site_dir / "reports").rglob("index.html")]
+        reports = [p.stat().st_size for p in options.site_dir.glob("**/reports/**/index.html")]
         t = result.timings
+        peaks = stage_peaks(sampler, start, result)
+        stages = ", ".join(f"{name} {t[name]:.1f} s / {peaks[name] / GB:.1f} GB" for name in peaks)
         print(
-            f"N={count:>6}  total {total:7.1f} s  convert {t['convert']:6.1f} s "
-            f"(prepare {t['prepare']:.1f}, browse {t['browse']:.1f}, publish {t['publish']:.1f})  "
-            f"mkdocs {t['mkdocs']:6.1f} s  "
-            f"search index {t.get('index', 0):6.1f} s  site {sum(p.stat().st_size for p in files) / 2**20:8.1f} MiB  "
+            f"N={count:>7}  total {total:7.1f} s, peak {sampler.peak(start, start + total) / GB:.1f} GB  "
+            f"({stages})  site {sum(p.stat().st_size for p in files) / 2**20:8.1f} MiB  "
             f"report page median {kib(statistics.median(reports))} max {kib(max(reports))}  "
-            f"any page max {kib(max(pages))}  published {len(reports)}"
+            f"any page max {kib(max(pages))}  published {len(result.published):,}"
         )
+        for name, size in sorted(result.sizes.items()):
+            print(f"  site {name or '(the one site)'}: {size.summary()}")
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("counts", nargs="*", type=int, default=[100, 1000, 10000])
+    parser.add_argument("--partitions", type=int, metavar="SIZE", help="partitions of at most SIZE reports")
+    args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    for count in [int(arg) for arg in sys.argv[1:]] or [100, 1000, 10000]:
-        measure(count)
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)  # every sharded build's "dirty build" warning
+    for count in args.counts:
+        measure(count, args.partitions)
 
 
 if __name__ == "__main__":

@@ -95,7 +95,15 @@ def prepare_report(
     )
 
 
-def render_report_page(env: jinja2.Environment, page: ReportPage, prepared: PreparedReport, agency: AgencyEntry) -> str:
+def render_report_page(
+    env: jinja2.Environment,
+    page: ReportPage,
+    prepared: PreparedReport,
+    agency: AgencyEntry,
+    original_linked: bool = False,
+) -> str:
+    """The report's page; `original_linked`: its original is not beside it but at its published
+    address (the site's size budget)."""
     report = page.report
     data_name = page.data_path.rsplit("/", 1)[-1]
     crumbs = region_crumbs(page.path, report.region)
@@ -122,16 +130,22 @@ def render_report_page(env: jinja2.Environment, page: ReportPage, prepared: Prep
             "year_group": link_item(page.path, group_name, year_group_path(year, group_code)),
             "data": data_name,
             "data_name": data_name,
-            "original": page.original_path.rsplit("/", 1)[-1],
+            "original": report.provenance.url if original_linked else page.original_path.rsplit("/", 1)[-1],
         },
+        original_linked=original_linked,
     )
 
 
 def report_files(
-    env: jinja2.Environment, page: ReportPage, prepared: PreparedReport, agency: AgencyEntry
+    env: jinja2.Environment,
+    page: ReportPage,
+    prepared: PreparedReport,
+    agency: AgencyEntry,
+    original_linked: bool = False,
 ) -> dict[str, str]:
     """A report's Markdown page and JSON data, keyed by content-relative path."""
-    return {page.path: render_report_page(env, page, prepared, agency), page.data_path: prepared.data_json}
+    page_text = render_report_page(env, page, prepared, agency, original_linked)
+    return {page.path: page_text, page.data_path: prepared.data_json}
 
 
 def render_one_report(
