@@ -552,11 +552,14 @@ def partition_settings(
 
 
 def plan_sites(
-    options: BuildOptions, folders: BuildFolders, reports: list[Report], plan: PartitionPlan | None
+    options: BuildOptions,
+    folders: BuildFolders,
+    reports: list[Report],
+    agency_links: dict[str, str],
+    plan: PartitionPlan | None,
 ) -> tuple[list[SiteBuild], list[SourceOutcome]]:
     """The sites to build and their archives: one, or one per partition, with the reports that no
     partition takes (skipped, with the reason)."""
-    agency_links = load_overrides(options.overrides_path).agency_links
     if plan is None:
         whole = folders.site_folders()
         return [SiteBuild("", build_archive(reports, agency_links), whole, site_settings(options, whole))], []
@@ -697,7 +700,7 @@ def build_in(
         lap("prepare")
         stats = read.stats
         planning = stage("planning pages and downloads")
-        sites, unplaced = plan_sites(options, folders, read.reports, plan)
+        sites, unplaced = plan_sites(options, folders, read.reports, overrides.agency_links, plan)
         renders = [write_site_content(options, site, stats) for site in sites]  # everything read: now write
         portal = build_portal(options, folders, plan, sites, stats) if plan else None
         pages = sum(len(site.archive.pages) for site in sites)

@@ -92,7 +92,7 @@ class CellStatus(StrEnum):
     UNCERTAIN = "uncertain"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One number of a statistical table, keyed by its canonical row and column.
 
@@ -131,6 +131,10 @@ class StatTable:
     def __getstate__(self) -> dict[str, object]:
         """Pickled (between build processes) without the lookup cache, which is rebuilt on demand."""
         return {name: value for name, value in self.__dict__.items() if name != "_by_key"}
+
+    def forget_lookup(self) -> None:
+        """Drop the lookup cache (a third of a report's memory) while the table is only kept."""
+        self.__dict__.pop("_by_key", None)
 
     def cell(self, row: str, column: str) -> Cell | None:
         return self._by_key.get((row, column))

@@ -167,7 +167,10 @@ def read_to_keep(settings: PipelineSettings, path: Path) -> tuple[ReportSummary 
     result = read_source(settings, path)
     if isinstance(result, SourceOutcome):
         return result, None
-    return ReportSummary(metadata_only(result), report_stats(result)), result
+    summary = ReportSummary(metadata_only(result), report_stats(result))
+    for table in result.statistics:  # a worker keeps every report it read until step 3
+        table.forget_lookup()
+    return summary, result
 
 
 def read_sources(

@@ -1,7 +1,7 @@
 """Site benchmark: `python -m tests.benchmarks.site_benchmark [N ...]` (or `make bench-site`).
 
 For each N (default 100 1000 10000) builds a synthetic corpus of N reports end to end and prints
-the seconds and the peak memory (of the build and all its processes) of each stage, the size of
+the seconds and the peak memory (of the build and all its processes: MemorySampler) of each stage, the size of
 the site, and the median and largest HTML page (report pages and all pages). With
 `--partitions SIZE` the corpus is published as several sites (build_scripts/partitions.py): its
 provinces, in code order, are grouped into partitions of at most SIZE reports (a province larger
@@ -12,7 +12,6 @@ not pass/fail.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import statistics
 import tempfile
@@ -39,21 +38,25 @@ def kib(size: float) -> str:
 
 
 class MemorySampler:
-    """The resident memory of this process and all its children, sampled every 0.2 s."""
+    """The machine's memory in use (total less available) above what it was at the start, every
+    0.2 s: on a quiet machine, the build's with all its processes, each shared page counted once
+    (a sum of the processes' resident sizes counts a forked worker's pages twice; their
+    proportional sizes are too slow to read this often)."""
 
     def __init__(self) -> None:
         self.samples: list[tuple[float, int]] = []
         self.done = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
+        self.baseline = self.in_use()
+
+    @staticmethod
+    def in_use() -> int:
+        memory = psutil.virtual_memory()
+        return memory.total - memory.available
 
     def run(self) -> None:
-        me = psutil.Process()
         while not self.done.is_set():
-            total = 0
-            for process in [me, *me.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):  # ended between the listing and the reading
-                    total += process.memory_info().rss
-            self.samples.append((time.perf_counter(), total))
+            self.samples.append((time.perf_counter(), self.in_use() - self.baseline))
             self.done.wait(0.2)
 
     def __enter__(self) -> MemorySampler:
