@@ -104,10 +104,10 @@ bench-pdf: $(TEST_STAMP)
 search-quality: $(TEST_STAMP)
 	$(PY) -m tests.search_harness $(if $(UPDATE),--update)
 
-## bench-search: time and bytes to the first results and to the complete count, for a rare word, a phrase in every report and two characters, at 10,000 reports (built) and 100,000 (indexed only)
+## bench-search: time and bytes to the first results and to the complete count, for a rare word, a phrase in every report and two characters, at 10,000 reports (one site) and 100,000 (partitions and a portal)
 bench-search: $(TEST_STAMP)
 	$(PY) -m tests.benchmarks.search_benchmark $(or $(SEARCH_N),10000)
-	$(PY) -m tests.benchmarks.search_benchmark --index-only $(or $(SEARCH_INDEX_N),100000)
+	$(PY) -m tests.benchmarks.search_benchmark --partitions $(or $(PARTITION_SIZE),10000) $(or $(SEARCH_PARTITIONED_N),100000)
 
 ## bench-readers: seconds to read each web page, Word file, Markdown export and crawl dump fixture
 bench-readers: $(TEST_STAMP) office-deps

@@ -183,6 +183,9 @@ def run_serve(args: argparse.Namespace) -> int:
     server = make_server(args.site, port=args.port, base_path=args.base_path)
     address = f"http://127.0.0.1:{args.port}{normalize_base_path(args.base_path)}"
     log.info("serving %s at %s (Ctrl-C stops)", args.site, address)
+    if not (args.site / "index.html").is_file():  # a partitioned build: a site in each folder
+        for site in sorted(path.parent.name for path in args.site.glob("*/index.html")):
+            log.info("  site %s: %s%s/", site, address, site)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
     return 0

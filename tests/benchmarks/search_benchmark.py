@@ -1,6 +1,7 @@
 """What a search costs a reader: time and bytes to the first results and to the complete count.
 
     python -m tests.benchmarks.search_benchmark 10000          # build N synthetic reports, measure
+    python -m tests.benchmarks.search_benchmark 100000 --partitions 10000  # partitions and a portal
     python -m tests.benchmarks.search_benchmark 100000 --index-only
     python -m tests.benchmarks.search_benchmark --site SITE    # measure an existing build
 
@@ -9,9 +10,11 @@ rare word, a phrase found in every report and a two-character query, each in a f
 context (nothing cached), five times (the median is shown). Times run from the navigation to
 `search/?q=…` to the first results shown and to the search complete, so they include loading the
 page (measured alone in the first row); bytes are what the local server sent of the index
-(site/search-index/). `--index-only` skips the site build (which at 100,000 reports is not one Pages site; see
-issue 18's partitions): the reports are read and indexed as the build does, and the index is
-served with the search page of a small built site.
+(search-index/, wherever it is hosted). `--partitions SIZE` builds the reports as partitions of at
+most SIZE reports and a portal (site_benchmark.partition_plan), serves them side by side and
+searches from the portal, whose index's segments and texts the partitions host. `--index-only`
+skips the site build: the reports are read and indexed as the build does, and the index is served
+with the search page of a small built site.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
+import yaml
+
 from build_scripts.reading.readers import read_report
 from build_scripts.serve import serve_in_thread
 from build_scripts.site.search.bundle import INDEX_DIR, IndexedDocument, write_search_index
@@ -35,17 +40,26 @@ from build_scripts.site.search.record import read_record, record_bytes, report_r
 
 from ..conftest import CHROMIUM, CHROMIUM_ARGS, build_into
 from ..search_harness import SUB_PATH
+from .site_benchmark import MemorySampler, partition_plan, report_provinces, stage_peaks
 from .synthetic_corpus import make_corpus
 
 COMMON_PHRASE = "本机关不掌握相关政府信息"
 TWO_CHARACTERS = "公开"
 
 
-def build_synthetic(count: int, folder: Path) -> Path:
+def build_synthetic(count: int, folder: Path, partition_size: int | None = None) -> Path:
     make_corpus(count, folder / "reports")
-    options, result = build_into(folder, source=folder / "reports")
+    plan_file = None
+    if partition_size:
+        plan_file = folder / "partitions.yaml"
+        plan = partition_plan(report_provinces(count), partition_size)
+        plan_file.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    with MemorySampler() as sampler:
+        start = time.perf_counter()
+        options, result = build_into(folder, source=folder / "reports", partitions=plan_file)
     timings = result.timings
-    stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items() if name != "total")
+    peaks = stage_peaks(sampler, start, result)
+    stages = ", ".join(f"{name} {timings[name]:.1f} s / {peaks[name] / 1e9:.1f} GB" for name in peaks)
     print(f"built {count:,} reports in {timings['total']:.0f} s ({stages})")
     return options.site_dir
 
@@ -72,6 +86,17 @@ def index_only(count: int, folder: Path) -> Path:
         f"{summary.buckets:,} buckets, {summary.segments:,} segments, MiB {megabytes}"
     )
     return site
+
+
+def portal_of(site: Path) -> str | None:
+    """The folder of a partitioned build's portal (the site whose index names hosts), or None for
+    a site of its own."""
+    if (site / "index.html").is_file():
+        return None
+    for manifest in sorted(site.glob(f"*/{INDEX_DIR}/index.json")):
+        if "hosts" in json.loads(manifest.read_text(encoding="utf-8")):
+            return manifest.parent.parent.name
+    raise ValueError(f"{site} holds neither a site nor a partitioned build's portal")
 
 
 def rare_word(site: Path) -> str:
@@ -130,6 +155,9 @@ def measure_site(site_dir: Path) -> list[tuple[str, tuple[float, int, float, int
     from playwright.sync_api import sync_playwright
 
     server, url = serve_in_thread(site_dir, base_path=SUB_PATH)
+    portal = portal_of(site_dir)
+    if portal:  # the sites side by side, searched from the portal
+        site_dir, url = site_dir / portal, f"{url}{portal}/"
     rows = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -159,13 +187,18 @@ def main() -> int:
     parser.add_argument("counts", nargs="*", type=int, help="synthetic reports to build and measure")
     parser.add_argument("--site", type=Path, help="measure an existing built site instead")
     parser.add_argument("--index-only", action="store_true", help="index the reports without building their site")
+    parser.add_argument("--partitions", type=int, metavar="SIZE", help="build partitions of at most SIZE reports")
     args = parser.parse_args()
     if args.site:
         print_rows(str(args.site), measure_site(args.site))
     for count in args.counts:
         with tempfile.TemporaryDirectory() as folder:
-            site = (index_only if args.index_only else build_synthetic)(count, Path(folder))
-            print_rows(f"{count:,} synthetic reports", measure_site(site))
+            if args.index_only:
+                site = index_only(count, Path(folder))
+            else:
+                site = build_synthetic(count, Path(folder), args.partitions)
+            label = f", partitions of at most {args.partitions:,}" if args.partitions else ""
+            print_rows(f"{count:,} synthetic reports{label}", measure_site(site))
     return 0
 
 

@@ -86,8 +86,13 @@ class Family:
             parts.clear()
 
     def joined(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+        """The postings in four arrays; the per-document ones are let go as each is joined, so
+        that the family is never held twice."""
+
         def join(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-            return np.concatenate(parts) if parts else np.empty(0, dtype)
+            whole = np.concatenate(parts) if parts else np.empty(0, dtype)
+            parts.clear()
+            return whole
 
         counts = join(self.counts, np.uint32) if self.counts else None
         return join(self.tokens, np.uint64), join(self.docs, np.uint32), join(self.positions, np.uint32), counts
@@ -169,12 +174,15 @@ POSTINGS_PER_GROUP = 20_000_000
 POSTINGS_PER_PROCESS = 1_000_000  # fewer are sorted in this process: a fork would cost more
 
 
-def group_postings(family: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, int], group: int) -> Postings:
+GroupedFamily = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
+
+
+def group_postings(family: GroupedFamily, group: int) -> Postings:
     """The postings of the tokens whose hash modulo the group count is `group`."""
-    tokens, docs, positions, counts, groups = family
-    if groups == 1:
+    tokens, docs, positions, counts, group_of = family
+    if group_of is None:
         return build_postings(tokens, docs, positions, counts)
-    mine = np.flatnonzero(tokens % np.uint64(groups) == group)
+    mine = np.flatnonzero(group_of == group)
     return build_postings(tokens[mine], docs[mine], positions[mine], None if counts is None else counts[mine])
 
 
@@ -182,9 +190,11 @@ def grouped_postings(family: Family, jobs: int) -> list[Postings]:
     """A family's postings in groups of tokens: at least one per process, each of at most about
     POSTINGS_PER_GROUP postings, built by `jobs` processes."""
     tokens, docs, positions, counts = family.joined()
-    family.clear()  # the per-document arrays, no longer needed
     groups = max(1, min(jobs, len(tokens) // POSTINGS_PER_PROCESS), -(-len(tokens) // POSTINGS_PER_GROUP))
-    shared = (tokens, docs, positions, counts, groups)
+    # Each posting's group, worked out once (2 bytes a posting) rather than by every group over
+    # every token (8 bytes a posting, twice at once with two processes).
+    group_of = (tokens % np.uint64(groups)).astype(np.uint16) if groups > 1 else None
+    shared = (tokens, docs, positions, counts, group_of)
     return map_in_processes(group_postings, range(groups), jobs if groups > 1 else 1, shared=shared)
 
 
