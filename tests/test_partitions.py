@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
+from build_scripts import pipeline
 from build_scripts.outputs import BuildError
 from build_scripts.partitions import Partition, SiteAddress, plan_from_data
 from build_scripts.serve import make_server, normalize_base_path
@@ -300,3 +301,31 @@ def test_search_from_the_portal_or_any_partition_finds_every_report_on_its_own_s
     assert any(
         "/search-index/s/" in r or "/search-index/text/" in r for r in requests if not r.startswith(urls["portal"])
     )
+
+
+def site_bytes(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file() and not path.name.startswith(".")
+    }
+
+
+def test_a_partitioned_rebuild_gives_the_same_sites_and_renders_nothing_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = make_sources(tmp_path, synthetic=24)
+    plan = write_plan(tmp_path, PLAN)
+    options, first = build_into(tmp_path, source=source, partitions=plan)
+    before = site_bytes(options.site_dir)
+    rendered: list[str] = []
+    original = pipeline.prepare_report
+    monkeypatch.setattr(
+        pipeline,
+        "prepare_report",
+        lambda env, report, *a: rendered.append(report.source.path) or original(env, report, *a),
+    )
+    _, second = build_into(tmp_path, source=source, partitions=plan)
+    assert rendered == []  # every report page of every partition taken from the previous build
+    assert site_bytes(options.site_dir) == before
+    assert [o.page for o in second.published] == [o.page for o in first.published]
