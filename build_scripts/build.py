@@ -46,7 +46,7 @@ from .site.pages.browse import render_browse_pages
 from .site.pages.environment import template_environment
 from .site.pages.portal import PORTAL_NAV, PartitionSite, render_portal_pages
 from .site.search.bundle import INDEX_DIR, IndexedDocument, IndexHost, write_search_index
-from .site.search.record import SearchRecord, read_record
+from .site.search.record import RecordFiles
 from .site.serialize import to_plain
 from .site.urls import page_url
 from .site_size import GITHUB_PAGES_LIMIT_MB, MB, Original, SiteSize, budget_warning, measure_site, originals_to_link
@@ -607,15 +607,11 @@ def write_site_content(options: BuildOptions, site: SiteBuild, stats: dict[str, 
     )
 
 
-def indexed_documents(
-    site: SiteBuild, root_of: Callable[[str], str]
-) -> tuple[list[IndexedDocument], list[SearchRecord]]:
+def indexed_documents(site: SiteBuild, root_of: Callable[[str], str]) -> tuple[list[IndexedDocument], list[Path]]:
     """A site's reports as the index lists them (`root_of(path)`: a page's URL from the index's
-    site), with the records rendering left."""
+    site), with the files of the records rendering left."""
     assert site.folders.records is not None
-    records = [
-        read_record((site.folders.records / record_name(i)).read_bytes()) for i in range(len(site.archive.pages))
-    ]
+    records = [site.folders.records / record_name(i) for i in range(len(site.archive.pages))]
     documents = [IndexedDocument.of(page.report, root_of(page.path)) for page in site.archive.pages]
     return documents, records
 
@@ -625,7 +621,7 @@ def write_index(index_site: Path, sites: list[SiteBuild], jobs: int) -> str | No
     archive's is one index over every partition, in the portal, its postings and texts shared out
     among the partitions' sites (bundle.IndexHost). An error message, or None."""
     documents: list[IndexedDocument] = []
-    records: list[SearchRecord] = []
+    records: list[Path] = []
     hosts = []
     try:
         for site in sites:
@@ -638,7 +634,7 @@ def write_index(index_site: Path, sites: list[SiteBuild], jobs: int) -> str | No
             if address is not None:  # the partition's share, and its URL from the portal's index folder
                 url = address.base_from(f"{INDEX_DIR}/index.md") + f"{INDEX_DIR}/"
                 hosts.append(IndexHost(site.folders.site / INDEX_DIR, url))
-        write_search_index(index_site, documents, records, jobs, hosts)
+        write_search_index(index_site, documents, RecordFiles(records), jobs, hosts)
     except (OSError, ValueError) as error:
         return f"the search index could not be written: {error}"
     return None

@@ -4,6 +4,7 @@ the written index read back finding exactly the documents that contain a query."
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from pathlib import Path
 
@@ -146,10 +147,12 @@ def test_the_index_is_the_same_bytes_whatever_the_processes_and_groups(tmp_path:
 
     rng = random.Random(5)
     texts = ["".join(rng.choice(CJK + "0123 ，") for _ in range(rng.randint(0, 300))) for _ in range(300)]
+    monkeypatch.setattr(postings, "POSTINGS_PER_GROUP", 7000)  # several groups, and batches of documents
+    monkeypatch.setattr(postings, "DOCS_PER_BATCH", 70)
+    monkeypatch.setattr(bundle, "DOCS_PER_BATCH", 70)
     index_texts(tmp_path / "one", texts)
-    monkeypatch.setattr(postings, "POSTINGS_PER_PROCESS", 1000)
-    monkeypatch.setattr(postings, "POSTINGS_PER_GROUP", 7000)
     index_texts(tmp_path / "two", texts, jobs=2)
+    assert json.loads((tmp_path / "one" / bundle.INDEX_DIR / "index.json").read_text())["groups"] > 1
 
     def files(root: Path) -> dict[str, bytes]:
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

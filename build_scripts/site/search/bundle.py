@@ -1,8 +1,11 @@
 """The files of the search index (site/search-index/), written from every report's record at once.
 
 - `index.json`: how many documents and buckets, and how the files are cut; tiny, read first.
-- `b/N.bin.gz`: bucket N of the postings lists whose hash modulo the bucket count is N. A short list
-  is in its bucket whole; a long one is there as its segments' first documents, and each segment
+- `b/G-N.bin.gz`: bucket N of group G. The postings are sorted a group of tokens at a time (token
+  modulo the group count, from the archive's size: postings.group_count), and each group has the
+  buckets its lists need; a token of group G is in bucket (token // groups) modulo G's bucket
+  count (both in the manifest). A short list is in its bucket whole; a long one is there as its
+  segments' first documents, and each segment
   is a file of its own (`s/HH/HASH-K.bin.gz`), cut newest documents first and doubling in size from
   FIRST_SEGMENT bytes: a query's first results need the first, small, segments only.
 - `docs/N.json.gz`: what a result shows (page, title, agency, region, year, kind), DOCS_PER_PACK
@@ -24,6 +27,7 @@ import gzip
 import json
 import logging
 import math
+import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,17 +35,18 @@ from pathlib import Path
 import numpy as np
 
 from ...model import Report
+from ...parallel import map_in_processes
 from ...reading.metadata import KINDS_BY_SLUG
 from ..labels import facet_province, form_label, source_label
-from .postings import Postings, records_to_postings
-from .record import SearchRecord
+from .postings import DOCS_PER_BATCH, FAMILIES, Postings, Spill, group_count, group_families, record_tokens
+from .record import SearchRecord, records_in_order, unit_count
 from .text import region_text
 
 log = logging.getLogger(__name__)
 
 INDEX_DIR = "search-index"
 MANIFEST_NAME = "index.json"
-FORMAT = 1
+FORMAT = 2  # 2: buckets by group of tokens
 INLINE_MAX = 1024  # a list up to this many bytes stays in its bucket
 BUCKET_TARGET = 4096  # bytes of whole lists per bucket, on average
 FIRST_SEGMENT = 2048  # a long list's first segment; each next one is twice as long, up to:
@@ -145,6 +150,13 @@ class IndexSummary:
     bytes_by_part: dict[str, int] = field(default_factory=dict)  # by folder: b, s, docs, text
     hosts: Sequence[Path] = ()  # the folders that share the segments and texts (IndexHost)
 
+    def add(self, other: IndexSummary) -> None:
+        """Count another part of the index's files (a group's, written by another process)."""
+        self.lists += other.lists
+        self.segments += other.segments
+        for part, size in other.bytes_by_part.items():
+            self.bytes_by_part[part] = self.bytes_by_part.get(part, 0) + size
+
     def write(self, folder: Path, relative: str, data: bytes) -> None:
         """Write one file of the index (in its host's folder), counting its bytes under its part."""
         number = host_number(relative, len(self.hosts))
@@ -177,12 +189,18 @@ def segment_path(token: int, segment: int) -> str:
 
 
 class BundleWriter:
-    """Writes the lists of both families into their buckets and segment files."""
+    """Writes one group's lists of both families into the group's buckets and their segment files.
+    A token of group g (token modulo the groups) is in its bucket (token // groups) modulo the
+    group's bucket count, the file b/g-N.bin.gz."""
 
-    def __init__(self, folder: Path, families: Sequence[Postings], hosts: Sequence[Path] = ()) -> None:
+    def __init__(
+        self, folder: Path, families: Sequence[Postings], hosts: Sequence[Path] = (), group: int = 0, groups: int = 1
+    ) -> None:
         self.folder = folder
         self.families = families
         self.summary = IndexSummary(hosts=hosts)
+        self.group = group
+        self.groups = groups
 
     def bucket_count(self) -> int:
         whole = 0
@@ -211,7 +229,7 @@ class BundleWriter:
     def write(self) -> None:
         buckets = self.bucket_count()
         keyed = [
-            (int(token) % buckets, int(token), family, index)
+            ((int(token) // self.groups) % buckets, int(token), family, index)
             for family, postings in enumerate(self.families)
             for index, token in enumerate(postings.tokens)
         ]
@@ -223,7 +241,8 @@ class BundleWriter:
                 _, _, family, index = keyed[at]
                 entries.append(self.list_entry(self.families[family], index))
                 at += 1
-            self.summary.write(self.folder, f"b/{bucket}.bin.gz", gzip_bytes(varint(len(entries)) + b"".join(entries)))
+            data = gzip_bytes(varint(len(entries)) + b"".join(entries))
+            self.summary.write(self.folder, f"b/{self.group}-{bucket}.bin.gz", data)
         self.summary.lists = len(keyed)
         self.summary.buckets = buckets
 
@@ -238,7 +257,7 @@ def json_bytes(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
-def facets_data(documents: Sequence[IndexedDocument], records: Sequence[SearchRecord]) -> dict:
+def facets_data(documents: Sequence[IndexedDocument], tables: Sequence[int]) -> dict:
     """Every document's facets as columns of small numbers into sorted value lists (compact, and
     the same bytes for the same inputs), its year, and where its tables start."""
     facets = [document.facets for document in documents]
@@ -248,12 +267,28 @@ def facets_data(documents: Sequence[IndexedDocument], records: Sequence[SearchRe
         "values": values,
         "columns": {name: [positions[name][getattr(f, name)] for f in facets] for name in FACET_FIELDS},
         "year": [f.year for f in facets],
-        "tables": [record.tables_start for record in records],
+        "tables": list(tables),
     }
 
 
 def document_row(document: IndexedDocument) -> list[object]:
     return [document.page, document.title, document.agency, document.region, document.year, document.kind]
+
+
+@dataclass(frozen=True)
+class GroupJob:
+    """What a process needs to write groups of the index (sent once, when it forks)."""
+
+    spill: Spill
+    folder: Path
+    hosts: tuple[Path, ...]
+
+
+def write_group(job: GroupJob, group: int) -> IndexSummary:
+    """Sort one group's postings and write its buckets and segments; what it wrote."""
+    writer = BundleWriter(job.folder, group_families(job.spill, group), job.hosts, group, job.spill.groups)
+    writer.write()
+    return writer.summary
 
 
 def write_search_index(
@@ -264,26 +299,41 @@ def write_search_index(
     hosts: Sequence[IndexHost] = (),
 ) -> IndexSummary:
     """Index the documents (in archive order, each with its record) into site/search-index/, the
-    postings built by `jobs` processes; with hosts, the segments and texts are theirs (host_number)."""
+    postings sorted and written group by group by `jobs` processes; with hosts, the segments and
+    texts are theirs (host_number). Memory holds one batch of records, and one group per process:
+    the postings wait on disk in between (postings.Spill)."""
     order = newest_first(documents)
     documents = [documents[i] for i in order]
-    records = [records[i] for i in order]
+    records = records_in_order(records, order)
     folder = site_dir / INDEX_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    writer = BundleWriter(folder, records_to_postings(records, jobs), [host.folder for host in hosts])
-    writer.write()
-    summary = writer.summary
+    summary = IndexSummary(hosts=[host.folder for host in hosts])
+    tables: list[int] = []
+    groups = group_count(unit_count(records))
+    with tempfile.TemporaryDirectory(prefix=".search-postings-", dir=site_dir) as scratch:
+        spill = Spill(Path(scratch), groups)
+        for start in range(0, len(records), DOCS_PER_BATCH):
+            batch = [records[i] for i in range(start, min(start + DOCS_PER_BATCH, len(records)))]
+            for family, tokens in zip(FAMILIES, record_tokens(batch, first_doc=start), strict=True):
+                spill.add(family, tokens.joined())
+            for number, record in enumerate(batch, start=start):
+                summary.write(folder, f"text/{number // TEXTS_PER_FOLDER}/{number}.txt.gz", record.snippet_gz)
+                tables.append(record.tables_start)
+        job = GroupJob(spill, folder, tuple(summary.hosts))
+        written = map_in_processes(write_group, range(groups), min(jobs, groups), shared=job)
+    for part in written:
+        summary.add(part)
+    summary.buckets = sum(part.buckets for part in written)
     for start in range(0, len(documents), DOCS_PER_PACK):
         rows = [document_row(d) for d in documents[start : start + DOCS_PER_PACK]]
         summary.write(folder, f"docs/{start // DOCS_PER_PACK}.json.gz", gzip_bytes(json_bytes(rows)))
-    for number, record in enumerate(records):
-        summary.write(folder, f"text/{number // TEXTS_PER_FOLDER}/{number}.txt.gz", record.snippet_gz)
-    summary.write(folder, "facets.json.gz", gzip_bytes(json_bytes(facets_data(documents, records))))
+    summary.write(folder, "facets.json.gz", gzip_bytes(json_bytes(facets_data(documents, tables))))
     summary.documents = len(documents)
-    manifest = {
+    manifest: dict[str, object] = {
         "format": FORMAT,
         "documents": len(documents),
-        "buckets": summary.buckets,
+        "groups": groups,
+        "buckets": [part.buckets for part in written],
         "docs_per_pack": DOCS_PER_PACK,
         "texts_per_folder": TEXTS_PER_FOLDER,
     }

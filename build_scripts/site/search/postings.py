@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from ...parallel import map_in_processes
 from .record import SearchRecord
 from .tokens import pair_tokens_array, unit_tokens_array
 
@@ -98,11 +98,11 @@ class Family:
         return join(self.tokens, np.uint64), join(self.docs, np.uint32), join(self.positions, np.uint32), counts
 
 
-def record_tokens(records: Sequence[SearchRecord]) -> tuple[Family, Family]:
+def record_tokens(records: Sequence[SearchRecord], first_doc: int = 0) -> tuple[Family, Family]:
     """Every pair with its position, and every unit of each document once, with its count and
-    first position, in document order."""
+    first position, in document order (the first record is document `first_doc`)."""
     pairs, units = Family(), Family()
-    for doc, record in enumerate(records):
+    for doc, record in enumerate(records, start=first_doc):
         ids = record.unit_ids()
         filled = ids != 0
         at = np.flatnonzero(filled[:-1] & filled[1:])
@@ -169,37 +169,62 @@ def build_postings(tokens: np.ndarray, docs: np.ndarray, positions: np.ndarray, 
 
 
 # Postings sorted at a time: the sort's working arrays take about 60 bytes a posting, so that a
-# large archive is sorted in groups of tokens (token modulo the group count) in bounded memory.
+# large archive is sorted in groups of tokens (token modulo the group count) in bounded memory,
+# one group per process at a time. Until then each group's postings wait on disk (Spill), so that
+# memory holds the postings of one batch of documents, not of the archive.
 POSTINGS_PER_GROUP = 20_000_000
-POSTINGS_PER_PROCESS = 1_000_000  # fewer are sorted in this process: a fork would cost more
+DOCS_PER_BATCH = 1000
+FAMILIES = ("pairs", "units")
+ARRAYS = (("tokens", np.uint64), ("docs", np.uint32), ("positions", np.uint32), ("counts", np.uint32))
 
 
-GroupedFamily = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
+def group_count(unit_count: int) -> int:
+    """How many groups the postings are sorted in, from the archive's units alone (a bound on its
+    pairs, and on its distinct units per document), never from the processes: the index is the
+    same bytes however many build it."""
+    return max(1, -(-unit_count // POSTINGS_PER_GROUP))
 
 
-def group_postings(family: GroupedFamily, group: int) -> Postings:
-    """The postings of the tokens whose hash modulo the group count is `group`."""
-    tokens, docs, positions, counts, group_of = family
-    if group_of is None:
-        return build_postings(tokens, docs, positions, counts)
-    mine = np.flatnonzero(group_of == group)
-    return build_postings(tokens[mine], docs[mine], positions[mine], None if counts is None else counts[mine])
+@dataclass(frozen=True)
+class Spill:
+    """Each group's postings of each family, appended to files batch by batch in document order."""
+
+    folder: Path
+    groups: int
+
+    def path(self, family: str, group: int, array: str) -> Path:
+        return self.folder / f"{family}-{group}.{array}"
+
+    def add(self, family: str, joined: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]) -> None:
+        tokens = joined[0]
+        group_of = tokens % np.uint64(self.groups)
+        order = np.argsort(group_of, kind="stable")  # stable: documents stay in order within a group
+        cuts = np.searchsorted(group_of[order], np.arange(self.groups + 1))
+        for (name, _), values in zip(ARRAYS, joined, strict=True):
+            if values is None:
+                continue
+            ordered = values[order]
+            for group in range(self.groups):
+                with self.path(family, group, name).open("ab") as handle:
+                    ordered[cuts[group] : cuts[group + 1]].tofile(handle)
+
+    def load(self, family: str, group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+        def read(name: str, dtype: type) -> np.ndarray | None:
+            path = self.path(family, group, name)
+            return np.fromfile(path, dtype=dtype) if path.exists() else np.empty(0, dtype)
+
+        tokens, docs, positions, counts = (read(name, dtype) for name, dtype in ARRAYS)
+        return tokens, docs, positions, counts if family == "units" else None
 
 
-def grouped_postings(family: Family, jobs: int) -> list[Postings]:
-    """A family's postings in groups of tokens: at least one per process, each of at most about
-    POSTINGS_PER_GROUP postings, built by `jobs` processes."""
-    tokens, docs, positions, counts = family.joined()
-    groups = max(1, min(jobs, len(tokens) // POSTINGS_PER_PROCESS), -(-len(tokens) // POSTINGS_PER_GROUP))
-    # Each posting's group, worked out once (2 bytes a posting) rather than by every group over
-    # every token (8 bytes a posting, twice at once with two processes).
-    group_of = (tokens % np.uint64(groups)).astype(np.uint16) if groups > 1 else None
-    shared = (tokens, docs, positions, counts, group_of)
-    return map_in_processes(group_postings, range(groups), jobs if groups > 1 else 1, shared=shared)
+def spill_records(records: Sequence[SearchRecord], spill: Spill) -> None:
+    """Every record's tokens into the spill, DOCS_PER_BATCH documents at a time."""
+    for start in range(0, len(records), DOCS_PER_BATCH):
+        batch = [records[i] for i in range(start, min(start + DOCS_PER_BATCH, len(records)))]
+        for family, tokens in zip(FAMILIES, record_tokens(batch, first_doc=start), strict=True):
+            spill.add(family, tokens.joined())
 
 
-def records_to_postings(records: Sequence[SearchRecord], jobs: int = 1) -> list[Postings]:
-    """The pairs' postings (with positions) and the units' (first position only), each in one
-    or more groups of tokens."""
-    pairs, units = record_tokens(records)
-    return [*grouped_postings(pairs, jobs), *grouped_postings(units, jobs)]
+def group_families(spill: Spill, group: int) -> list[Postings]:
+    """One group's postings lists: the pairs' (with positions), then the units' (first position)."""
+    return [build_postings(*spill.load(family, group)) for family in FAMILIES]

@@ -59,9 +59,9 @@ class IndexReader:
         return (self.folder if number is None else self.hosts[number]) / relative
 
     @cache  # noqa: B019 - one reader per test or benchmark
-    def bucket(self, number: int) -> dict[int, tuple[int, bytes | list[int]]]:
+    def bucket(self, group: int, number: int) -> dict[int, tuple[int, bytes | list[int]]]:
         """token -> (documents, the whole list or the segments' bases)."""
-        data = gzip.decompress(self.path(f"b/{number}.bin.gz").read_bytes())
+        data = gzip.decompress(self.path(f"b/{group}-{number}.bin.gz").read_bytes())
         count, at = read_varint(data, 0)
         lists: dict[int, tuple[int, bytes | list[int]]] = {}
         for _ in range(count):
@@ -82,7 +82,9 @@ class IndexReader:
         return lists
 
     def postings(self, token: int, all_positions: bool) -> list[Entry]:
-        found = self.bucket(token % self.manifest["buckets"]).get(token)
+        groups = self.manifest["groups"]
+        group = token % groups
+        found = self.bucket(group, (token // groups) % self.manifest["buckets"][group]).get(token)
         if found is None:
             return []
         _, content = found

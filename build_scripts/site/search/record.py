@@ -1,6 +1,6 @@
 """One report's search record: its units in order and the text its snippets come from, made where
 the report is rendered (in parallel) and kept beside its page, so that an unchanged report is never
-cut again. The index (postings.py) is made from every record at once.
+cut again. The index (postings.py) reads them in batches (RecordFiles).
 
 The units are a uint32 array: a Chinese character's code point, an ASCII run as ASCII_UNIT | its
 place in the record's list of ASCII runs, and 0 between two runs (a query never spans a 0). A
@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import gzip
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import overload
 
 import numpy as np
 
@@ -84,3 +86,44 @@ def read_record(data: bytes) -> SearchRecord:
     runs_start = start + 4 * count
     runs = data[runs_start : runs_start + runs_size].decode("ascii")
     return SearchRecord(units, tuple(runs.split("\n")) if runs else (), tables_start, data[runs_start + runs_size :])
+
+
+class RecordFiles(Sequence[SearchRecord]):
+    """Records read from their files when needed, so that the index of a large archive never holds
+    them all at once."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = list(paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    @overload
+    def __getitem__(self, index: int) -> SearchRecord: ...
+    @overload
+    def __getitem__(self, index: slice) -> RecordFiles: ...
+    def __getitem__(self, index: int | slice) -> SearchRecord | RecordFiles:
+        if isinstance(index, slice):
+            return RecordFiles(self.paths[index])
+        return read_record(self.paths[index].read_bytes())
+
+    def in_order(self, order: Sequence[int]) -> RecordFiles:
+        return RecordFiles([self.paths[i] for i in order])
+
+    def unit_count(self) -> int:
+        """Every record's number of units, from the files' headers alone."""
+        total = 0
+        for path in self.paths:
+            with path.open("rb") as handle:
+                total += HEADER.unpack(handle.read(HEADER.size))[2]
+        return total
+
+
+def records_in_order(records: Sequence[SearchRecord], order: Sequence[int]) -> Sequence[SearchRecord]:
+    return records.in_order(order) if isinstance(records, RecordFiles) else [records[i] for i in order]
+
+
+def unit_count(records: Sequence[SearchRecord]) -> int:
+    if isinstance(records, RecordFiles):
+        return records.unit_count()
+    return sum(len(record.units) for record in records)

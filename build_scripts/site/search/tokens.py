@@ -4,7 +4,8 @@ A Chinese character is its code point; an ASCII run is the FNV-1a hash of its by
 bit set (so that it is never a code point). A token is a pair of neighbouring units (what a query
 of two or more units looks up) or one unit alone (what a one-unit query looks up), hashed with
 splitmix64. The search page computes the same numbers with BigInt (archive-search.js); a test
-holds the two equal. The bucket of a token is its hash modulo the number of buckets.
+holds the two equal. A token's group is its hash modulo the number of groups; its bucket in the
+group, the hash divided by the groups, modulo the group's buckets (bundle.py).
 """
 
 from __future__ import annotations

@@ -224,8 +224,12 @@ export class SearchIndex {
   }
 
   async list(token) {
-    const number = Number(token % BigInt(this.manifest.buckets));
-    const bucket = await this.once(`b${number}`, async () => parseBucket(await (await fetchGzip(this.url(`b/${number}.bin.gz`))).arrayBuffer()));
+    // The token's group (token modulo the groups), then its bucket in the group (bundle.py's BundleWriter).
+    const groups = BigInt(this.manifest.groups);
+    const group = token % groups;
+    const number = (token / groups) % BigInt(this.manifest.buckets[Number(group)]);
+    const name = `${group}-${number}`;
+    const bucket = await this.once(`b${name}`, async () => parseBucket(await (await fetchGzip(this.url(`b/${name}.bin.gz`))).arrayBuffer()));
     return bucket.get(token) || null;
   }
 
