@@ -99,3 +99,17 @@ def headless_chromium() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def rendered_reports(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sources whose report page the next builds render (not reuse), as they render them."""
+    from build_scripts import pipeline
+
+    rendered: list[str] = []
+    original = pipeline.prepare_report
+    monkeypatch.setattr(
+        pipeline,
+        "prepare_report",
+        lambda env, report, *a: rendered.append(report.source.path) or original(env, report, *a),
+    )
+    return rendered

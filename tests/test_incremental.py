@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from build_scripts import build as build_module
-from build_scripts import pipeline
 from build_scripts.build import BuildOptions, build, page_destination
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, rendered_reports
 from .test_golden import files_below
 
 KEPT, CHANGED, REMOVED = SAMPLES[1], SAMPLES[2], SAMPLES[3]
@@ -68,13 +67,7 @@ def test_a_rebuild_renders_only_what_changed_and_is_a_clean_build(
     text = (sources / CHANGED.name).read_text(encoding="utf-8")
     assert "本报告" in text
     (sources / CHANGED.name).write_text(text.replace("本报告", "本年度报告", 1), encoding="utf-8")
-    rendered: list[str] = []
-    original = pipeline.prepare_report
-    monkeypatch.setattr(
-        pipeline,
-        "prepare_report",
-        lambda env, report, *a: rendered.append(report.source.path) or original(env, report, *a),
-    )
+    rendered = rendered_reports(monkeypatch)
     build(settings)
 
     assert sorted(rendered) == sorted([CHANGED.name, SAMPLES[4].name])  # the kept reports were not rendered

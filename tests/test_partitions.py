@@ -19,14 +19,13 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from build_scripts import pipeline
 from build_scripts.outputs import BuildError
 from build_scripts.partitions import Partition, SiteAddress, plan_from_data
 from build_scripts.serve import make_server, normalize_base_path
 from build_scripts.site.search.reader import IndexReader
 
 from .benchmarks.synthetic_corpus import make_corpus
-from .conftest import REPO, SAMPLES, build_into
+from .conftest import REPO, SAMPLES, build_into, rendered_reports
 from .test_browser import browser, page  # noqa: F401 - the shared Chromium fixtures
 
 # The samples are in Henan (41…), Fujian (35…) and Ningxia (64…); the synthetic reports in counties
@@ -318,13 +317,7 @@ def test_a_partitioned_rebuild_gives_the_same_sites_and_renders_nothing_again(
     plan = write_plan(tmp_path, PLAN)
     options, first = build_into(tmp_path, source=source, partitions=plan)
     before = site_bytes(options.site_dir)
-    rendered: list[str] = []
-    original = pipeline.prepare_report
-    monkeypatch.setattr(
-        pipeline,
-        "prepare_report",
-        lambda env, report, *a: rendered.append(report.source.path) or original(env, report, *a),
-    )
+    rendered = rendered_reports(monkeypatch)
     _, second = build_into(tmp_path, source=source, partitions=plan)
     assert rendered == []  # every report page of every partition taken from the previous build
     assert site_bytes(options.site_dir) == before
