@@ -148,7 +148,6 @@ def test_the_index_is_the_same_bytes_whatever_the_processes_and_groups(tmp_path:
     rng = random.Random(5)
     texts = ["".join(rng.choice(CJK + "0123 ，") for _ in range(rng.randint(0, 300))) for _ in range(300)]
     monkeypatch.setattr(postings, "POSTINGS_PER_GROUP", 7000)  # several groups, and batches of documents
-    monkeypatch.setattr(postings, "DOCS_PER_BATCH", 70)
     monkeypatch.setattr(bundle, "DOCS_PER_BATCH", 70)
     index_texts(tmp_path / "one", texts)
     index_texts(tmp_path / "two", texts, jobs=2)

@@ -1,13 +1,13 @@
-"""The files of the search index (site/search-index/), written from every report's record at once.
+"""The files of the search index (site/search-index/), written from every report's record.
 
 - `index.json`: how many documents and buckets, and how the files are cut; tiny, read first.
 - `b/G-N.bin.gz`: bucket N of group G. The postings are sorted a group of tokens at a time (token
   modulo the group count, from the archive's size: postings.group_count), and each group has the
   buckets its lists need; a token of group G is in bucket (token // groups) modulo G's bucket
   count (both in the manifest). A short list is in its bucket whole; a long one is there as its
-  segments' first documents, and each segment
-  is a file of its own (`s/HH/HASH-K.bin.gz`), cut newest documents first and doubling in size from
-  FIRST_SEGMENT bytes: a query's first results need the first, small, segments only.
+  segments' first documents, and each segment is a file of its own (`s/HH/HASH-K.bin.gz`), cut
+  newest documents first and doubling in size from FIRST_SEGMENT bytes: a query's first results
+  need the first, small, segments only.
 - `docs/N.json.gz`: what a result shows (page, title, agency, region, year, kind), DOCS_PER_PACK
   documents a file.
 - `facets.json.gz`: every document's filters (province, city, year …) and where its tables start,
@@ -38,7 +38,7 @@ from ...model import Report
 from ...parallel import map_in_processes
 from ...reading.metadata import KINDS_BY_SLUG
 from ..labels import facet_province, form_label, source_label
-from .postings import DOCS_PER_BATCH, FAMILIES, Postings, Spill, group_count, group_families, record_tokens
+from .postings import FAMILIES, Postings, Spill, group_count, group_families, record_tokens
 from .record import SearchRecord, records_in_order, unit_count
 from .text import region_text
 
@@ -52,6 +52,7 @@ BUCKET_TARGET = 4096  # bytes of whole lists per bucket, on average
 FIRST_SEGMENT = 2048  # a long list's first segment; each next one is twice as long, up to:
 MAX_SEGMENT = 64 * 1024
 DOCS_PER_PACK = 100
+DOCS_PER_BATCH = 1000  # records read, cut into postings and put on disk at a time (postings.Spill)
 TEXTS_PER_FOLDER = 1000
 
 

@@ -81,10 +81,6 @@ class Family:
         if counts is not None:
             self.counts.append(counts.astype(np.uint32))
 
-    def clear(self) -> None:
-        for parts in (self.tokens, self.docs, self.positions, self.counts):
-            parts.clear()
-
     def joined(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
         """The postings in four arrays; the per-document ones are let go as each is joined, so
         that the family is never held twice."""
@@ -173,7 +169,6 @@ def build_postings(tokens: np.ndarray, docs: np.ndarray, positions: np.ndarray, 
 # one group per process at a time. Until then each group's postings wait on disk (Spill), so that
 # memory holds the postings of one batch of documents, not of the archive.
 POSTINGS_PER_GROUP = 20_000_000
-DOCS_PER_BATCH = 1000
 FAMILIES = ("pairs", "units")
 ARRAYS = (("tokens", np.uint64), ("docs", np.uint32), ("positions", np.uint32), ("counts", np.uint32))
 
@@ -215,14 +210,6 @@ class Spill:
 
         tokens, docs, positions, counts = (read(name, dtype) for name, dtype in ARRAYS)
         return tokens, docs, positions, counts if family == "units" else None
-
-
-def spill_records(records: Sequence[SearchRecord], spill: Spill) -> None:
-    """Every record's tokens into the spill, DOCS_PER_BATCH documents at a time."""
-    for start in range(0, len(records), DOCS_PER_BATCH):
-        batch = [records[i] for i in range(start, min(start + DOCS_PER_BATCH, len(records)))]
-        for family, tokens in zip(FAMILIES, record_tokens(batch, first_doc=start), strict=True):
-            spill.add(family, tokens.joined())
 
 
 def group_families(spill: Spill, group: int) -> list[Postings]:
