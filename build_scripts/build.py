@@ -30,13 +30,14 @@ from .model import Finding, Report, Severity, SourceOutcome
 from .outputs import BUILD_REPORT_NAME, BuildError, BuildFolders, SiteFolders, link, mark_generated, write_files
 from .parallel import cycle_collection_paused, end_with_parent
 from .partitions import Partition, PartitionPlan, load_partition_plan
-from .pipeline import Pipeline, PipelineSettings, RenderPlan, published_outcomes, record_name
+from .pipeline import Pipeline, PipelineSettings, RenderPlan, published_outcomes
 from .progress import stage
 from .reading.ledger import LEDGER_NAME, days_added, read_ledger, write_ledger
 from .reading.overrides import OVERRIDES_NAME, load_overrides
 from .reading.provenance import is_sidecar, sidecar_source
 from .reading.readers import is_page_folder
 from .reading.validate import build_day
+from .rendered_pages import record_path
 from .site.archive import Archive, build_archive, region_code
 from .site.datasets import Downloads, StatsRow, dataset_files
 from .site.feeds import feed_files, portal_feed_file
@@ -601,7 +602,7 @@ def write_site_content(options: BuildOptions, site: SiteBuild, stats: dict[str, 
         archive,
         folders.content,
         source_dir=options.source_dir,
-        records_dir=folders.records,
+        indexed=options.index,
         previous_dir=previous,
         incremental=True,
     )
@@ -609,9 +610,8 @@ def write_site_content(options: BuildOptions, site: SiteBuild, stats: dict[str, 
 
 def indexed_documents(site: SiteBuild, root_of: Callable[[str], str]) -> tuple[list[IndexedDocument], list[Path]]:
     """A site's reports as the index lists them (`root_of(path)`: a page's URL from the index's
-    site), with the files of the records rendering left."""
-    assert site.folders.records is not None
-    records = [site.folders.records / record_name(i) for i in range(len(site.archive.pages))]
+    site), with their records' files, which rendering left beside the pages."""
+    records = [site.folders.content / record_path(page) for page in site.archive.pages]
     documents = [IndexedDocument.of(page.report, root_of(page.path)) for page in site.archive.pages]
     return documents, records
 
@@ -721,7 +721,7 @@ def build_in(
         result.site_warnings += [f"{site.name}: {w}" if plan else w for w in warnings]
         progress.finish()
     result.timings["mkdocs"] = time.perf_counter() - clock
-    if folders.records is not None:
+    if options.index:
         clock = time.perf_counter()
         indexing = stage(f"search index: {pages:,} reports")
         index_site = portal.folders.site if portal else sites[0].folders.site
@@ -757,7 +757,7 @@ def build(options: BuildOptions) -> BuildResult:
     if options.scheduler and not options.cache_dir:
         raise BuildError("a cluster's workers hand over what they convert through the cache: --scheduler needs --cache")
     sources, skips = survey_sources(options.source_dir)
-    with BuildFolders(options.source_dir, options.content_dir, options.site_dir, options.index) as folders:
+    with BuildFolders(options.source_dir, options.content_dir, options.site_dir) as folders:
         plan = load_partition_plan(options.partitions).addressed(options.site_url) if options.partitions else None
         result = build_in(options, folders, sources, lap, plan)
         result.outcomes += skips

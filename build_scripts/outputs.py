@@ -1,4 +1,4 @@
-"""The folders a build writes (content/, site/ and its scratch search records), and how they are
+"""The folders a build writes (content/ and site/), and how they are
 replaced so that an interruption at any moment leaves the next build able to run.
 
 Each output folder is written whole beside its place (`.site.building`), then swapped in with two
@@ -165,22 +165,21 @@ class SiteFolders:
     site: Path
     previous_content: Path | None
     previous_site: Path | None
-    records: Path | None  # its reports' search records, when the build is indexed
 
 
 class BuildFolders:
     """Every folder one build writes: use as `with BuildFolders(…) as folders:` write into
-    `folders.content`, `folders.site` and `folders.records`, then `folders.publish()`. On any way
-    out before publish (an error, Ctrl-C, SIGTERM) the half-built folders and the search records
-    are removed; after a kill they are left for the next build to remove."""
+    `folders.content` and `folders.site`, then `folders.publish()`. On any way out before publish
+    (an error, Ctrl-C, SIGTERM) the half-built folders are removed; after a kill they are left for
+    the next build to remove."""
 
-    def __init__(self, source: Path, content: Path, site: Path, index: bool) -> None:
+    def __init__(self, source: Path, content: Path, site: Path) -> None:
         self.source = source
         self.outputs = {"--content": OutputFolder(content.resolve()), "--site": OutputFolder(site.resolve())}
         site_folder = self.outputs["--site"].target
-        # The search index's input, not part of the site; beside it, so that a kill leaves nothing in /tmp.
-        self.records_folder = site_folder.parent / f".{site_folder.name}.search-records"
-        self.index = index
+        # Where builds before December 2026 kept the search records (now beside each page): a
+        # folder a killed build left there is removed.
+        self.legacy_records = site_folder.parent / f".{site_folder.name}.search-records"
 
     @property
     def content(self) -> Path:
@@ -203,10 +202,6 @@ class BuildFolders:
         target = self.outputs[name].target
         return target if target.is_dir() and is_ours(target) else None
 
-    @property
-    def records(self) -> Path | None:
-        return self.records_folder if self.index else None
-
     def site_folders(self, name: str = "") -> SiteFolders:
         """The folders of one site: the whole build's (name ""), or of the site `name` below them
         (a partitioned build's content/<name>/ and site/<name>/)."""
@@ -215,10 +210,7 @@ class BuildFolders:
             root = self.previous(option)
             return root / name if root is not None and (root / name).is_dir() else None
 
-        records = self.records / name if self.records is not None else None
-        if records is not None:
-            records.mkdir(parents=True, exist_ok=True)
-        return SiteFolders(self.content / name, self.site / name, previous("--content"), previous("--site"), records)
+        return SiteFolders(self.content / name, self.site / name, previous("--content"), previous("--site"))
 
     def check(self) -> None:
         """Refuse output folders that would destroy what the build did not make: the source folder
@@ -228,8 +220,6 @@ class BuildFolders:
             if any(overlaps(path, self.source) for path in (folder.target, folder.staging, folder.retired)):
                 message = f"{name} {folder.target} is, holds or lies in the source folder {self.source}; refusing"
                 raise BuildError(message)
-        if overlaps(self.records_folder, self.source):
-            raise BuildError(f"the search records {self.records_folder} would lie in the source folder; refusing")
         if overlaps(site.target, content.target):
             raise BuildError(f"--site {site.target} and --content {content.target} overlap; refusing")
         for folder in self.outputs.values():
@@ -239,10 +229,8 @@ class BuildFolders:
         self.check()
         for folder in self.outputs.values():
             folder.begin()
-        remove_ours(self.records_folder)
-        if self.index:
-            self.records_folder.mkdir(parents=True)
-            mark_generated(self.records_folder)
+        if not overlaps(self.legacy_records, self.source):
+            remove_ours(self.legacy_records)
         return self
 
     def publish(self) -> None:
@@ -253,6 +241,5 @@ class BuildFolders:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        shutil.rmtree(self.records_folder, ignore_errors=True)
         for folder in self.outputs.values():
             folder.discard()  # nothing left after publish; after a failure, the half-built folder

@@ -25,7 +25,7 @@ from pathlib import Path
 from .conversion_cache import ConversionCache
 from .guard import Limits, read_within_limits, stop_readers
 from .model import Report, SourceOutcome
-from .outputs import copy_file, write_bytes, write_files
+from .outputs import copy_file, write_files
 from .parallel import KeepingWorkers, map_in_processes
 from .progress import Progress
 from .reading.overrides import Overrides, apply_override_if_any, unmatched_problems
@@ -191,7 +191,7 @@ class RenderPlan:
     out_dir: Path
     pretty_json: bool = False
     source_dir: Path | None = None  # copy each original beside its page (the site), or not (convert)
-    records_dir: Path | None = None  # write each report's search record, when the site is indexed
+    indexed: bool = False  # write each report's search record beside its page (rendered_pages.record_path)
     previous_dir: Path | None = None  # the previous build's out_dir: files it holds unchanged are linked
     incremental: bool = False  # keep what each report's files were made from, to reuse them (rendered_pages.py)
 
@@ -212,34 +212,26 @@ def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
     agency = plan.archive.agencies[page.agency_id]
     report.findings = list(page.report.findings)  # including what planning added (a duplicate)
     report.added = page.report.added  # the ledger's day, known to the parent only
-    record_target = plan.records_dir / record_name(page_index) if plan.records_dir is not None else None
     copied = plan.source_dir is not None and page.path not in plan.archive.originals_linked
     key = ""
     if plan.incremental:
-        options = (plan.pretty_json, plan.source_dir is not None, plan.records_dir is not None, copied)
+        options = (plan.pretty_json, plan.source_dir is not None, plan.indexed, copied)
         key = render_key(report, page, agency, options)
         names = [page.path, page.data_path, *([page.original_path] if copied else [])]
-        if plan.previous_dir and reuse_previous(plan.previous_dir, plan.out_dir, page, key, names, record_target):
+        names += [record_path(page)] if plan.indexed else []
+        if plan.previous_dir and reuse_previous(plan.previous_dir, plan.out_dir, page, key, names):
             return
     env = template_environment()
     prepared = prepare_report(env, report, plan.pretty_json, posixpath.basename(page.data_path))
     files = report_files(env, page, prepared, agency, original_linked=page.path in plan.archive.originals_linked)
-    record = record_bytes(report_record(report)) if record_target else b""
+    if plan.indexed:  # what the search index is made from (build.write_index)
+        files[record_path(page)] = record_bytes(report_record(report))
     if plan.incremental:
         files[key_path(page)] = key
-        if record_target is not None:
-            files[record_path(page)] = record
     write_files(plan.out_dir, files, plan.previous_dir)
     if copied:
         previous = plan.previous_dir / page.original_path if plan.previous_dir else None
         publish_original(plan.source_dir / page.report.source.path, plan.out_dir / page.original_path, previous)
-    if record_target is not None:
-        write_bytes(record_target, record)
-
-
-def record_name(page_index: int) -> str:
-    """The file of a report's search record in the records folder, by its page's number."""
-    return f"{page_index:06d}.bin"
 
 
 def render_kept(plans: Sequence[RenderPlan], kept: dict[int, Report | None]) -> None:

@@ -64,21 +64,17 @@ def record_path(page: ReportPage) -> str:
     return beside(page, ".search")
 
 
-def reuse_previous(
-    previous: Path, out: Path, page: ReportPage, key: str, names: list[str], record_target: Path | None
-) -> bool:
+def reuse_previous(previous: Path, out: Path, page: ReportPage, key: str, names: list[str]) -> bool:
     """Link a page's files (`names`, below the content folder) from the previous build when it
-    made them from the same things; its search record is copied to `record_target`. False when
-    there is nothing to reuse, and then nothing was linked."""
+    made them from the same things. False when there is nothing to reuse, and then nothing was
+    linked."""
     if not same_bytes(previous / key_path(page), key.encode()):
         return False
-    every = [*names, key_path(page), *([record_path(page)] if record_target else [])]
+    every = [*names, key_path(page)]
     if not all((previous / name).is_file() for name in every):
         return False
     for name in every:
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         if not link(previous / name, out / name):
             shutil.copyfile(previous / name, out / name)
-    if record_target is not None:
-        shutil.copyfile(previous / record_path(page), record_target)
     return True
