@@ -176,6 +176,7 @@ def test_every_link_of_the_portal_and_to_the_portal_leads_to_a_page_that_exists(
     assert checked > 200
     home = (root / "portal" / "index.html").read_text(encoding="utf-8")
     assert "../henan/regions/410000/" in hrefs(home) and "../fujian-ningxia/regions/350000/" in hrefs(home)
+    assert "data/" in hrefs(home), "the portal's downloads page is in its navigation"
     assert 'class="archive-portal-link" href="../portal/"' in (root / "henan" / "index.html").read_text("utf-8")
 
 

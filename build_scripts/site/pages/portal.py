@@ -28,6 +28,7 @@ PORTAL_NAV = (
     ("按地区", REGIONS_INDEX),
     ("全国概览", OVERVIEW),
     ("搜索", SEARCH),
+    ("数据下载", DATA_INDEX),
     ("数据说明", DICTIONARY),
 )
 
