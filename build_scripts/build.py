@@ -39,13 +39,13 @@ from .reading.readers import is_page_folder
 from .reading.validate import build_day
 from .rendered_pages import record_path
 from .site.archive import Archive, build_archive, region_code
-from .site.datasets import Downloads, StatsRow, dataset_files
-from .site.feeds import feed_files, portal_feed_file
+from .site.datasets import StatsRow, dataset_files
+from .site.feeds import feed_files
 from .site.labels import SITE_NAME
 from .site.mkdocs_hooks import SHARD_VARIABLE
 from .site.pages.browse import render_browse_pages
 from .site.pages.environment import template_environment
-from .site.pages.portal import PORTAL_NAV, PartitionSite, render_portal_pages
+from .site.pages.portal import PORTAL_NAV, PartitionSite, portal_feed, render_portal_pages
 from .site.search.bundle import INDEX_DIR, IndexedDocument, IndexHost, write_search_index
 from .site.search.record import RecordFiles
 from .site.serialize import to_plain
@@ -518,7 +518,6 @@ class SiteBuild:
     settings: SiteSettings
     address: Partition | None = None
     browse_pages: dict[str, str] = field(default_factory=dict)
-    downloads: Downloads | None = None
 
     @property
     def page_count(self) -> int:
@@ -592,12 +591,12 @@ def write_site_content(options: BuildOptions, site: SiteBuild, stats: dict[str, 
     that renders its reports."""
     archive, folders = site.archive, site.folders
     plan_originals(options, archive)
-    site.downloads = dataset_files(archive, stats, process_count(options, len(archive.pages)))
-    site.browse_pages = render_browse_pages(archive, stats, site.downloads)
+    downloads = dataset_files(archive, stats, process_count(options, len(archive.pages)))
+    site.browse_pages = render_browse_pages(archive, stats, downloads)
     previous = folders.previous_content  # its unchanged files are linked, not written again
     write_files(folders.content, site.browse_pages, previous)
     write_files(folders.content, feed_files(archive, site.settings.site_url), previous)
-    write_files(folders.content, site.downloads.files, previous)
+    write_files(folders.content, downloads.files, previous)
     return RenderPlan(
         archive,
         folders.content,
@@ -659,10 +658,7 @@ def build_portal(
     partitions = [PartitionSite(site.address, site.archive) for site in sites if site.address]
     pages = render_portal_pages(template_environment(), partitions, stats)
     write_files(portal_folders.content, pages, portal_folders.previous_content)
-    site_of = {page.path: site.address for site in partitions for page in site.archive.pages}
-    every_page = [page for site in partitions for page in site.archive.pages]
-    feed = portal_feed_file(every_page, lambda page: site_of[page.path].page_from(None, page.path), settings.site_url)
-    write_files(portal_folders.content, feed, portal_folders.previous_content)
+    write_files(portal_folders.content, portal_feed(partitions, settings.site_url), portal_folders.previous_content)
     empty = build_archive([], {})
     return SiteBuild(plan.portal.name, empty, portal_folders, settings, browse_pages=pages)
 

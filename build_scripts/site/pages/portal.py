@@ -16,6 +16,7 @@ from ...partitions import Partition
 from ...reading.regions import UNRESOLVED
 from ..archive import Archive, ReportPage
 from ..datasets import StatsRow
+from ..feeds import portal_feed_file
 from ..serialize import front_matter
 from ..urls import DATA_INDEX, DICTIONARY, HOME, OVERVIEW, REGIONS_INDEX, SEARCH
 from .home import latest_reports, recently_added, render_overview_of
@@ -39,6 +40,15 @@ class PartitionSite:
 
     address: Partition
     archive: Archive
+
+
+def every_page(sites: Sequence[PartitionSite]) -> list[ReportPage]:
+    return [page for site in sites for page in site.archive.pages]
+
+
+def site_of_page(sites: Sequence[PartitionSite]) -> dict[str, PartitionSite]:
+    """The partition each report page is on, by the page's path."""
+    return {page.path: site for site in sites for page in site.archive.pages}
 
 
 def partition_entries(page: str, sites: Sequence[PartitionSite]) -> list[dict[str, Any]]:
@@ -74,8 +84,8 @@ def report_links(page: str, pages: list[tuple[PartitionSite, ReportPage]], day: 
 
 
 def render_portal_home(env: jinja2.Environment, sites: Sequence[PartitionSite]) -> str:
-    site_of = {id(page): site for site in sites for page in site.archive.pages}
-    pages = [page for site in sites for page in site.archive.pages]
+    site_of = site_of_page(sites)
+    pages = every_page(sites)
     provinces = {entry.code for site in sites for entry in site.archive.provinces if entry.code != UNRESOLVED}
     years = {year for site in sites for year in site.archive.years}
     return env.get_template("portal.md.j2").render(
@@ -88,8 +98,8 @@ def render_portal_home(env: jinja2.Environment, sites: Sequence[PartitionSite]) 
             "sites": len(sites),
         },
         partitions=partition_entries(HOME, sites),
-        latest=report_links(HOME, [(site_of[id(p)], p) for p in latest_reports(pages)], "publication_date"),
-        recent=report_links(HOME, [(site_of[id(p)], p) for p in recently_added(pages)], "added"),
+        latest=report_links(HOME, [(site_of[p.path], p) for p in latest_reports(pages)], "publication_date"),
+        recent=report_links(HOME, [(site_of[p.path], p) for p in recently_added(pages)], "added"),
     )
 
 
@@ -113,8 +123,7 @@ def render_portal_overview(env: jinja2.Environment, sites: Sequence[PartitionSit
     for site in sites:
         for entry in site.archive.provinces:
             holder.setdefault(entry.code, (entry.name, site.address.page_from(OVERVIEW, entry.path)))
-    pages = [page for site in sites for page in site.archive.pages]
-    return render_overview_of(env, pages, stats, holder.__getitem__)
+    return render_overview_of(env, every_page(sites), stats, holder.__getitem__)
 
 
 def render_portal_pages(
@@ -132,3 +141,11 @@ def render_portal_pages(
         DATA_INDEX: render_portal_data(env, sites),
     }
     return dict(sorted(files.items()))
+
+
+def portal_feed(sites: Sequence[PartitionSite], site_url: str) -> dict[str, str]:
+    """The portal's feed: the reports added last to every partition, each linked on its own site."""
+    site_of = site_of_page(sites)
+    return portal_feed_file(
+        every_page(sites), lambda page: site_of[page.path].address.page_from(None, page.path), site_url
+    )
