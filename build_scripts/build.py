@@ -304,7 +304,12 @@ def process_count(options: BuildOptions, item_count: int) -> int:
 
 FINGERPRINT_NAME = ".site-fingerprint"
 # What a page's HTML is made from besides its Markdown: the configuration, the theme and the hooks.
-SITE_CODE = ("templates/**/*", "build_scripts/site/mkdocs_hooks.py", "build_scripts/site/markdown_ext.py")
+SITE_CODE = (
+    "templates/**/*",
+    "build_scripts/site/mkdocs_hooks.py",
+    "build_scripts/site/markdown_ext.py",
+    "build_scripts/site/dialect.py",
+)
 SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 
 

@@ -240,6 +240,7 @@ def test_one_report_in_several_forms_is_published_once_from_its_page() -> None:
 
 def test_the_report_page_links_where_it_was_published() -> None:
     from build_scripts.site.archive import build_archive
+    from build_scripts.site.escape import markdown_text
     from build_scripts.site.pages.environment import template_environment
     from build_scripts.site.pages.report import prepare_report, render_report_files
 
@@ -249,7 +250,8 @@ def test_the_report_page_links_where_it_was_published() -> None:
     page = archive.pages[0]
     markdown = render_report_files(template_environment(), archive, {report.source.path: prepared})[page.path]
     url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/t20250310_97791.htm"
-    assert f'原文链接：<a href="{url}" rel="nofollow noopener">{url}</a>' in markdown
+    # The URL as text is escaped for Markdown: its `_` (or a `*`) would otherwise be formatting.
+    assert f'原文链接：<a href="{url}" rel="nofollow noopener">{markdown_text(url)}</a>' in markdown
     assert page.original_path.endswith("/2024.html.txt")  # published as text, never as a page
 
 

@@ -14,6 +14,11 @@ Incremental: the build starts the site from the previous one's pages whose conte
 pages whose Markdown is newer than their HTML; a file about to be written is unlinked first, so the
 previous site is never written through a link.
 
+Markdown: pages written in the archive's own dialect (build_scripts/site/dialect.py, every page
+the templates write) are converted by it, not by Python-Markdown, which took most of MkDocs' time:
+the page's `render` is replaced by one that takes the HTML already made. Any other page, or any
+other Markdown configuration, goes through Python-Markdown.
+
 Front matter: from `source` on, a report page's front matter (source file, sections, findings,
 statistics) is for people and programs reading content/; no template uses it, and parsing its
 hundreds of YAML nodes per page was a third of MkDocs' reading time. The writer puts those keys
@@ -25,11 +30,17 @@ and `source` is always a mapping.
 from __future__ import annotations
 
 import contextlib
+import functools
+import logging
 import os
 import shutil
 import zlib
 from dataclasses import dataclass
 from typing import Any
+
+from mkdocs.structure.toc import get_toc
+
+from build_scripts.site import dialect
 
 SHARD_VARIABLE = "ARCHIVE_MKDOCS_SHARD"
 READER_ONLY_FROM = "\nsource:\n"
@@ -128,3 +139,22 @@ def without_reader_only_keys(source: str) -> str:
 def on_page_read_source(page: Any, config: Any) -> str | None:
     with open(page.file.abs_src_path, encoding="utf-8-sig") as handle:
         return without_reader_only_keys(handle.read())
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    if dialect.speaks_dialect(config.markdown_extensions, config.mdx_configs):
+        slugify = config.mdx_configs["toc"]["slugify"]
+        converted = dialect.to_html(markdown, dialect.page_links(page.file.src_uri, page.file.url, files), slugify)
+        if converted is not None:
+            page.render = functools.partial(take_converted, page, converted)
+    return markdown
+
+
+def take_converted(page: Any, converted: dialect.Converted, config: Any, files: Any) -> None:
+    """What mkdocs.structure.pages.Page.render leaves on a page, from the dialect's conversion."""
+    page.content = converted.html
+    page.toc = get_toc(converted.toc_tokens)
+    page._title_from_render = converted.title
+    page.present_anchor_ids = converted.anchor_ids
+    if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:  # as Page.render does
+        page.links_to_anchors = converted.links_to_anchors
