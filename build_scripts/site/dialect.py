@@ -269,9 +269,10 @@ def page_links(src_uri: str, page_url: str, files: Any) -> Callable[[str], tuple
     from mkdocs.utils import get_relative_url
 
     folder = posixpath.dirname(src_uri)
+    by_uri = files.src_uris  # what Files.get_file_from_path looks in, a normalized posix path being its key
 
     def resolve(path: str) -> tuple[Any, str] | None:
-        target = files.get_file_from_path(posixpath.normpath(posixpath.join(folder, path)))
+        target = by_uri.get(posixpath.normpath(posixpath.join(folder, path)))
         if target is None or target.inclusion.is_excluded():
             return None
         return target, get_relative_url(target.url, page_url)

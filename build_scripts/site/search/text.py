@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ...forms import TABLE3_GROUPS, column_spec, row_spec, table2_column_label, table2_row_label
-from ...model import Report, StatTable, Table
+from ...model import Cell, Report, StatTable, Table
 from ...reading.metadata import KINDS_BY_SLUG
 from ...reading.tables import ITEM_NUMBER
 
@@ -33,9 +33,13 @@ FOLD |= {code: chr(code).lower() for code in range(ord("A"), ord("Z") + 1)}
 SPACES = re.compile(r"\s+")
 
 
+FOLDED = re.compile("[A-Z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+
+
 def normalize(text: str) -> str:
     """What both sides index and search: full-width letters and digits folded, ASCII lower case."""
-    return text.translate(FOLD)
+    # Only the stretches that fold go through translate, which looks every character up.
+    return FOLDED.sub(lambda match: match[0].translate(FOLD), text)
 
 
 def text_runs(text: str) -> list[list[str]]:
@@ -78,21 +82,20 @@ def query_segments(query: str) -> list[list[str]]:
     return segments
 
 
-UNIT = re.compile(rf"[{UNIT_CLASSES}]")
-ASCII_UNIT = re.compile("[0-9a-z]")
+# Characters that are units before folding (normalize): Chinese, and the letters and digits that
+# fold to ASCII ones.
+CHINESE_CLASSES = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+ASCII_CLASSES = r"0-9a-zA-Z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+# Whitespace between two units, not both ASCII: it joins them (伊川 县 is searched as 伊川县).
+JOINING_SPACE = re.compile(
+    rf"(?<=[{CHINESE_CLASSES}])\s+(?=[{CHINESE_CLASSES}{ASCII_CLASSES}])|(?<=[{ASCII_CLASSES}])\s+(?=[{CHINESE_CLASSES}])"
+)
 
 
 def snippet_text(text: str) -> str:
     """A block as the search page shows it in snippets and finds the query in it: whitespace that
     joins units (伊川 县 reads as 伊川县) dropped, any other kept as one space."""
-    text = text.strip()
-    return SPACES.sub(lambda m: "" if joins_units(text, m.start(), m.end()) else " ", text)
-
-
-def joins_units(text: str, start: int, end: int) -> bool:
-    before, after = normalize(text[start - 1 : start]), normalize(text[end : end + 1])
-    both_ascii = ASCII_UNIT.fullmatch(before) and ASCII_UNIT.fullmatch(after)
-    return bool(UNIT.fullmatch(before) and UNIT.fullmatch(after) and not both_ascii)
+    return SPACES.sub(" ", JOINING_SPACE.sub("", text.strip()))
 
 
 # ---- a report's searchable text -------------------------------------------------------------------
@@ -136,10 +139,12 @@ def stat_table_text(table: StatTable) -> str:
     """A parsed table as rows people can read in a search snippet: the row, then its values by
     column (table 三 by its 总计 only, the column a reader asks about): 不予公开 · 属于国家秘密：总计 3."""
     lines = []
+    by_row: dict[str, list[Cell]] = {}
+    for cell in table.cells:
+        if cell.printed.strip() and (table.number != "三" or cell.column == "total"):
+            by_row.setdefault(cell.row, []).append(cell)
     for row in table.rows:
-        cells = [cell for cell in table.cells if cell.row == row and cell.printed.strip()]
-        if table.number == "三":
-            cells = [cell for cell in cells if cell.column == "total"]
+        cells = by_row.get(row, [])
         values = "，".join(f"{column_label(table, c.column)} {c.printed}" for c in cells)
         if values:
             lines.append(f"{stat_row_label(table, row)}：{values}")
