@@ -162,11 +162,19 @@ class KeepingWorkers:
         return publics
 
     def run_second(self, second: Callable[[Any, dict[int, Any]], None], message: Any) -> None:
+        self.start_second(second, message)
+        self.finish_second()
+
+    def start_second(self, second: Callable[[Any, dict[int, Any]], None], message: Any) -> None:
+        """Round two begins in the workers, while this process goes on (with one job: done here, now)."""
         if self.jobs <= 1:
             second(message, self.kept)
             return
         for connection in self.connections:
             connection.send((second, message))
+
+    def finish_second(self) -> None:
+        """Wait for round two to end in every worker (a worker's error is raised here)."""
         try:
             for connection in self.connections:
                 _received(connection)

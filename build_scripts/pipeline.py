@@ -278,7 +278,15 @@ class Pipeline:
 
     def render(self, *plans: RenderPlan) -> None:
         """Step 3, once: every plan's reports (a partitioned build has a plan per partition)."""
-        self.workers.run_second(render_kept, plans)
+        self.start_render(*plans)
+        self.finish_render()
+
+    def start_render(self, *plans: RenderPlan) -> None:
+        """Step 3 begins in the workers; this process is free for other work until finish_render."""
+        self.workers.start_second(render_kept, plans)
+
+    def finish_render(self) -> None:
+        self.workers.finish_second()
 
 
 def published_outcomes(archive: Archive) -> list[SourceOutcome]:
