@@ -7,6 +7,7 @@ stops the build: it ends up in the build report with its reason.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -16,7 +17,8 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -623,28 +625,88 @@ def indexed_documents(site: SiteBuild, root_of: Callable[[str], str]) -> tuple[l
     return documents, records
 
 
-def write_index(index_site: Path, sites: list[SiteBuild], jobs: int) -> str | None:
-    """The search index of every report page into index_site/search-index/. A partitioned
-    archive's is one index over every partition, in the portal, its postings and texts shared out
-    among the partitions' sites (bundle.IndexHost). An error message, or None."""
+def index_inputs(sites: list[SiteBuild]) -> tuple[list[IndexedDocument], list[Path], list[IndexHost]]:
+    """What the search index is made from: every report page as the index lists it, its record's
+    file, and (partitioned) the partitions' sites that host a share of the index."""
     documents: list[IndexedDocument] = []
     records: list[Path] = []
     hosts = []
+    for site in sites:
+        address = site.address
+        # A result's page: on this site, or on a partition's, from the portal's root.
+        link = page_url if address is None else functools.partial(address.page_from, None)
+        site_documents, site_records = indexed_documents(site, link)
+        documents += site_documents
+        records += site_records
+        if address is not None:  # the partition's share, and its URL from the portal's index folder
+            url = address.base_from(f"{INDEX_DIR}/index.md") + f"{INDEX_DIR}/"
+            hosts.append(IndexHost(site.folders.site / INDEX_DIR, url))
+    return documents, records, hosts
+
+
+def write_index(
+    index_site: Path, documents: list[IndexedDocument], records: list[Path], hosts: list[IndexHost], jobs: int
+) -> str | None:
+    """The search index of every report page into index_site/search-index/. A partitioned
+    archive's is one index over every partition, in the portal, its postings and texts shared out
+    among the partitions' sites (bundle.IndexHost). An error message, or None."""
     try:
-        for site in sites:
-            address = site.address
-            # A result's page: on this site, or on a partition's, from the portal's root.
-            link = page_url if address is None else functools.partial(address.page_from, None)
-            site_documents, site_records = indexed_documents(site, link)
-            documents += site_documents
-            records += site_records
-            if address is not None:  # the partition's share, and its URL from the portal's index folder
-                url = address.base_from(f"{INDEX_DIR}/index.md") + f"{INDEX_DIR}/"
-                hosts.append(IndexHost(site.folders.site / INDEX_DIR, url))
         write_search_index(index_site, documents, RecordFiles(records), jobs, hosts)
     except (OSError, ValueError) as error:
         return f"the search index could not be written: {error}"
     return None
+
+
+def index_in_child(parent: int, sender: Any, *arguments: Any) -> None:
+    """The body of the index's process: write it, send back its error message (or None), or the
+    traceback of a failure it did not expect."""
+    end_with_parent(parent)
+    try:
+        sender.send(("ok", write_index(*arguments)))
+    except BaseException:
+        sender.send(("error", traceback.format_exc()))
+
+
+@contextlib.contextmanager
+def index_beside_mkdocs(
+    options: BuildOptions, sites: list[SiteBuild], portal: SiteBuild | None
+) -> Iterator[Callable[[], str | None] | None]:
+    """The search index written in a process of its own while MkDocs builds the sites, on the CPU
+    MkDocs leaves: it reads only the records in content/ and writes only search-index/, which
+    MkDocs never touches. Yields the wait for its error message (None: no index asked); a build
+    stopping before that kills it."""
+    if not options.index:
+        yield None
+        return
+    index_site = portal.folders.site if portal else sites[0].folders.site
+    documents, records, hosts = index_inputs(sites)
+    jobs = process_count(options, len(documents))
+    # Spawned, not forked: this process runs the threads of MkDocs' pools. Not a pool's daemon
+    # either: the index forks workers of its own for a large archive.
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    arguments = (os.getpid(), sender, index_site, documents, records, hosts, jobs)
+    process = context.Process(target=index_in_child, args=arguments)
+    process.start()
+    sender.close()
+
+    def written() -> str | None:
+        try:
+            status, message = receiver.recv()
+        except EOFError:
+            status, message = "ok", f"the search index could not be written: its process ended ({process.exitcode})"
+        process.join()
+        if status == "error":
+            raise RuntimeError(f"the search index process failed:\n{message}")
+        return message
+
+    try:
+        yield written
+    finally:
+        if process.is_alive():  # the build stopped before the index was done
+            process.kill()
+            process.join()
+        receiver.close()
 
 
 def build_portal(
@@ -721,21 +783,21 @@ def build_in(
         if linked:
             sources = [page.report.source.path for page in site.archive.pages if page.path in linked]
             result.originals_linked[site.name] = sorted(sources)
-    clock = time.perf_counter()
     epoch = build_epoch(read.reports)
-    for site in [*sites, *([portal] if portal else [])]:
-        progress = stage(f"MkDocs{f' ({site.settings.site_name})' if plan else ''}: {site.page_count:,} pages")
-        warnings = run_mkdocs(site.settings, site.folders, epoch, process_count(options, site.page_count))
-        result.site_warnings += [f"{site.name}: {w}" if plan else w for w in warnings]
-        progress.finish()
-    result.timings["mkdocs"] = time.perf_counter() - clock
-    if options.index:
+    with index_beside_mkdocs(options, sites, portal) as index_written:
         clock = time.perf_counter()
-        indexing = stage(f"search index: {pages:,} reports")
-        index_site = portal.folders.site if portal else sites[0].folders.site
-        result.index_error = write_index(index_site, sites, process_count(options, pages))
-        indexing.finish()
-        result.timings["index"] = time.perf_counter() - clock
+        for site in [*sites, *([portal] if portal else [])]:
+            progress = stage(f"MkDocs{f' ({site.settings.site_name})' if plan else ''}: {site.page_count:,} pages")
+            warnings = run_mkdocs(site.settings, site.folders, epoch, process_count(options, site.page_count))
+            result.site_warnings += [f"{site.name}: {w}" if plan else w for w in warnings]
+            progress.finish()
+        result.timings["mkdocs"] = time.perf_counter() - clock
+        if index_written is not None:
+            clock = time.perf_counter()  # what is left of the index once MkDocs is done
+            indexing = stage(f"search index: {pages:,} reports")
+            result.index_error = index_written()
+            indexing.finish()
+            result.timings["index"] = time.perf_counter() - clock
     for site in [*sites, *([portal] if portal else [])]:
         finish_site(options, site, result)
     return result

@@ -107,9 +107,9 @@ def test_a_rebuild_that_fails_leaves_the_previous_site_untouched(
     (sources / CHANGED.name).write_text(text.replace("本报告", "本年度报告", 1), encoding="utf-8")
 
     def failing(*args: object) -> None:
-        raise RuntimeError("indexing stopped")
+        raise RuntimeError("stopped after MkDocs")
 
-    monkeypatch.setattr(build_module, "write_search_index", failing)
-    with pytest.raises(RuntimeError, match="indexing stopped"):
-        build(settings)  # after MkDocs rewrote the changed page in the new site
+    monkeypatch.setattr(build_module, "finish_site", failing)
+    with pytest.raises(RuntimeError, match="stopped after MkDocs"):
+        build(settings)  # after MkDocs rewrote the changed page in the new site, and the index
     assert everything(settings) == published

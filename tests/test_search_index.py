@@ -167,3 +167,32 @@ def test_the_index_is_the_same_bytes_whatever_the_processes_and_groups(tmp_path:
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
     assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
+def index_beside(tmp_path: Path, site: Path) -> tuple[object, object]:
+    """The index process of the build (build.index_beside_mkdocs) for an empty archive whose site
+    folder is `site`: what waiting for it gives, or raises."""
+    from build_scripts.build import BuildOptions, SiteBuild, index_beside_mkdocs, site_settings
+    from build_scripts.outputs import SiteFolders
+    from build_scripts.site.archive import build_archive
+
+    options = BuildOptions(source_dir=tmp_path, content_dir=tmp_path / "content", site_dir=site, index=True)
+    folders = SiteFolders(tmp_path / "content", site, None, None)
+    sites = [SiteBuild("", build_archive([], {}), folders, site_settings(options, folders))]
+    with index_beside_mkdocs(options, sites, None) as written:
+        assert written is not None
+        try:
+            return written(), None
+        except RuntimeError as error:
+            return None, error
+
+
+def test_the_index_written_beside_mkdocs_reports_what_went_wrong(tmp_path: Path) -> None:
+    """The index runs in a process of its own while MkDocs builds: its result, a problem it
+    reports (the build report's index error) and a failure it did not expect all come back."""
+    message, error = index_beside(tmp_path, tmp_path / "site")
+    assert message is None and error is None
+    assert (tmp_path / "site" / "search-index" / "index.json").is_file()
+    (tmp_path / "blocked").write_text("a file where the site folder should be")
+    message, error = index_beside(tmp_path, tmp_path / "blocked")
+    assert error is None and str(message).startswith("the search index could not be written")

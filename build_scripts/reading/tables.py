@@ -272,13 +272,22 @@ def is_table3_header(label: str) -> bool:
     return sum(1 for spec in TABLE3_COLUMNS if spec.matches(label)) >= 2
 
 
+# Reports print the same few dozen labels: each is matched against the form once per process.
+@functools.lru_cache(maxsize=4096)
+def table3_row_named(label: str) -> str | None:
+    """The row of table 三 whose words a label holds (None for the table's head)."""
+    if is_table3_header(label):
+        return None
+    return next((spec.key for spec in TABLE3_ROWS if spec.matches(label)), None)
+
+
 def match_table3_row(label: str, previous: str | None) -> str | None:
     """The row of table 三 a label names, by meaning rather than exact wording."""
-    if not label or is_table3_header(label):
+    if not label:
         return None
-    for spec in TABLE3_ROWS:
-        if spec.matches(label):
-            return spec.key
+    row = table3_row_named(label)
+    if row is not None or is_table3_header(label):
+        return row
     # "3.其他" is the third sub-row of （六） in the 2021 form: known only by where it stands.
     if ITEM_NUMBER.sub("", label) == "其他" and previous in ("other_no_correction", "other_unpaid_fee"):
         return "other_other"
@@ -461,6 +470,7 @@ def cells_to_table4(table: Table) -> tuple[StatTable | None, list[Finding]]:
 # ---- Table 二 -------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def match_spec(specs: tuple[Spec, ...], text: str) -> str | None:
     return next((spec.key for spec in specs if spec.matches(text)), None)
 

@@ -5,7 +5,9 @@ the seconds and the peak memory (of the build and all its processes: MemorySampl
 the site, and the median and largest HTML page (report pages and all pages). With
 `--partitions SIZE` the corpus is published as several sites (build_scripts/partitions.py): its
 provinces, in code order, are grouped into partitions of at most SIZE reports (a province larger
-than that is a partition alone), and it prints each partition's size and the portal's. Figures,
+than that is a partition alone), and it prints each partition's size and the portal's. It also
+prints the build's CPU time (all processes) and the time of a fixed Python loop run just before:
+on a shared virtual machine the same build varies by a quarter with the host's load. Figures,
 not pass/fail.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import statistics
 import tempfile
 import threading
@@ -71,6 +74,22 @@ class MemorySampler:
         return max((size for at, size in self.samples if start <= at <= end), default=0)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that ended (every worker has by the end)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def python_speed(steps: int = 5_000_000) -> float:
+    """Seconds for a fixed pure-Python loop: a shared virtual machine's speed varies by a quarter
+    from minute to minute, so a build's time means something only beside it."""
+    start = time.perf_counter()
+    total = 0
+    for step in range(steps):
+        total += step
+    return time.perf_counter() - start
+
+
 def stage_peaks(sampler: MemorySampler, start: float, result: BuildResult) -> dict[str, int]:
     """Each stage's peak memory, from the stages' durations laid end to end from the start."""
     peaks, at = {}, start
@@ -122,10 +141,11 @@ def measure(count: int, partition_size: int | None) -> None:
             config_file=REPO / "mkdocs.yml",
             partitions=plan_file,
         )
+        speed = python_speed()
         with MemorySampler() as sampler:
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), cpu_seconds()
             result = build(options)
-            total = time.perf_counter() - start
+            total, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
         files = [path for path in options.site_dir.rglob("*") if path.is_file()]
         pages = [path.stat().st_size for path in files if path.suffix == ".html"]
         reports = [p.stat().st_size for p in options.site_dir.glob("**/reports/**/index.html")]
@@ -137,6 +157,10 @@ def measure(count: int, partition_size: int | None) -> None:
             f"({stages})  site {sum(p.stat().st_size for p in files) / 2**20:8.1f} MiB  "
             f"report page median {kib(statistics.median(reports))} max {kib(max(reports))}  "
             f"any page max {kib(max(pages))}  published {len(result.published):,}"
+        )
+        print(
+            f"  CPU {cpu:.1f} s ({cpu / total:.2f} cores busy on average); this machine ran a "
+            f"reference loop in {speed * 1000:.0f} ms before the build (compare runs by both)"
         )
         for name, size in sorted(result.sizes.items()):
             print(f"  site {name or '(the one site)'}: {size.summary()}")
