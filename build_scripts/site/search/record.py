@@ -92,15 +92,6 @@ def text_units(text: str, ascii_runs: dict[str, int]) -> np.ndarray:
     return np.append(units, np.uint32(0)) if len(units) and units[-1] != 0 else units
 
 
-def runs_to_units(runs: list[list[str]], ascii_runs: dict[str, int]) -> np.ndarray:
-    units: list[int] = []
-    for run in runs:
-        for unit in run:
-            units.append(ASCII_UNIT | ascii_runs.setdefault(unit, len(ascii_runs)) if unit.isascii() else ord(unit))
-        units.append(0)
-    return np.array(units, dtype=np.uint32)
-
-
 def record_bytes(record: SearchRecord) -> bytes:
     runs = "\n".join(record.ascii_runs).encode("ascii")
     header = HEADER.pack(MAGIC, record.tables_start, len(record.units), len(runs))
