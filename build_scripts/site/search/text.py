@@ -20,8 +20,9 @@ from ...reading.tables import ITEM_NUMBER
 
 # Units: a run of ASCII letters and digits, or one Chinese character (the CJK unified ideographs,
 # extension A and the compatibility block). Everything else (punctuation, symbols) ends a run.
-UNIT_CLASSES = r"0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-PIECE = re.compile(rf"([0-9a-z]+)|([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])|(\s+)|([^\s{UNIT_CLASSES}]+)")
+CHINESE_CLASSES = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+UNIT_CLASSES = rf"0-9a-z{CHINESE_CLASSES}"
+PIECE = re.compile(rf"([0-9a-z]+)|([{CHINESE_CLASSES}])|(\s+)|([^\s{UNIT_CLASSES}]+)")
 
 # Full-width letters and digits (ＡＢＣ１２３) read as ASCII, and ASCII in lower case. One character
 # for one, so that a match in the folded text is at the same place in the text as printed.
@@ -31,9 +32,9 @@ FOLD = {
 }
 FOLD |= {code: chr(code).lower() for code in range(ord("A"), ord("Z") + 1)}
 SPACES = re.compile(r"\s+")
-
-
-FOLDED = re.compile("[A-Z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+# The characters FOLD changes, as a regular-expression class.
+FOLDING_CLASS = re.escape("".join(sorted(map(chr, FOLD))))
+FOLDED = re.compile(f"[{FOLDING_CLASS}]+")
 
 
 def normalize(text: str) -> str:
@@ -82,10 +83,8 @@ def query_segments(query: str) -> list[list[str]]:
     return segments
 
 
-# Characters that are units before folding (normalize): Chinese, and the letters and digits that
-# fold to ASCII ones.
-CHINESE_CLASSES = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-ASCII_CLASSES = r"0-9a-zA-Z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+# Characters that are ASCII units before folding (normalize): ASCII, and what folds to it.
+ASCII_CLASSES = rf"0-9a-z{FOLDING_CLASS}"
 # Whitespace between two units, not both ASCII: it joins them (伊川 县 is searched as 伊川县).
 JOINING_SPACE = re.compile(
     rf"(?<=[{CHINESE_CLASSES}])\s+(?=[{CHINESE_CLASSES}{ASCII_CLASSES}])|(?<=[{ASCII_CLASSES}])\s+(?=[{CHINESE_CLASSES}])"
