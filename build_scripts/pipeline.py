@@ -38,6 +38,7 @@ from .site.datasets import StatsRow, report_stats
 from .site.pages.environment import template_environment
 from .site.pages.report import metadata_only, prepare_report, report_files
 from .site.search.record import record_bytes, report_record
+from .site.serialize import report_json
 
 log = logging.getLogger(__name__)
 
@@ -213,16 +214,17 @@ def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
     report.findings = list(page.report.findings)  # including what planning added (a duplicate)
     report.added = page.report.added  # the ledger's day, known to the parent only
     copied = plan.source_dir is not None and page.path not in plan.archive.originals_linked
+    data_json = report_json(report, plan.pretty_json)  # every field of the report: what its key hashes
     key = ""
     if plan.incremental:
         options = (plan.pretty_json, plan.source_dir is not None, plan.indexed, copied)
-        key = render_key(report, page, agency, options)
+        key = render_key(data_json, page, agency, options)
         names = [page.path, page.data_path, *([page.original_path] if copied else [])]
         names += [record_path(page)] if plan.indexed else []
         if plan.previous_dir and reuse_previous(plan.previous_dir, plan.out_dir, page, key, names):
             return
     env = template_environment()
-    prepared = prepare_report(env, report, plan.pretty_json, posixpath.basename(page.data_path))
+    prepared = prepare_report(env, report, plan.pretty_json, posixpath.basename(page.data_path), data_json)
     files = report_files(env, page, prepared, agency, original_linked=page.path in plan.archive.originals_linked)
     if plan.indexed:  # what the search index is made from (build.write_index)
         files[record_path(page)] = record_bytes(report_record(report))

@@ -3,14 +3,17 @@ rebuild that would make them from the same things links the previous build's fil
 
 A report's page, JSON, original and search record are made from the report (with what planning
 added), its place in the archive (its page, and its agency's other pages, which the page lists)
-and the code and templates that render them. The hash of all of these — the objects as their
-repr, the code as bytes — is written beside the page as a dotfile (MkDocs leaves dotfiles out of the site);
+and the code and templates that render them. The hash of all of these — the report as its JSON
+(every field of the model; made for the site anyway, where its repr cost as much again), the
+page and agency as their repr, the code as bytes — is written beside the page as a dotfile
+(MkDocs leaves dotfiles out of the site);
 the search record is kept beside it too, as the index's input is not part of content/. When the
 previous build's hash is the same, its files are linked into the new content folder (outputs.link),
 keeping their time, so MkDocs' dirty build does not render the page either.
 
-The repr of the model's dataclasses is their value, field by field (a pickle would also depend on
-which objects happen to be shared), so the hash is the same in every process and every build.
+The JSON (sorted keys) and the repr of the model's dataclasses are their value, field by field (a
+pickle would also depend on which objects happen to be shared), so the hash is the same in every
+process and every build.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from .conversion_cache import library_version
-from .model import Report
 from .outputs import link, same_bytes
 from .site.archive import AgencyEntry, ReportPage
 
@@ -44,10 +46,14 @@ def renderer_version() -> str:
     return digest.hexdigest()
 
 
-def render_key(report: Report, page: ReportPage, agency: AgencyEntry, options: tuple[object, ...]) -> str:
-    """The hash of what a report's files are made from; `options` are the plan's switches."""
-    made_from = (renderer_version(), report, page, agency, options)
-    return hashlib.sha256(repr(made_from).encode("utf-8")).hexdigest()
+def render_key(report_json: str, page: ReportPage, agency: AgencyEntry, options: tuple[object, ...]) -> str:
+    """The hash of what a report's files are made from: the report as its JSON (every field of
+    the model, and the file the page links to anyway), its page and agency as their repr, and
+    `options`, the plan's switches."""
+    digest = hashlib.sha256(renderer_version().encode())
+    digest.update(b"\0" + report_json.encode("utf-8") + b"\0")
+    digest.update(repr((page, agency, options)).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def beside(page: ReportPage, suffix: str) -> str:

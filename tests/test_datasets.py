@@ -13,10 +13,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from build_scripts.build import BuildOptions, BuildResult
 from build_scripts.forms import TABLE_DIGITS
-from build_scripts.site.datasets import CELL_KEYS, REPORT_FIELDS, SCHEMA
+from build_scripts.site.datasets import CELL_KEYS, REPORT_FIELDS, SCHEMA, csv_fields, csv_text
 
 pytestmark = pytest.mark.slow
 
@@ -83,6 +85,19 @@ def test_the_long_csv_has_one_row_per_printed_cell(built_site, expected) -> None
         for name, (value, status) in cells.items()
     }
     assert found == wanted
+
+
+def test_the_long_csv_is_what_the_csv_module_writes(built_site) -> None:
+    """The long table is written line by line, its fields quoted once (datasets.cell_lines)."""
+    options, _ = built_site
+    text = data_file(options, "archive-cells.csv.gz").decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) > 100 and text == csv_text(rows)
+
+
+@given(st.lists(st.text(), min_size=1, max_size=4), st.lists(st.text(), min_size=1, max_size=4))
+def test_fields_quoted_apart_join_into_the_csv_line(first: list[str], second: list[str]) -> None:
+    assert f"{csv_fields(first)},{csv_fields(second)}\r\n" == csv_text([first + second])
 
 
 def test_the_json_holds_every_number_blank_and_uncertain_cell(built_site, expected) -> None:

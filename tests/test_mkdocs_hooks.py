@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from build_scripts.site.mkdocs_hooks import Shard, without_reader_only_keys
-from build_scripts.site.serialize import front_matter
+from build_scripts.site.serialize import SAFE_DUMPER, front_matter
 
 from .conftest import REPORTS
 
@@ -48,17 +48,27 @@ def test_shards_own_every_path_exactly_once() -> None:
     assert all(sum(Shard(i, 3).owns(p) for p in paths) > 100 for i in range(3))  # roughly balanced
 
 
-numbers = st.one_of(st.none(), st.integers(-(10**12), 10**12), st.floats(allow_nan=False, allow_infinity=False))
+numbers = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.floats(allow_nan=False, allow_infinity=False)
+)
 keys = st.one_of(
-    st.sampled_from(["total", "2019", "null", "yes", "on", "1.5", "a b", "~", "table_3"]), st.text(max_size=8)
+    st.sampled_from(["total", "2019", "null", "yes", "on", "1.5", "a b", "~", "table_3", "- x", "a: b", "'", '"']),
+    st.text(max_size=8),
 )
-statistics = st.recursive(
-    numbers | keys, lambda inner: st.dictionaries(keys, inner, max_size=4) | st.lists(inner, max_size=3)
+hostile_text = st.one_of(
+    st.text(),
+    st.sampled_from(["---", "...", "<script>alert(1)</script>", "{{ x }}", "=cmd", "&a *b !c", "\u2028", "#"]),
+)
+front_matter_data = st.recursive(
+    numbers | keys | hostile_text,
+    lambda inner: st.dictionaries(keys, inner, max_size=4) | st.lists(inner, max_size=3),
 )
 
 
-@given(st.dictionaries(keys, statistics, max_size=4))
-def test_numbers_yaml_is_what_the_safe_dumper_writes(data: dict) -> None:
-    from build_scripts.site.serialize import numbers_yaml
-
-    assert numbers_yaml(data) == front_matter(data)
+@given(st.dictionaries(keys, front_matter_data, max_size=4))
+def test_front_matter_is_what_safe_dump_writes(data: dict) -> None:
+    expected = yaml.dump(
+        data, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
+    )
+    assert front_matter(data) == expected
+    assert yaml.safe_load(front_matter(data)) == data  # and reads back as the same data

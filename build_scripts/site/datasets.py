@@ -236,11 +236,27 @@ def printed_cells(
                 yield number, rid, index, row.values[index], int(state == BLANK), int(state == UNCERTAIN)
 
 
-def cell_rows(pages: list[ReportPage], stats: dict[str, StatsRow]) -> Iterator[list[str]]:
-    yield ["report_id", "table", "row", "column", "value", "blank", "uncertain"]
-    for _, rid, index, value, blank, uncertain in printed_cells(pages, stats):
-        key = CELL_KEYS[index]
-        yield [rid, key.table, key.row, key.column, text(value), str(blank), str(uncertain)]
+CELL_COLUMNS = ["report_id", "table", "row", "column", "value", "blank", "uncertain"]
+
+
+def csv_fields(fields: list[str]) -> str:
+    """Fields as the csv module writes them within a line (a trailing empty field keeps a lone
+    empty field from being quoted as a line of its own would be)."""
+    return csv_text([[*fields, ""]])[: -len(",\r\n")]
+
+
+def cell_lines(pages: list[ReportPage], stats: dict[str, StatsRow]) -> Iterator[str]:
+    """The long table's lines, as the csv module writes its rows (tests/test_datasets.py): the
+    report's id and each cell's table, row and column are quoted once each, not once per cell (a
+    national archive prints tens of millions); a value and a flag are numbers, never quoted."""
+    yield csv_text([CELL_COLUMNS])
+    keys = [csv_fields([key.table, key.row, key.column]) for key in CELL_KEYS]
+    for page in pages:
+        row, rid = stats[page.report.source.path], csv_fields([report_id(page)])
+        for index, state in enumerate(row.states):
+            if state != ABSENT:
+                flags = f"{int(state == BLANK)},{int(state == UNCERTAIN)}"
+                yield f"{rid},{keys[index]},{text(row.values[index])},{flags}\r\n"
 
 
 def json_document(pages: list[ReportPage], stats: dict[str, StatsRow]) -> dict:
@@ -420,7 +436,7 @@ def wide_csv(archive: Archive, stats: dict[str, StatsRow]) -> bytes:
 
 
 def cells_csv(archive: Archive, stats: dict[str, StatsRow]) -> bytes:
-    return gzipped(csv_text(cell_rows(archive.pages, stats)).encode("utf-8"))
+    return gzipped("".join(cell_lines(archive.pages, stats)).encode("utf-8"))
 
 
 def json_file(archive: Archive, stats: dict[str, StatsRow]) -> bytes:

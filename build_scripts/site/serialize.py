@@ -1,5 +1,5 @@
-"""Front matter and JSON of a report, byte-stable: the safe YAML dumper (and an event-level
-emitter for the statistics, held equal to it by a test), and JSON with sorted keys.
+"""Front matter and JSON of a report, byte-stable: YAML as the safe dumper writes it (from events,
+held equal to it by a test), and JSON with sorted keys.
 """
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections.abc import Iterator
 from enum import Enum
 from typing import Any
 
@@ -19,15 +18,21 @@ from .archive import (
 )
 from .labels import thousands
 
-# safe_dump's representer, run by libyaml when PyYAML has it (ten times faster on the statistics).
+# The safe dumper, with libyaml's emitter when PyYAML has it.
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def front_matter(data: dict[str, Any]) -> str:
-    """YAML front matter, always through the safe dumper so no report text can break out of it."""
-    return yaml.dump(
-        data, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
-    )
+    """YAML front matter as the safe dumper writes it (`yaml.dump(data, Dumper=SAFE_DUMPER,
+    allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)`), byte for byte
+    (tests/test_mkdocs_hooks.py holds them equal for any text), so no report text can break out
+    of it: its emitter, given the events its serializer would give it. Made straight from the plain data
+    (dicts, lists, text, numbers), without safe_dump's node graph and its representer, which took
+    three times as long (a report's statistics are hundreds of scalars)."""
+    events: list[yaml.Event] = [yaml.StreamStartEvent(), yaml.DocumentStartEvent(explicit=False)]
+    yaml_events_into(data, events)
+    events += [yaml.DocumentEndEvent(explicit=False), yaml.StreamEndEvent()]
+    return yaml.emit(events, Dumper=SAFE_DUMPER, allow_unicode=True, width=1000)
 
 
 def to_plain(value: Any) -> Any:
@@ -119,7 +124,7 @@ STR_TAG = "tag:yaml.org,2002:str"
 RESOLVER = yaml.resolver.Resolver()
 
 
-@functools.cache
+@functools.lru_cache(maxsize=65536)
 def string_implicit(text: str) -> tuple[bool, bool]:
     """Whether the text may be written plain (or quoted) and still read back as a string: the
     question PyYAML's serializer asks of every scalar (so '2019' is quoted, `total` is not)."""
@@ -130,39 +135,59 @@ def string_implicit(text: str) -> tuple[bool, bool]:
 
 
 def scalar_text(value: str | int | float | None) -> tuple[str, tuple[bool, bool]]:
+    """A scalar as SafeRepresenter writes it, and its implicit flags as the serializer sets them."""
     if isinstance(value, str):
         return value, string_implicit(value)
     if value is None or isinstance(value, bool):
         return {None: "null", True: "true", False: "false"}[value], (True, False)
     if isinstance(value, int):
         return str(value), (True, False)
-    return yaml.SafeDumper(None).represent_float(value).value, (True, False)
+    if isinstance(value, float):
+        return yaml.SafeDumper(None).represent_float(value).value, (True, False)
+    raise TypeError(f"{type(value).__name__} is not plain data for front matter")
 
 
-def yaml_events(value: Any) -> Iterator[yaml.Event]:
+MAPPING_START = yaml.MappingStartEvent(None, None, True, flow_style=False)
+MAPPING_END = yaml.MappingEndEvent()
+SEQUENCE_START = yaml.SequenceStartEvent(None, None, True, flow_style=False)
+SEQUENCE_END = yaml.SequenceEndEvent()
+SHARED_TEXT_LENGTH = 40  # keys and labels; longer text (a title) is seldom written twice
+
+
+def scalar_event(value: str | int | float | None) -> yaml.ScalarEvent:
+    if isinstance(value, float) or (isinstance(value, str) and len(value) > SHARED_TEXT_LENGTH):
+        return new_scalar_event(value)  # floats not shared: 0.0 and -0.0 are equal keys of a cache
+    return shared_scalar_event(value, type(value))
+
+
+def new_scalar_event(value: str | int | float | None) -> yaml.ScalarEvent:
+    text, implicit = scalar_text(value)
+    return yaml.ScalarEvent(None, None, implicit, text)
+
+
+@functools.lru_cache(maxsize=4096)
+def shared_scalar_event(value: str | int | None, kind: type) -> yaml.ScalarEvent:
+    """One event per distinct scalar, shared (the emitters only read events): the row and column
+    keys and the small numbers recur in every table. `kind` keeps 1 and True apart."""
+    return new_scalar_event(value)
+
+
+def yaml_events_into(value: Any, events: list[yaml.Event]) -> None:
+    """The events of safe_dump's serializer for plain data, block style (the emitter itself
+    writes an empty collection in flow style, as for safe_dump)."""
     if isinstance(value, dict):
-        yield yaml.MappingStartEvent(None, None, True, flow_style=False)
+        events.append(MAPPING_START)
         for key, item in value.items():
-            yield from yaml_events(key)
-            yield from yaml_events(item)
-        yield yaml.MappingEndEvent()
+            events.append(scalar_event(key))
+            yaml_events_into(item, events)
+        events.append(MAPPING_END)
     elif isinstance(value, list):
-        yield yaml.SequenceStartEvent(None, None, True, flow_style=False)
+        events.append(SEQUENCE_START)
         for item in value:
-            yield from yaml_events(item)
-        yield yaml.SequenceEndEvent()
+            yaml_events_into(item, events)
+        events.append(SEQUENCE_END)
     else:
-        text, implicit = scalar_text(value)
-        yield yaml.ScalarEvent(None, None, implicit, text)
-
-
-def numbers_yaml(data: dict[str, Any]) -> str:
-    """What `front_matter` writes for data made of our own keys and numbers, byte for byte (a test
-    holds them equal), but emitted from events: the safe dumper's node graph and its resolver
-    call per scalar were a quarter of the time spent preparing a report."""
-    events = [yaml.StreamStartEvent(), yaml.DocumentStartEvent(explicit=False)]
-    events += [*yaml_events(data), yaml.DocumentEndEvent(explicit=False), yaml.StreamEndEvent()]
-    return yaml.emit(events, Dumper=SAFE_DUMPER, allow_unicode=True, width=1000)
+        events.append(scalar_event(value))
 
 
 def statistics_yaml(report: Report) -> str:
@@ -171,4 +196,4 @@ def statistics_yaml(report: Report) -> str:
     Last, with the other keys for readers of content/ that the site build skips. The front
     matter is this dump appended to the dump of the other keys: two mappings of distinct top-level
     keys, both written by PyYAML's emitter, make one mapping."""
-    return numbers_yaml({"statistics": {TABLE_KEYS[t.number]: statistics_front_matter(t) for t in report.statistics}})
+    return front_matter({"statistics": {TABLE_KEYS[t.number]: statistics_front_matter(t) for t in report.statistics}})

@@ -74,8 +74,14 @@ def default_data_name(report: Report) -> str:
 
 
 def prepare_report(
-    env: jinja2.Environment, report: Report, pretty_json: bool = False, data_name: str | None = None
+    env: jinja2.Environment,
+    report: Report,
+    pretty_json: bool = False,
+    data_name: str | None = None,
+    data_json: str | None = None,
 ) -> PreparedReport:
+    """`data_json`: the report's JSON when the caller made it already (the build hashes it first,
+    pipeline.render_report)."""
     stats = report_stats(report)
     body = env.get_template("report_body.md.j2").render(
         report=report,
@@ -89,7 +95,7 @@ def prepare_report(
         metadata_only(report),
         body,
         statistics_yaml(report),
-        report_json(report, pretty_json),
+        data_json if data_json is not None else report_json(report, pretty_json),
         stats,
         report_description(report),
     )
