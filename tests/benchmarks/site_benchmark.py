@@ -7,13 +7,20 @@ the site, and the median and largest HTML page (report pages and all pages). Wit
 provinces, in code order, are grouped into partitions of at most SIZE reports (a province larger
 than that is a partition alone), and it prints each partition's size and the portal's. It also
 prints the build's CPU time (all processes) and the time of a fixed Python loop run just before:
-on a shared virtual machine the same build varies by a quarter with the host's load. Figures,
-not pass/fail.
+on a shared virtual machine the same build varies by a quarter with the host's load.
+
+Files deleted in the last minutes slow the making of new ones: on this machine's file system
+(ext4 without a journal) each new file skips past every inode freed in the last one to six
+minutes, and a build makes a hundred thousand files. So every run's folder is kept until the
+last run is done, and the time to make FILE_PROBE files just before the build is printed too:
+several times the usual (about 100 ms) means files were deleted shortly before (another build, a
+test run), and the build's time is not comparable. Figures, not pass/fail.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import statistics
@@ -90,6 +97,19 @@ def python_speed(steps: int = 5_000_000) -> float:
     return time.perf_counter() - start
 
 
+FILE_PROBE = 2_000
+
+
+def file_speed(folder: Path, count: int = FILE_PROBE) -> float:
+    """Seconds to make `count` small files in a new folder (left in place: deleting them would
+    slow the build that follows, see above)."""
+    folder.mkdir(parents=True)
+    start = time.perf_counter()
+    for number in range(count):
+        (folder / f"{number}.txt").write_bytes(b"x" * 4096)
+    return time.perf_counter() - start
+
+
 def stage_peaks(sampler: MemorySampler, start: float, result: BuildResult) -> dict[str, int]:
     """Each stage's peak memory, from the stages' durations laid end to end from the start."""
     peaks, at = {}, start
@@ -125,56 +145,64 @@ def partition_plan(provinces: Counter[str], size: int) -> dict:
     return {"portal": {"title": "全国"}, "partitions": partitions}
 
 
-def measure(count: int, partition_size: int | None) -> None:
-    with tempfile.TemporaryDirectory(prefix=f"bench-{count}-") as folder:
-        root = Path(folder)
-        make_corpus(count, root / "reports")
-        plan_file = None
-        if partition_size:
-            plan_file = root / "partitions.yaml"
-            plan = partition_plan(report_provinces(count), partition_size)
-            plan_file.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
-        options = BuildOptions(
-            source_dir=root / "reports",
-            content_dir=root / "content",
-            site_dir=root / "site",
-            config_file=REPO / "mkdocs.yml",
-            partitions=plan_file,
-        )
-        speed = python_speed()
-        with MemorySampler() as sampler:
-            start, cpu_start = time.perf_counter(), cpu_seconds()
-            result = build(options)
-            total, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
-        files = [path for path in options.site_dir.rglob("*") if path.is_file()]
-        pages = [path.stat().st_size for path in files if path.suffix == ".html"]
-        reports = [p.stat().st_size for p in options.site_dir.glob("**/reports/**/index.html")]
-        t = result.timings
-        peaks = stage_peaks(sampler, start, result)
-        stages = ", ".join(f"{name} {t[name]:.1f} s / {peaks[name] / GB:.1f} GB" for name in peaks)
-        print(
-            f"N={count:>7}  total {total:7.1f} s, peak {sampler.peak(start, start + total) / GB:.1f} GB  "
-            f"({stages})  site {sum(p.stat().st_size for p in files) / 2**20:8.1f} MiB  "
-            f"report page median {kib(statistics.median(reports))} max {kib(max(reports))}  "
-            f"any page max {kib(max(pages))}  published {len(result.published):,}"
-        )
-        print(
-            f"  CPU {cpu:.1f} s ({cpu / total:.2f} cores busy on average); this machine ran a "
-            f"reference loop in {speed * 1000:.0f} ms before the build (compare runs by both)"
-        )
-        for name, size in sorted(result.sizes.items()):
-            print(f"  site {name or '(the one site)'}: {size.summary()}")
+def measure(count: int, partition_size: int | None, root: Path) -> None:
+    make_corpus(count, root / "reports")
+    plan_file = None
+    if partition_size:
+        plan_file = root / "partitions.yaml"
+        plan = partition_plan(report_provinces(count), partition_size)
+        plan_file.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    options = BuildOptions(
+        source_dir=root / "reports",
+        content_dir=root / "content",
+        site_dir=root / "site",
+        config_file=REPO / "mkdocs.yml",
+        partitions=plan_file,
+    )
+    speed, files_seconds = python_speed(), file_speed(root / "probe")
+    with MemorySampler() as sampler:
+        start, cpu_start = time.perf_counter(), cpu_seconds()
+        result = build(options)
+        total, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
+    files = [path for path in options.site_dir.rglob("*") if path.is_file()]
+    pages = [path.stat().st_size for path in files if path.suffix == ".html"]
+    reports = [p.stat().st_size for p in options.site_dir.glob("**/reports/**/index.html")]
+    t = result.timings
+    peaks = stage_peaks(sampler, start, result)
+    stages = ", ".join(f"{name} {t[name]:.1f} s / {peaks[name] / GB:.1f} GB" for name in peaks)
+    print(
+        f"N={count:>7}  total {total:7.1f} s, peak {sampler.peak(start, start + total) / GB:.1f} GB  "
+        f"({stages})  site {sum(p.stat().st_size for p in files) / 2**20:8.1f} MiB  "
+        f"report page median {kib(statistics.median(reports))} max {kib(max(reports))}  "
+        f"any page max {kib(max(pages))}  published {len(result.published):,}"
+    )
+    print(
+        f"  CPU {cpu:.1f} s ({cpu / total:.2f} cores busy on average); this machine ran a "
+        f"reference loop in {speed * 1000:.0f} ms and made {FILE_PROBE:,} files in "
+        f"{files_seconds * 1000:.0f} ms before the build (compare runs by all three)"
+    )
+    for name, size in sorted(result.sizes.items()):
+        print(f"  site {name or '(the one site)'}: {size.summary()}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("counts", nargs="*", type=int, default=[100, 1000, 10000])
     parser.add_argument("--partitions", type=int, metavar="SIZE", help="partitions of at most SIZE reports")
+    parser.add_argument(
+        "--keep", action="store_true", help="leave the folders, to compare with a run that follows (delete them later)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("mkdocs").setLevel(logging.ERROR)  # every sharded build's "dirty build" warning
-    for count in args.counts:
-        measure(count, args.partitions)
+    with contextlib.ExitStack() as folders:  # every run's folder removed after the last run (see above)
+        for count in args.counts:
+            if args.keep:
+                folder = tempfile.mkdtemp(prefix=f"bench-{count}-")
+                print(f"  (kept: {folder})")
+            else:
+                folder = folders.enter_context(tempfile.TemporaryDirectory(prefix=f"bench-{count}-"))
+            measure(count, args.partitions, Path(folder))
 
 
 if __name__ == "__main__":
