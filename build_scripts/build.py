@@ -39,7 +39,7 @@ from .reading.overrides import OVERRIDES_NAME, load_overrides
 from .reading.provenance import is_sidecar, sidecar_source
 from .reading.readers import is_page_folder
 from .reading.validate import build_day
-from .rendered_pages import record_path
+from .rendered_pages import KEY_LINE_SIZE, rendered_path
 from .site.archive import Archive, build_archive, region_code
 from .site.datasets import StatsRow, dataset_files
 from .site.feeds import feed_files
@@ -620,7 +620,7 @@ def write_site_content(options: BuildOptions, site: SiteBuild, stats: dict[str, 
 def indexed_documents(site: SiteBuild, root_of: Callable[[str], str]) -> tuple[list[IndexedDocument], list[Path]]:
     """A site's reports as the index lists them (`root_of(path)`: a page's URL from the index's
     site), with their records' files, which rendering left beside the pages."""
-    records = [site.folders.content / record_path(page) for page in site.archive.pages]
+    records = [site.folders.content / rendered_path(page) for page in site.archive.pages]
     documents = [IndexedDocument.of(page.report, root_of(page.path)) for page in site.archive.pages]
     return documents, records
 
@@ -651,7 +651,7 @@ def write_index(
     archive's is one index over every partition, in the portal, its postings and texts shared out
     among the partitions' sites (bundle.IndexHost). An error message, or None."""
     try:
-        write_search_index(index_site, documents, RecordFiles(records), jobs, hosts)
+        write_search_index(index_site, documents, RecordFiles(records, KEY_LINE_SIZE), jobs, hosts)
     except (OSError, ValueError) as error:
         return f"the search index could not be written: {error}"
     return None

@@ -32,7 +32,7 @@ from .reading.overrides import Overrides, apply_override_if_any, unmatched_probl
 from .reading.readers import ReportError, is_page_folder, read_report
 from .reading.readers.image import zip_page_folder
 from .reading.validate import build_day, dates_in_the_future
-from .rendered_pages import key_path, record_path, render_key, reuse_previous
+from .rendered_pages import render_key, rendered_bytes, rendered_path, reuse_previous
 from .site.archive import Archive, ReportPage
 from .site.datasets import StatsRow, report_stats
 from .site.pages.environment import template_environment
@@ -192,7 +192,7 @@ class RenderPlan:
     out_dir: Path
     pretty_json: bool = False
     source_dir: Path | None = None  # copy each original beside its page (the site), or not (convert)
-    indexed: bool = False  # write each report's search record beside its page (rendered_pages.record_path)
+    indexed: bool = False  # write each report's search record beside its page (rendered_pages.rendered_path)
     previous_dir: Path | None = None  # the previous build's out_dir: files it holds unchanged are linked
     incremental: bool = False  # keep what each report's files were made from, to reuse them (rendered_pages.py)
 
@@ -215,21 +215,18 @@ def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
     report.added = page.report.added  # the ledger's day, known to the parent only
     copied = plan.source_dir is not None and page.path not in plan.archive.originals_linked
     data_json = report_json(report, plan.pretty_json)  # every field of the report: what its key hashes
-    key = ""
-    if plan.incremental:
-        options = (plan.pretty_json, plan.source_dir is not None, plan.indexed, copied)
-        key = render_key(data_json, page, agency, options)
+    rendered = plan.incremental or plan.indexed  # the key (and the record) beside the page: rendered_pages.py
+    options = (plan.pretty_json, plan.source_dir is not None, plan.indexed, copied)
+    key = render_key(data_json, page, agency, options) if rendered else ""
+    if plan.incremental and plan.previous_dir:
         names = [page.path, page.data_path, *([page.original_path] if copied else [])]
-        names += [record_path(page)] if plan.indexed else []
-        if plan.previous_dir and reuse_previous(plan.previous_dir, plan.out_dir, page, key, names):
+        if reuse_previous(plan.previous_dir, plan.out_dir, page, key, names):
             return
     env = template_environment()
     prepared = prepare_report(env, report, plan.pretty_json, posixpath.basename(page.data_path), data_json)
     files = report_files(env, page, prepared, agency, original_linked=page.path in plan.archive.originals_linked)
-    if plan.indexed:  # what the search index is made from (build.write_index)
-        files[record_path(page)] = record_bytes(report_record(report))
-    if plan.incremental:
-        files[key_path(page)] = key
+    if rendered:  # the search record is what the index is made from (build.write_index)
+        files[rendered_path(page)] = rendered_bytes(key, record_bytes(report_record(report)) if plan.indexed else b"")
     write_files(plan.out_dir, files, plan.previous_dir)
     if copied:
         previous = plan.previous_dir / page.original_path if plan.previous_dir else None

@@ -5,11 +5,12 @@ A report's page, JSON, original and search record are made from the report (with
 added), its place in the archive (its page, and its agency's other pages, which the page lists)
 and the code and templates that render them. The hash of all of these — the report as its JSON
 (every field of the model; made for the site anyway, where its repr cost as much again), the
-page and agency as their repr, the code as bytes — is written beside the page as a dotfile
-(MkDocs leaves dotfiles out of the site);
-the search record is kept beside it too, as the index's input is not part of content/. When the
-previous build's hash is the same, its files are linked into the new content folder (outputs.link),
-keeping their time, so MkDocs' dirty build does not render the page either.
+page and agency as their repr, the code as bytes — is written beside the page in a dotfile
+(MkDocs leaves dotfiles out of the site), on the file's first line; the report's search record
+follows it, as the index's input is not part of content/ (one file, not two: a large build makes
+a file per report fewer). When the previous build's hash is the same, its files are linked into
+the new content folder (outputs.link), keeping their time, so MkDocs' dirty build does not render
+the page either.
 
 The JSON (sorted keys) and the repr of the model's dataclasses are their value, field by field (a
 pickle would also depend on which objects happen to be shared), so the hash is the same in every
@@ -25,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .conversion_cache import library_version
-from .outputs import link, same_bytes
+from .outputs import link
 from .site.archive import AgencyEntry, ReportPage
 
 PACKAGE = Path(__file__).resolve().parent
@@ -62,21 +63,34 @@ def beside(page: ReportPage, suffix: str) -> str:
     return posixpath.join(folder, f".{name}{suffix}")
 
 
-def key_path(page: ReportPage) -> str:
+def rendered_path(page: ReportPage) -> str:
     return beside(page, ".rendered")
 
 
-def record_path(page: ReportPage) -> str:
-    return beside(page, ".search")
+KEY_LINE_SIZE = 65  # a sha256 in hex and a line end
+
+
+def rendered_bytes(key: str, record: bytes = b"") -> bytes:
+    """The dotfile: the key on the first line, then the search record (search/record.py), if any."""
+    return key.encode("ascii") + b"\n" + record
+
+
+def made_with(path: Path, key: str) -> bool:
+    """Whether a rendered file holds this key."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(KEY_LINE_SIZE) == key.encode("ascii") + b"\n"
+    except OSError:
+        return False
 
 
 def reuse_previous(previous: Path, out: Path, page: ReportPage, key: str, names: list[str]) -> bool:
-    """Link a page's files (`names`, below the content folder) from the previous build when it
-    made them from the same things. False when there is nothing to reuse, and then nothing was
-    linked."""
-    if not same_bytes(previous / key_path(page), key.encode()):
+    """Link a page's files (`names`, below the content folder, and its rendered file) from the
+    previous build when it made them from the same things. False when there is nothing to reuse,
+    and then nothing was linked."""
+    if not made_with(previous / rendered_path(page), key):
         return False
-    every = [*names, key_path(page)]
+    every = [*names, rendered_path(page)]
     if not all((previous / name).is_file() for name in every):
         return False
     for name in every:

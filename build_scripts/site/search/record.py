@@ -113,8 +113,9 @@ class RecordFiles(Sequence[SearchRecord]):
     """Records read from their files when needed, so that the index of a large archive never holds
     them all at once."""
 
-    def __init__(self, paths: Sequence[Path]) -> None:
+    def __init__(self, paths: Sequence[Path], offset: int = 0) -> None:
         self.paths = list(paths)
+        self.offset = offset  # where the record starts in each file (after a rendered file's key line)
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -125,17 +126,18 @@ class RecordFiles(Sequence[SearchRecord]):
     def __getitem__(self, index: slice) -> RecordFiles: ...
     def __getitem__(self, index: int | slice) -> SearchRecord | RecordFiles:
         if isinstance(index, slice):
-            return RecordFiles(self.paths[index])
-        return read_record(self.paths[index].read_bytes())
+            return RecordFiles(self.paths[index], self.offset)
+        return read_record(self.paths[index].read_bytes()[self.offset :])
 
     def in_order(self, order: Sequence[int]) -> RecordFiles:
-        return RecordFiles([self.paths[i] for i in order])
+        return RecordFiles([self.paths[i] for i in order], self.offset)
 
     def unit_count(self) -> int:
         """Every record's number of units, from the files' headers alone."""
         total = 0
         for path in self.paths:
             with path.open("rb") as handle:
+                handle.seek(self.offset)
                 total += HEADER.unpack(handle.read(HEADER.size))[2]
         return total
 
