@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from ..model import Block, CoverNotice, Section, Table
 
-FULLWIDTH_SPACE = "\u3000"
 SECTION_NUMERALS = "一二三四五六"
 TABLE_SECTIONS = {2: "二", 3: "三", 4: "四"}
 
@@ -60,7 +59,7 @@ class Line:
 
     @property
     def stripped(self) -> str:
-        return self.text.strip().strip(FULLWIDTH_SPACE).strip()
+        return self.text.strip()  # str.strip takes the full-width space (U+3000) too
 
     @property
     def is_blank(self) -> bool:
@@ -151,8 +150,11 @@ def join_broken_words(text: str) -> str:
     return SPACE_INSIDE_CJK.sub("", text)
 
 
+SPACES = re.compile(r"\s+")  # \s takes the full-width space (U+3000) too
+
+
 def collapse_spaces(text: str) -> str:
-    return re.sub(r"[\s\u3000]+", " ", text).strip()
+    return SPACES.sub(" ", text).strip()
 
 
 def match_title(text: str) -> re.Match[str] | None:

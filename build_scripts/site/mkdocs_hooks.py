@@ -136,6 +136,13 @@ def without_reader_only_keys(source: str) -> str:
     return source[: cut + 1] + source[end + 1 :]
 
 
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    """The theme's templates do not change during a build: Jinja's check for a newer file at
+    each use (a stat() for every include, thirty-odd a page) is not needed."""
+    env.auto_reload = False
+    return env
+
+
 def on_page_read_source(page: Any, config: Any) -> str | None:
     with open(page.file.abs_src_path, encoding="utf-8-sig") as handle:
         return without_reader_only_keys(handle.read())

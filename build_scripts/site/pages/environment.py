@@ -36,6 +36,7 @@ def template_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environm
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates do not change during a build: no stat() of each one at every use
     )
     env.filters.update(md=markdown_text, h=html_text, is_number=is_number, padded=padded, thousands=thousands)
     return env
