@@ -41,6 +41,7 @@ from .reading.readers import is_page_folder
 from .reading.validate import build_day
 from .rendered_pages import KEY_LINE_SIZE, rendered_path
 from .site.archive import Archive, build_archive, region_code
+from .site.cross_year import add_cross_year_findings
 from .site.datasets import StatsRow, dataset_files
 from .site.feeds import feed_files
 from .site.labels import SITE_NAME
@@ -763,6 +764,8 @@ def build_in(
         stats = read.stats
         planning = stage("planning pages and downloads")
         sites, unplaced = plan_sites(options, folders, read.reports, overrides.agency_links, plan)
+        for site in sites:  # within each site (an agency whose reports two partitions share: in each)
+            add_cross_year_findings(site.archive, stats)
         # Everything read: the workers write the reports while this process writes the rest, on
         # the core the workers leave (a second of CPU in six of planning is this process's alone).
         pipeline.start_render(*[render_plan(options, site) for site in sites])

@@ -10,6 +10,7 @@ from .model import SourceOutcome
 from .pipeline import Pipeline, PipelineSettings, RenderPlan, published_outcomes
 from .reading.overrides import Overrides
 from .site.archive import build_archive
+from .site.cross_year import add_cross_year_findings
 
 
 def convert(paths: list[Path], out_dir: Path, pretty_json: bool = False) -> list[SourceOutcome]:
@@ -18,5 +19,6 @@ def convert(paths: list[Path], out_dir: Path, pretty_json: bool = False) -> list
     with Pipeline(paths, settings) as pipeline:
         read = pipeline.read()
         archive = build_archive(read.reports)
+        add_cross_year_findings(archive, read.stats)
         pipeline.render(RenderPlan(archive, out_dir, pretty_json=pretty_json))
     return sorted(published_outcomes(archive) + read.failures, key=lambda outcome: outcome.source)

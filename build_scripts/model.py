@@ -35,6 +35,9 @@ class Finding:
     column: str | None = None
     printed: int | float | None = None
     expected: int | float | None = None
+    # The page (content-relative) of another report the finding compares this one with: the same
+    # agency's report of the year before or after (site/cross_year.py).
+    related: str | None = None
 
     @property
     def is_check(self) -> bool:

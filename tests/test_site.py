@@ -223,7 +223,7 @@ def test_broken_rule_is_published_and_explained_in_chinese(tmp_path: Path) -> No
     assert '<td class="check-failed">0</td>' in page
     assert "<td>10</td>" in page  # the printed numbers stay as printed
     quality = (options.site_dir / "quality" / "index.html").read_text(encoding="utf-8")
-    assert "1 份有未通过的勾稽关系核对" in quality and "伊川县城市管理局2020年" in quality
+    assert "1 份有未通过的核对（勾稽关系，" in quality and "伊川县城市管理局2020年" in quality
     data = json.loads(next((options.site_dir / "reports").rglob("2020.json")).read_text(encoding="utf-8"))
     check = next(f for f in data["findings"] if f["code"] == "check-4")
     assert (check["table"], check["row"], check["column"], check["printed"], check["expected"]) == (

@@ -103,7 +103,9 @@ def table2(rng: random.Random) -> list[str]:
     ]
 
 
-def table3(rng: random.Random) -> list[str]:
+def table3(rng: random.Random, carried_in: dict[str, int] | None = None) -> tuple[list[str], dict[str, int]]:
+    """Table 三 and what it carries forward; `carried_in`: what the agency's report of the year
+    before carried forward, which this year carries over (build_scripts/site/cross_year.py)."""
     items = [key for key in OUTCOME_ITEMS if key != "other_handling"]
     grid: dict[tuple[str, str], int] = {}
     for column in APPLICANT_COLUMNS:
@@ -112,7 +114,8 @@ def table3(rng: random.Random) -> list[str]:
             grid[(row, column)] = rng.choice([0, 0, 0, rng.randint(0, 30)]) if busy else 0
         total = sum(grid[(row, column)] for row in items)
         forward = rng.randint(0, 3) if busy else 0
-        carried = rng.randint(0, min(total + forward, 3))
+        carried = rng.randint(0, min(total + forward, 3)) if carried_in is None else carried_in[column]
+        forward += max(0, carried - total - forward)  # nothing received is never negative
         grid[("outcomes_total", column)] = total
         grid[("carried_forward", column)] = forward
         grid[("carried_over", column)] = carried
@@ -134,7 +137,7 @@ def table3(rng: random.Random) -> list[str]:
             group = "" if spec.group in shown else TABLE3_GROUPS[spec.group]
             shown.add(spec.group)
             lines.append(f"\t{group}\t{spec.label}\t{numbers}")
-    return lines
+    return lines, {column: grid[("carried_forward", column)] for column in APPLICANT_COLUMNS}
 
 
 def table4(rng: random.Random) -> list[str]:
@@ -157,11 +160,15 @@ def contact_sentence(agency: str, place: str, rng: random.Random) -> str:
     )
 
 
-def report_text(agency: str, place: str, year: int, rng: random.Random, prose: list[str]) -> str:
+def report_text(
+    agency: str, place: str, year: int, rng: random.Random, prose: list[str], carried_in: dict[str, int] | None = None
+) -> tuple[str, dict[str, int]]:
+    """A report's text, and what its table 三 carries forward to the next year's."""
     parts = [f"{agency}{year}年政府信息公开工作年度报告", ""]
     parts += [f"本报告由{agency}编制，统计期限自{year}年1月1日至{year}年12月31日。", ""]
     parts += [contact_sentence(agency, place, rng), ""]
-    tables = {1: table2(rng), 2: table3(rng), 3: table4(rng)}
+    table3_lines, carried_forward = table3(rng, carried_in)
+    tables = {1: table2(rng), 2: table3_lines, 3: table4(rng)}
     for index, title in enumerate(SECTION_TITLES):
         parts += [title, ""]
         if index in tables:
@@ -169,7 +176,7 @@ def report_text(agency: str, place: str, year: int, rng: random.Random, prose: l
         else:
             parts += [text for paragraph in rng.sample(prose, 3) for text in (paragraph, "")]
     parts += [agency, f"{year + 1}年1月{rng.randint(5, 31)}日", ""]
-    return "\n".join(parts)
+    return "\n".join(parts), carried_forward
 
 
 def make_corpus(count: int, out_dir: Path, seed: int = 2026) -> list[Path]:
@@ -178,13 +185,16 @@ def make_corpus(count: int, out_dir: Path, seed: int = 2026) -> list[Path]:
     place_names = places(rng)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
+    carried: dict[tuple[str, str], dict[str, int]] = {}  # by agency, what its last year carried forward
     for index in range(count):
         place = place_names[(index // (len(AGENCY_KINDS) * len(YEARS))) % len(place_names)]
         kind = AGENCY_KINDS[(index // len(YEARS)) % len(AGENCY_KINDS)]
         year = YEARS[index % len(YEARS)]
         path = out_dir / f"synthetic_{index:06d}.txt"
         spelling = ABBREVIATED.get(kind, kind) if year % 2 else kind
-        path.write_text(report_text(place + spelling, place, year, rng, prose), encoding="utf-8")
+        agency = (place, kind)
+        text, carried[agency] = report_text(place + spelling, place, year, rng, prose, carried.get(agency))
+        path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
 

@@ -58,11 +58,27 @@ def render_agency_page(env: jinja2.Environment, agency: AgencyEntry, stats: dict
         other_names=agency.names[1:],
         kind=link_item(path, KINDS_BY_SLUG[agency.kind].label, kind_page_path(agency.kind)),
         reports=[link_item(path, report_label(p), p.path) for p in agency.pages],
+        year_checks=year_checks(agency),
         figures=FIGURES,
         series=series,
         charts=agency_charts(series) if len(series) > 1 else [],
         stacked=mix_chart(series) if len(series) > 1 else None,
     )
+
+
+def year_checks(agency: AgencyEntry) -> list[dict]:
+    """The agency's broken cross-year rules (site/cross_year.py), each once (as the later
+    report holds it), newest first, with links to both reports."""
+    pages = {page.path: page for page in agency.pages}
+    checks = []
+    for page in agency.pages:
+        for finding in page.report.findings:
+            other = pages.get(finding.related or "")
+            if other is not None and (other.report.year or 0) < (page.report.year or 0):
+                later = link_item(agency.path, report_label(page), page.path)
+                earlier = link_item(agency.path, report_label(other), other.path)
+                checks.append({"message": finding.message, "later": later, "earlier": earlier})
+    return checks
 
 
 def province_name(region: Region) -> str:

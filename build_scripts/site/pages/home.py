@@ -112,7 +112,9 @@ def render_quality(env: jinja2.Environment, archive: Archive) -> str:
                 "href": href_between(QUALITY, page.path),
                 "failed": sum(1 for f in problems if f.is_check),
                 "uncertain": sum(1 for f in problems if f.code == "cell-uncertain"),
-                "messages": [f.message for f in problems],
+                "messages": [
+                    {"text": f.message, "href": href_between(QUALITY, f.related) if f.related else ""} for f in problems
+                ],
             }
         )
     return env.get_template("quality.md.j2").render(

@@ -22,7 +22,7 @@ from ..key_figures import key_figures
 from ..labels import CONTACT_LABELS, TABLE_CAPTIONS, format_label, layout_labels, region_label
 from ..serialize import front_matter, report_description, report_front_matter, report_json, statistics_yaml
 from ..table_views import table_view
-from ..urls import kind_page_path, relative_link, year_group_path, year_page_path
+from ..urls import href_between, kind_page_path, relative_link, year_group_path, year_page_path
 from .pieces import link_item, region_crumbs, source_summary
 
 
@@ -137,6 +137,8 @@ def render_report_page(
             "data": data_name,
             "data_name": data_name,
             "original": report.provenance.url if original_linked else page.original_path.rsplit("/", 1)[-1],
+            # the other year's report a cross-year check compares this one with (cross_year.py)
+            "related": {f.related: href_between(page.path, f.related) for f in report.findings if f.related},
         },
         original_linked=original_linked,
     )
