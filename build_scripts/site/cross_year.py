@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from ..forms import APPLICANT_COLUMNS, TABLE2_ROWS, column_spec, row_spec, table2_row_label
 from ..model import Finding, Severity
+from ..reading.checks import same
 from .archive import Archive, ReportPage
 from .datasets import KEY_INDEX, NUMBER, StatsRow
 from .labels import thousands
@@ -73,10 +74,6 @@ def year_pairs(archive: Archive, stats: dict[str, StatsRow]) -> list[YearPair]:
                 cells = stats[earlier.report.source.path], stats[later.report.source.path]
                 pairs.append(YearPair(earlier, later, *cells))
     return pairs
-
-
-def same(a: Number, b: Number) -> bool:
-    return abs(a - b) < 1e-6
 
 
 @dataclass(frozen=True)
