@@ -42,6 +42,7 @@ from .reading.validate import build_day
 from .rendered_pages import KEY_LINE_SIZE, rendered_path
 from .site.archive import Archive, build_archive, region_code
 from .site.cross_year import add_cross_year_findings
+from .site.datapackage import datapackage_file
 from .site.datasets import StatsRow, dataset_files
 from .site.feeds import feed_files
 from .site.labels import SITE_NAME
@@ -616,6 +617,7 @@ def write_site_content(options: BuildOptions, site: SiteBuild, stats: dict[str, 
     write_files(folders.content, site.browse_pages, previous)
     write_files(folders.content, feed_files(archive, site.settings.site_url), previous)
     write_files(folders.content, downloads.files, previous)
+    write_files(folders.content, datapackage_file(archive, downloads, site.settings.site_url), previous)
 
 
 def indexed_documents(site: SiteBuild, root_of: Callable[[str], str]) -> tuple[list[IndexedDocument], list[Path]]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
+import re
 import sqlite3
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +20,8 @@ from hypothesis import strategies as st
 
 from build_scripts.build import BuildOptions, BuildResult
 from build_scripts.forms import TABLE_DIGITS
-from build_scripts.site.datasets import CELL_KEYS, REPORT_FIELDS, SCHEMA, csv_fields, csv_text
+from build_scripts.site.datapackage import PACKAGE_FILE, archive_version, content_hash
+from build_scripts.site.datasets import CELL_KEYS, DOWNLOADS, REPORT_FIELDS, SCHEMA, csv_fields, csv_text
 
 pytestmark = pytest.mark.slow
 
@@ -203,3 +206,39 @@ def test_every_download_is_built_and_described_on_the_data_page(built_site) -> N
         assert (options.content_dir / "data" / download.name).stat().st_size > 0
         assert download.description and markdown_text(download.description) in page
         assert markdown_text(download.name) in page
+
+
+def test_the_datapackage_describes_every_download_exactly(built_site) -> None:
+    """data/datapackage.json (site/datapackage.py): each file's size and SHA-256 as served, each CSV's
+    columns as its header, and the version from the ledger's newest day and the files' own hash."""
+    options, _ = built_site
+    folder = options.site_dir / "data"
+    package = json.loads((folder / PACKAGE_FILE).read_text(encoding="utf-8"))
+    assert [r["path"] for r in package["resources"]] == [download.name for download in DOWNLOADS]
+    names = [r["name"] for r in package["resources"]]
+    assert len(set(names)) == len(names) and all(re.fullmatch(r"[a-z0-9._-]+", name) for name in names)
+    files = {}
+    for resource in package["resources"]:
+        data = (folder / resource["path"]).read_bytes()
+        files[f"data/{resource['path']}"] = data
+        assert resource["bytes"] == len(data) and resource["hash"] == f"sha256:{hashlib.sha256(data).hexdigest()}"
+        if resource["format"] == "csv":
+            header = next(csv.reader(io.StringIO(data_file(options, resource["path"]).decode("utf-8-sig"))))
+            assert [field["name"] for field in resource["schema"]["fields"]] == header
+            assert all(field["type"] in {"string", "integer", "number"} for field in resource["schema"]["fields"])
+    day, digest = package["version"].split("+")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and digest == content_hash(files)[:12]
+    assert package["created"] == f"{day}T00:00:00Z" and package["licenses"][0]["name"] == "CC-BY-4.0"
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert package["version"] in page and 'href="datapackage.json"' in page
+
+
+def test_the_version_changes_with_any_number() -> None:
+    from build_scripts.site.archive import build_archive
+    from build_scripts.site.datasets import Downloads
+
+    archive = build_archive([])
+    one = Downloads({"data/a.csv": b"x,1\r\n"}, 1)
+    other = Downloads({"data/a.csv": b"x,2\r\n"}, 1)
+    assert archive_version(archive, one) != archive_version(archive, other)
+    assert archive_version(archive, one) == archive_version(archive, Downloads(dict(one.files), 1))

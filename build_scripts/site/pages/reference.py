@@ -24,6 +24,7 @@ from ...reading.metadata import KINDS_BY_SLUG
 from ..archive import (
     Archive,
 )
+from ..datapackage import PACKAGE_FILE, archive_version
 from ..datasets import CELL_KEYS, DOWNLOADS, REPORT_FIELDS, SCHEMA, SQLITE_FILE, Downloads
 from ..serialize import front_matter
 from ..table_views import TABLE2_ONLY_2019_ROWS
@@ -96,4 +97,6 @@ def render_data_page(env: jinja2.Environment, archive: Archive, downloads: Downl
         cell_count=downloads.cell_count,
         schema=SCHEMA,
         sqlite_name=SQLITE_FILE,
+        version=archive_version(archive, downloads),
+        package_file=PACKAGE_FILE,
     )

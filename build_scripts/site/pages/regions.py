@@ -18,6 +18,7 @@ from ..datasets import (
 from ..feeds import FEED_NAME
 from ..labels import children_heading
 from ..serialize import front_matter
+from ..timeliness import summarize_timeliness
 from ..urls import REGIONS_INDEX, relative_link
 from .agencies import agency_item
 from .pieces import NO_RANKING, link_item, ranking, summary_table
@@ -63,7 +64,7 @@ def render_region_page(
         ),
         crumbs=crumbs,
         heading=entry.name,
-        summary=f"共 {entry.report_count:,} 份报告。",
+        summary=f"共 {entry.report_count:,} 份报告。{summarize_timeliness(page.report for page in subtree).text}",
         children_heading=children_heading(entry.level),
         children=[link_item(path, c.name, c.path, count=c.report_count) for c in children],
         agencies=[agency_item(path, agency) for agency in agencies],

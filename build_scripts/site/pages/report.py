@@ -22,6 +22,7 @@ from ..key_figures import key_figures
 from ..labels import CONTACT_LABELS, TABLE_CAPTIONS, format_label, layout_labels, region_label
 from ..serialize import front_matter, report_description, report_front_matter, report_json, statistics_yaml
 from ..table_views import table_view
+from ..timeliness import timeliness
 from ..urls import href_between, kind_page_path, relative_link, year_group_path, year_page_path
 from .pieces import link_item, region_crumbs, source_summary
 
@@ -141,6 +142,7 @@ def render_report_page(
             "related": {f.related: href_between(page.path, f.related) for f in report.findings if f.related},
         },
         original_linked=original_linked,
+        timeliness=timeliness(report),
     )
 
 
