@@ -16,6 +16,7 @@ from .parsing import (
     lines_to_cover_notice,
     lines_to_sections,
 )
+from .prose import prose_findings
 from .regions import resolve_region
 from .tables import tables_to_statistics
 from .validate import validate_report
@@ -89,5 +90,6 @@ def report_from_lines(lines: list[Line], source: SourceFile) -> Report | None:
         contact=contact_of(preamble, last_blocks),
         kind=derive_kind(title.agency, region),
     )
-    report.add_findings(region_findings + validate_report(report) + table_findings + check_statistics(statistics))
+    checks = check_statistics(statistics) + prose_findings(report)
+    report.add_findings(region_findings + validate_report(report) + table_findings + checks)
     return report
