@@ -100,29 +100,25 @@ def mismatch_findings(pair: YearPair, mismatch: Mismatch) -> tuple[Finding, Find
         f"{thousands(mismatch.later_value)}，{earlier.year} 年度报告{mismatch.earlier_text}为 "
         f"{thousands(mismatch.earlier_value)}"
     )
-    on_later = Finding(
-        mismatch.rule,
-        Severity.WARNING,
-        message,
-        table=mismatch.table,
-        row=mismatch.later_key[0],
-        column=mismatch.later_key[1],
-        printed=mismatch.later_value,
-        expected=mismatch.earlier_value,
-        related=pair.earlier.path,
+
+    def on(key: tuple[str, str], value: Number, other: Number, related: str) -> Finding:
+        row, column = key
+        return Finding(
+            mismatch.rule,
+            Severity.WARNING,
+            message,
+            table=mismatch.table,
+            row=row,
+            column=column,
+            printed=value,
+            expected=other,
+            related=related,
+        )
+
+    return (
+        on(mismatch.later_key, mismatch.later_value, mismatch.earlier_value, pair.earlier.path),
+        on(mismatch.earlier_key, mismatch.earlier_value, mismatch.later_value, pair.later.path),
     )
-    on_earlier = Finding(
-        mismatch.rule,
-        Severity.WARNING,
-        message,
-        table=mismatch.table,
-        row=mismatch.earlier_key[0],
-        column=mismatch.earlier_key[1],
-        printed=mismatch.earlier_value,
-        expected=mismatch.later_value,
-        related=pair.later.path,
-    )
-    return on_later, on_earlier
 
 
 def handed_on(pair: YearPair, rule: str, table: str, key: tuple[str, str]) -> Number | None:
