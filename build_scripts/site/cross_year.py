@@ -121,12 +121,9 @@ def mismatch_findings(pair: YearPair, mismatch: Mismatch) -> tuple[Finding, Find
     )
 
 
-def handed_on(pair: YearPair, rule: str, table: str, key: tuple[str, str]) -> Number | None:
-    """What the earlier report hands on to the later one under a rule (None: not printed)."""
-    if rule == CARRIED_OVER:
-        return number(pair.earlier_cells, table, *key)
-    previous = number(pair.earlier_cells, table, key[0], "previous")
-    change = number(pair.earlier_cells, table, key[0], "change")
+def year_end_count(cells: StatsRow, row: str) -> Number | None:
+    """A project count at the end of a report's year (2019 form): 上一年项目数量 plus 本年增/减."""
+    previous, change = number(cells, "二", row, "previous"), number(cells, "二", row, "change")
     return previous + change if previous is not None and change is not None else None
 
 
@@ -135,7 +132,7 @@ def carried_over_mismatches(pair: YearPair) -> list[Mismatch]:
     mismatches = []
     for column in [*APPLICANT_COLUMNS, "total"]:
         later = number(pair.later_cells, "三", "carried_over", column)
-        earlier = handed_on(pair, CARRIED_OVER, "三", ("carried_forward", column))
+        earlier = number(pair.earlier_cells, "三", "carried_forward", column)
         if later is None or earlier is None or same(later, earlier):
             continue
         label = f"（{column_spec('三', column).label}）"
@@ -153,7 +150,7 @@ def previous_items_mismatches(pair: YearPair) -> list[Mismatch]:
     mismatches = []
     for row in PROJECT_ROWS:
         later = number(pair.later_cells, "二", row, "previous")
-        earlier = handed_on(pair, PREVIOUS_ITEMS, "二", (row, "previous"))
+        earlier = year_end_count(pair.earlier_cells, row)
         if later is None or earlier is None or same(later, earlier):
             continue
         label = table2_row_label("2019", row)
