@@ -89,10 +89,8 @@ def table_figure(table: StatTable | None, cells: tuple[tuple[str, str], ...]) ->
     found = [table.cell(row, column) for row, column in cells]
     if any(cell is None or cell.status == CellStatus.UNCERTAIN for cell in found):
         return None
-    numbers = [cell.value for cell in found if cell is not None and cell.status == CellStatus.NUMBER]
-    if not numbers or any(value is None for value in numbers):
-        return None
-    return sum(value for value in numbers if value is not None)
+    numbers = [cell.value for cell in found if cell is not None and cell.value is not None]
+    return sum(numbers) if numbers else None  # only a number has a value; a blank has none
 
 
 def text_blocks(report: Report) -> Iterator[Block]:
