@@ -31,8 +31,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
-import yaml
-
 from build_scripts.reading.readers import read_report
 from build_scripts.serve import serve_in_thread
 from build_scripts.site.search.bundle import INDEX_DIR, IndexedDocument, write_search_index
@@ -40,7 +38,7 @@ from build_scripts.site.search.record import read_record, record_bytes, report_r
 
 from ..conftest import CHROMIUM, CHROMIUM_ARGS, build_into
 from ..search_harness import SUB_PATH
-from .site_benchmark import MemorySampler, partition_plan, report_provinces, stage_peaks
+from .site_benchmark import MemorySampler, stage_peaks, synthetic_sources
 from .synthetic_corpus import make_corpus
 
 COMMON_PHRASE = "本机关不掌握相关政府信息"
@@ -48,12 +46,7 @@ TWO_CHARACTERS = "公开"
 
 
 def build_synthetic(count: int, folder: Path, partition_size: int | None = None) -> Path:
-    make_corpus(count, folder / "reports")
-    plan_file = None
-    if partition_size:
-        plan_file = folder / "partitions.yaml"
-        plan = partition_plan(report_provinces(count), partition_size)
-        plan_file.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    plan_file = synthetic_sources(count, folder, partition_size)
     with MemorySampler() as sampler:
         start = time.perf_counter()
         options, result = build_into(folder, source=folder / "reports", partitions=plan_file)

@@ -145,13 +145,20 @@ def partition_plan(provinces: Counter[str], size: int) -> dict:
     return {"portal": {"title": "全国"}, "partitions": partitions}
 
 
-def measure(count: int, partition_size: int | None, root: Path) -> None:
+def synthetic_sources(count: int, root: Path, partition_size: int | None) -> Path | None:
+    """A corpus of `count` reports in root/reports, and (with a partition size) the partitions
+    file that publishes it as partitions of at most that many reports."""
     make_corpus(count, root / "reports")
-    plan_file = None
-    if partition_size:
-        plan_file = root / "partitions.yaml"
-        plan = partition_plan(report_provinces(count), partition_size)
-        plan_file.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    if not partition_size:
+        return None
+    plan_file = root / "partitions.yaml"
+    plan = partition_plan(report_provinces(count), partition_size)
+    plan_file.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    return plan_file
+
+
+def measure(count: int, partition_size: int | None, root: Path) -> None:
+    plan_file = synthetic_sources(count, root, partition_size)
     options = BuildOptions(
         source_dir=root / "reports",
         content_dir=root / "content",
