@@ -41,6 +41,7 @@ from .reading.readers import is_page_folder
 from .reading.validate import build_day
 from .rendered_pages import KEY_LINE_SIZE, rendered_path
 from .site.archive import Archive, build_archive, region_code
+from .site.compare import compare_files
 from .site.cross_year import add_cross_year_findings
 from .site.datapackage import datapackage_file
 from .site.datasets import StatsRow, dataset_files
@@ -615,6 +616,7 @@ def write_site_content(options: BuildOptions, site: SiteBuild, stats: dict[str, 
     site.browse_pages = render_browse_pages(archive, stats, downloads)
     previous = folders.previous_content  # its unchanged files are linked, not written again
     write_files(folders.content, site.browse_pages, previous)
+    write_files(folders.content, compare_files(archive, stats), previous)
     write_files(folders.content, feed_files(archive, site.settings.site_url), previous)
     write_files(folders.content, downloads.files, previous)
     write_files(folders.content, datapackage_file(archive, downloads, site.settings.site_url), previous)

@@ -8,10 +8,12 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from build_scripts.build import BuildOptions, BuildResult, build
+from build_scripts.serve import serve_in_thread
 
 REPO = Path(__file__).resolve().parent.parent
 REPORTS = REPO / "reports"
@@ -81,6 +83,20 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildOptions, 
     return build_into(tmp_path_factory.mktemp("build"))
 
 
+@pytest.fixture(scope="session")
+def archive_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildOptions, BuildResult]:
+    """The samples plus synthetic reports of two agencies over four years (one of which abbreviates
+    its name in odd years), so that there are years to move between and to compare."""
+    from .benchmarks.synthetic_corpus import make_corpus
+
+    folder = tmp_path_factory.mktemp("archive")
+    source = folder / "reports"
+    make_corpus(8, source)
+    for sample in SAMPLES:
+        shutil.copyfile(sample, source / sample.name)
+    return build_into(folder, source=source)
+
+
 def require(path: Path, what: str) -> None:
     """A tool the browser tests need: missing, it fails the run in CI and skips the test elsewhere."""
     if not path.exists():
@@ -113,3 +129,38 @@ def rendered_reports(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         lambda env, report, *a: rendered.append(report.source.path) or original(env, report, *a),
     )
     return rendered
+
+
+# ---- The browser tests' fixtures (test_browser.py, test_compare.py) ----
+
+SUB_PATH = "/foia-archive/preview/"  # served under a sub-path, as a GitHub Pages project site is
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with headless_chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def archive_url(archive_site: tuple[BuildOptions, BuildResult]) -> Iterator[str]:
+    server, url = serve_in_thread(archive_site[0].site_dir, base_path=SUB_PATH)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.requested_hosts = set()
+    page.failed_requests = []
+    page.on("request", lambda request: page.requested_hosts.add(urlsplit(request.url).netloc))
+    page.on("requestfailed", lambda request: page.failed_requests.append(request.url))
+    page.on("response", lambda response: response.status >= 400 and page.failed_requests.append(response.url))
+    yield page
+    context.close()
+
+
+def only_local_requests(page, url: str) -> bool:
+    return page.failed_requests == [] and page.requested_hosts == {urlsplit(url).netloc}

@@ -3,7 +3,6 @@ served under a sub-path as on a GitHub Pages project site."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,18 +12,9 @@ import pytest
 from build_scripts.build import BuildOptions, BuildResult
 from build_scripts.serve import serve_in_thread
 
-from .benchmarks.synthetic_corpus import make_corpus
-from .conftest import SAMPLES, build_into, headless_chromium
+from .conftest import SUB_PATH, only_local_requests
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-SUB_PATH = "/foia-archive/preview/"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with headless_chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")
@@ -32,34 +22,6 @@ def site_url(built_site: tuple[BuildOptions, BuildResult]) -> Iterator[str]:
     server, url = serve_in_thread(built_site[0].site_dir, base_path=SUB_PATH)
     yield url
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def archive_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The samples plus synthetic reports of two agencies over four years (one of which abbreviates
-    its name in odd years), so that there are years to move between."""
-    folder = tmp_path_factory.mktemp("archive")
-    source = folder / "reports"
-    make_corpus(8, source)
-    for sample in SAMPLES:
-        shutil.copyfile(sample, source / sample.name)
-    options, _ = build_into(folder, source=source)
-    server, url = serve_in_thread(options.site_dir, base_path=SUB_PATH)
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.requested_hosts = set()
-    page.failed_requests = []
-    page.on("request", lambda request: page.requested_hosts.add(urlsplit(request.url).netloc))
-    page.on("requestfailed", lambda request: page.failed_requests.append(request.url))
-    page.on("response", lambda response: response.status >= 400 and page.failed_requests.append(response.url))
-    yield page
-    context.close()
 
 
 def test_search_from_the_header_finds_the_report_and_opens_it(page, site_url: str) -> None:
@@ -107,10 +69,6 @@ def follow(page, link) -> None:
     """Click a link and wait for the page it opens, so that what follows reads the new page."""
     with page.expect_navigation():
         link.click()
-
-
-def only_local_requests(page, url: str) -> bool:
-    return page.failed_requests == [] and page.requested_hosts == {urlsplit(url).netloc}
 
 
 def test_browse_by_kind_to_an_agency_and_between_its_years(page, archive_url: str) -> None:

@@ -26,7 +26,6 @@ from build_scripts.site.search.reader import IndexReader
 
 from .benchmarks.synthetic_corpus import make_corpus
 from .conftest import REPO, SAMPLES, build_into, rendered_reports
-from .test_browser import browser, page  # noqa: F401 - the shared Chromium fixtures
 
 # The samples are in Henan (41…), Fujian (35…) and Ningxia (64…); the synthetic reports in counties
 # drawn from the division list, which the rest partition takes unless they fall in these.
@@ -272,7 +271,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
         server.shutdown()
 
 
-def search(page, url: str, query: str) -> tuple[str, list[str]]:  # noqa: F811
+def search(page, url: str, query: str) -> tuple[str, list[str]]:
     page.goto(f"{url}search/?q={query}")
     page.wait_for_function("document.body.dataset.searchDone", timeout=20000)
     links = page.eval_on_selector_all(".archive-search-result-title", "elements => elements.map(e => e.href)")
@@ -281,7 +280,7 @@ def search(page, url: str, query: str) -> tuple[str, list[str]]:  # noqa: F811
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_search_from_the_portal_or_any_partition_finds_every_report_on_its_own_site(page, served) -> None:  # noqa: F811
+def test_search_from_the_portal_or_any_partition_finds_every_report_on_its_own_site(page, served) -> None:
     _, result, urls = served
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
@@ -301,6 +300,26 @@ def test_search_from_the_portal_or_any_partition_finds_every_report_on_its_own_s
     assert any(
         "/search-index/s/" in r or "/search-index/text/" in r for r in requests if not r.startswith(urls["portal"])
     )
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_portal_compares_agencies_of_two_partitions_linking_each_to_its_own_site(page, served) -> None:
+    _, _, urls = served
+    page.goto(urls["portal"] + "compare/")
+    labels = page.locator("select[name=province] option").all_inner_texts()
+    assert any(label.startswith("河南省（河南") for label in labels), labels
+    for picked, province in enumerate(("河南省（", "云南省（"), start=1):
+        page.select_option("select[name=province]", label=next(label for label in labels if label.startswith(province)))
+        page.wait_for_selector(".archive-compare-candidates input >> nth=0")
+        page.locator(".archive-compare-candidates input").first.check()
+        page.wait_for_function(f"document.querySelectorAll('.archive-compare-result tbody').length == {picked}")
+    bodies = page.locator(".archive-compare-result tbody")
+    henan, yunnan = (bodies.nth(i).locator("a").evaluate_all("links => links.map(a => a.href)") for i in (0, 1))
+    assert henan and all(link.startswith(urls["henan"]) for link in henan), henan
+    assert yunnan and all(link.startswith(urls["rest"]) for link in yunnan), yunnan
+    response = page.goto(yunnan[1])  # a report page, on its partition's site
+    assert response.status == 200
 
 
 def site_bytes(root: Path) -> dict[str, bytes]:

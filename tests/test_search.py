@@ -16,7 +16,6 @@ from build_scripts.site.search.tokens import segment_tokens
 
 from . import search_harness as harness
 from .conftest import SAMPLES
-from .test_browser import browser, page  # noqa: F401 - the shared Chromium fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,7 +36,7 @@ def reports_by_source(options, result) -> dict[str, dict]:
     }
 
 
-def test_every_query_finds_every_expected_report_and_only_reports_that_contain_it(page, corpus) -> None:  # noqa: F811
+def test_every_query_finds_every_expected_report_and_only_reports_that_contain_it(page, corpus) -> None:
     options, result, url = corpus
     queries = harness.load_queries()
     assert len(queries) >= 60
@@ -59,7 +58,7 @@ def random_texts(count: int) -> list[str]:
     return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(count)]
 
 
-def test_the_browser_cuts_text_and_queries_as_the_build_does(page, corpus) -> None:  # noqa: F811
+def test_the_browser_cuts_text_and_queries_as_the_build_does(page, corpus) -> None:
     _, _, url = corpus
     page.goto(url + "search/")
     page.wait_for_function("window.archiveSearch !== undefined")
@@ -84,17 +83,17 @@ def test_the_browser_cuts_text_and_queries_as_the_build_does(page, corpus) -> No
     assert tokens == [[str(token) for token in segment_tokens(u)] for u in units]
 
 
-def wait_for_highlighting(page) -> None:  # noqa: F811
+def wait_for_highlighting(page) -> None:
     # As for the search: the body is missing for a moment while the report loads.
     page.wait_for_function("document.body && document.body.dataset.highlighted !== undefined")
 
 
-def wait_for_search(page, runs: int = 1) -> None:  # noqa: F811
+def wait_for_search(page, runs: int = 1) -> None:
     # The body is missing for a moment while a new page loads.
     page.wait_for_function(f"document.body && Number(document.body.dataset.searchDone || 0) >= {runs}", timeout=30_000)
 
 
-def test_filters_without_a_query_browse_with_counts_per_value(page, corpus) -> None:  # noqa: F811
+def test_filters_without_a_query_browse_with_counts_per_value(page, corpus) -> None:
     options, result, url = corpus
     reports = reports_by_source(options, result).values()
     province, year = "宁夏回族自治区", 2023
@@ -123,7 +122,7 @@ def test_filters_without_a_query_browse_with_counts_per_value(page, corpus) -> N
     assert metas and all(province in meta for meta in metas)
 
 
-def test_a_query_with_a_filter_sorted_by_year(page, corpus) -> None:  # noqa: F811
+def test_a_query_with_a_filter_sorted_by_year(page, corpus) -> None:
     _, _, url = corpus
     page.goto(url + "search/?q=城市管理局&province=云南省&sort=year")
     wait_for_search(page)
@@ -144,7 +143,7 @@ def prose_and_table_text(report: dict) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("query", ["予以公开", "规章"])  # both table labels, and in some reports' prose
-def test_a_hit_in_the_prose_ranks_above_a_hit_only_in_the_tables(page, corpus, query: str) -> None:  # noqa: F811
+def test_a_hit_in_the_prose_ranks_above_a_hit_only_in_the_tables(page, corpus, query: str) -> None:
     options, result, url = corpus
     sources = harness.page_sources(result)
     split = {key: prose_and_table_text(report) for key, report in reports_by_source(options, result).items()}
@@ -156,7 +155,7 @@ def test_a_hit_in_the_prose_ranks_above_a_hit_only_in_the_tables(page, corpus, q
     assert in_prose == sorted(in_prose, reverse=True), "every prose hit must come before every table-only hit"
 
 
-def test_snippets_mark_the_match_and_the_report_highlights_it(page, corpus) -> None:  # noqa: F811
+def test_snippets_mark_the_match_and_the_report_highlights_it(page, corpus) -> None:
     _, _, url = corpus
     page.goto(url + "search/?q=本机关不掌握")
     wait_for_search(page)
@@ -172,7 +171,7 @@ def test_snippets_mark_the_match_and_the_report_highlights_it(page, corpus) -> N
     assert page.failed_requests == []
 
 
-def test_search_loads_nothing_from_other_hosts_and_fits_a_phone(page, corpus) -> None:  # noqa: F811
+def test_search_loads_nothing_from_other_hosts_and_fits_a_phone(page, corpus) -> None:
     _, _, url = corpus
     page.goto(url + "search/?q=行政复议")
     wait_for_search(page)
@@ -194,7 +193,7 @@ FIRST_HITS = """async ([module, query]) => {
 }"""
 
 
-def test_a_word_in_every_report_shows_its_first_results_from_the_first_segments(page, corpus) -> None:  # noqa: F811
+def test_a_word_in_every_report_shows_its_first_results_from_the_first_segments(page, corpus) -> None:
     _, result, url = corpus
     page.goto(url + "search/")
     page.wait_for_function("window.archiveSearch !== undefined")
@@ -206,7 +205,7 @@ def test_a_word_in_every_report_shows_its_first_results_from_the_first_segments(
     assert steps[-1]["covered"] == size - 1
 
 
-def test_a_query_found_only_apart_suggests_its_words(page, corpus) -> None:  # noqa: F811
+def test_a_query_found_only_apart_suggests_its_words(page, corpus) -> None:
     _, _, url = corpus
     page.goto(url + "search/?q=伊川城市管理")
     wait_for_search(page)
@@ -220,7 +219,7 @@ def test_a_query_found_only_apart_suggests_its_words(page, corpus) -> None:  # n
     assert page.locator(".archive-search-result").count() > 0
 
 
-def test_a_snippet_shows_where_the_words_of_the_query_meet(page, corpus) -> None:  # noqa: F811
+def test_a_snippet_shows_where_the_words_of_the_query_meet(page, corpus) -> None:
     _, _, url = corpus
     page.goto(url + "search/")
     page.wait_for_function("window.archiveSearch !== undefined")
@@ -234,7 +233,7 @@ def test_a_snippet_shows_where_the_words_of_the_query_meet(page, corpus) -> None
     assert "".join(part for part, _ in parts).startswith("…")
 
 
-def test_a_table_hit_reads_as_row_and_value_and_the_report_leads_back(page, corpus) -> None:  # noqa: F811
+def test_a_table_hit_reads_as_row_and_value_and_the_report_leads_back(page, corpus) -> None:
     _, _, url = corpus
     page.goto(url + "search/?q=属于国家秘密")
     wait_for_search(page)

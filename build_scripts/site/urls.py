@@ -12,6 +12,7 @@ import posixpath
 # The pages that exist once.
 HOME = "index.md"
 SEARCH = "search.md"
+COMPARE = "compare.md"
 DICTIONARY = "data-dictionary.md"
 OVERVIEW = "overview.md"
 QUALITY = "quality.md"

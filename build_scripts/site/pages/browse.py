@@ -11,6 +11,7 @@ import jinja2
 from ..archive import (
     Archive,
 )
+from ..compare import province_listing
 from ..comparisons import (
     subtree_pages,
 )
@@ -19,6 +20,7 @@ from ..serialize import front_matter
 from ..urls import (
     ABOUT,
     AGENCIES_INDEX,
+    COMPARE,
     DATA_INDEX,
     DICTIONARY,
     HOME,
@@ -33,6 +35,7 @@ from .environment import template_environment
 from .home import render_about, render_home, render_overview, render_quality
 from .reference import render_data_page, render_dictionary
 from .regions import render_region_page, render_regions_index
+from .tools import province_options, render_compare_page
 from .years import render_year_pages, render_years_index
 
 
@@ -47,6 +50,7 @@ def render_browse_pages(
     files = {HOME: render_home(env, archive)}
     if downloads is not None:
         files[DATA_INDEX] = render_data_page(env, archive, downloads)
+    files[COMPARE] = render_compare_page(env, province_options(COMPARE, province_listing(archive)))
     files[SEARCH] = env.get_template("search.md.j2").render(
         front_matter=front_matter({"title": "搜索", "page_kind": "search", "hide": ["toc"]}), portal=False
     )

@@ -1,7 +1,8 @@
 """The portal of a partitioned archive (partitions.py): the national home with every partition and
-its provinces, the national overview, the regions entry point, the search over every report and
-the data dictionary. Every report, region and download stays on its partition's site; the
-portal links there (raw HTML: MkDocs would check a Markdown link against the portal's own pages).
+its provinces, the national overview, the regions entry point, the search over every report, the
+compare page over every partition's agencies and the data dictionary. Every report, region and
+download stays on its partition's site; the portal links there (raw HTML: MkDocs would check a
+Markdown link against the portal's own pages).
 """
 
 from __future__ import annotations
@@ -15,19 +16,22 @@ import jinja2
 from ...partitions import Partition
 from ...reading.regions import UNRESOLVED
 from ..archive import Archive, ReportPage
+from ..compare import province_listing
 from ..datasets import StatsRow
 from ..feeds import portal_feed_file
 from ..serialize import front_matter
-from ..urls import DATA_INDEX, DICTIONARY, HOME, OVERVIEW, REGIONS_INDEX, SEARCH
+from ..urls import COMPARE, DATA_INDEX, DICTIONARY, HOME, OVERVIEW, REGIONS_INDEX, SEARCH
 from .home import latest_reports, recently_added, render_overview_of
 from .pieces import report_label
 from .reference import render_dictionary
+from .tools import ProvinceOption, render_compare_page
 
 # The portal's navigation: its own pages only (the partitions' browse pages are linked from them).
 PORTAL_NAV = (
     ("首页", HOME),
     ("按地区", REGIONS_INDEX),
     ("全国概览", OVERVIEW),
+    ("机构对比", COMPARE),
     ("搜索", SEARCH),
     ("数据下载", DATA_INDEX),
     ("数据说明", DICTIONARY),
@@ -126,6 +130,18 @@ def render_portal_overview(env: jinja2.Environment, sites: Sequence[PartitionSit
     return render_overview_of(env, every_page(sites), stats, holder.__getitem__)
 
 
+def portal_province_options(sites: Sequence[PartitionSite]) -> list[ProvinceOption]:
+    """Every partition's provinces, their files on the partition's site; a province split between
+    partitions is offered once for each, named with the partition."""
+    options = []
+    for site in sites:
+        for province in province_listing(site.archive):
+            href = site.address.base_from(COMPARE) + province.path
+            label = f"{province.name}（{site.address.title} · {province.agencies} 个机构）"
+            options.append(ProvinceOption(f"{site.address.name}.{province.code}", label, href))
+    return options
+
+
 def render_portal_pages(
     env: jinja2.Environment, sites: Sequence[PartitionSite], stats: dict[str, StatsRow]
 ) -> dict[str, str]:
@@ -139,6 +155,7 @@ def render_portal_pages(
         ),
         DICTIONARY: render_dictionary(env),
         DATA_INDEX: render_portal_data(env, sites),
+        COMPARE: render_compare_page(env, portal_province_options(sites)),
     }
     return dict(sorted(files.items()))
 
