@@ -18,6 +18,10 @@ from build_scripts.reading.regions import load_divisions, resolve_region
         ("北京市朝阳区民政局", "", ("北京市", None, "朝阳区", "110105")),
         ("鼓楼区教育局", "福州市鼓楼区教育局2022年政府信息公开工作年度报告", ("福建省", "福州市", "鼓楼区", "350102")),
         ("偃师区教育局", "", ("河南省", "洛阳市", "偃师区", "410307")),
+        # Cities without counties: the division list names each again as its own county.
+        ("东莞市教育局", "", ("广东省", "东莞市", None, "441900")),
+        ("中山市人民政府办公室", "", ("广东省", "中山市", None, "442000")),
+        ("儋州市财政局", "", ("海南省", "儋州市", None, "460400")),
     ],
 )
 def test_resolves(agency: str, context: str, expected: tuple) -> None:
@@ -40,6 +44,14 @@ def test_never_guesses(agency: str, code: str) -> None:
     region, findings = resolve_region(agency, "")
     assert not region.resolved and region.code is None
     assert [finding.code for finding in findings] == [code]
+
+
+def test_every_division_leads_up_to_its_province() -> None:
+    """No division's chain loops (东莞市 once hung the build, listed as its own parent)."""
+    divisions = load_divisions()
+    for division in divisions.by_code.values():
+        chain = divisions.ancestors(division)
+        assert chain[-1].level == "province" and len({d.code for d in chain}) == len(chain), division
 
 
 def test_ambiguous_finding_lists_the_candidates() -> None:

@@ -38,6 +38,9 @@ class Rename:
     year: int
 
 
+MAX_LEVELS = 3  # province, city, county
+
+
 @dataclass(frozen=True)
 class Divisions:
     by_code: dict[str, Division]
@@ -49,7 +52,7 @@ class Divisions:
     def ancestors(self, division: Division) -> list[Division]:
         """The division and every division above it, lowest first."""
         chain = [division]
-        while chain[-1].parent:
+        while chain[-1].parent and chain[-1].parent in self.by_code and len(chain) < MAX_LEVELS:
             chain.append(self.by_code[chain[-1].parent])
         return chain
 
@@ -70,6 +73,10 @@ def load_divisions() -> Divisions:
     by_name: dict[str, list[Division]] = {}
     for row in data_rows("divisions.csv"):
         division = Division(row["code"], row["name"], row["level"], row["parent"])
+        if division.parent == division.code:
+            # A city without counties (东莞市, 中山市, 儋州市) is listed again as its own county,
+            # under itself: that row would replace the city and make its chain loop forever.
+            continue
         by_code[division.code] = division
         if division.name not in PLACEHOLDER_NAMES:
             by_name.setdefault(division.name, []).append(division)
