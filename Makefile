@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 BASE_PATH ?= /
 
-.PHONY: site serve test lint golden lighthouse browser-deps office-deps pdf-fixtures scan-fixtures web-fixtures bench-pdf bench-readers bench-conversion bench-site bench-search search-quality clean
+.PHONY: site serve test lint golden lighthouse browser-deps office-deps pdf-fixtures scan-fixtures web-fixtures bench-pdf bench-readers bench-conversion bench-site bench-search bench-sql search-quality clean
 
 # Word 97–2003 (.doc) and WPS (.wps) reports are read through LibreOffice; `make site` installs it
 # only when the source folder holds such files.
@@ -31,12 +31,19 @@ $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@ $(SITE_STAMP)
 
+# The SQL page's engine (sql.js-httpvfs from npm, pinned and checked against its registry checksum),
+# installed once into .cache/ and published with the site (build_scripts/site/sql_engine.py).
+SQL_ENGINE := .cache/engines/sql.js-httpvfs-0.8.12/sql-wasm.wasm
+$(SQL_ENGINE): | $(VENV)/bin/python
+	$(MAKE) --no-print-directory $(SITE_STAMP)
+	$(PY) -m build_scripts install-engine
+
 # With a partitions.yaml beside this Makefile, the archive is built as several sites (README,
 # "A large archive: partitions and a portal"): site/<partition>/ … and the portal's site/<name>/.
 PARTITIONS := $(wildcard partitions.yaml)
 
 ## site: convert reports/ into content/, build site/ with MkDocs and write its search index
-site: $(SITE_STAMP) $(if $(OFFICE_SOURCES),office-deps)
+site: $(SITE_STAMP) $(SQL_ENGINE) $(if $(OFFICE_SOURCES),office-deps)
 	$(PY) -m build_scripts build $(if $(PARTITIONS),--partitions $(PARTITIONS))
 
 ## serve: build, then serve site/ at http://127.0.0.1:$(PORT)$(BASE_PATH)
@@ -68,7 +75,7 @@ lint: $(TEST_STAMP)
 	$(PY) -m ruff check build_scripts tests
 
 ## test: install everything the tests need, lint, and run the whole suite
-test: $(TEST_STAMP) browser-deps office-deps lint
+test: $(TEST_STAMP) $(SQL_ENGINE) browser-deps office-deps lint
 	$(PY) -m pytest
 
 ## pdf-fixtures: print the sample reports as PDFs (and one scan) with Chromium, and set one in Type 3 fonts; then run `make scan-fixtures` and `make golden`
@@ -108,6 +115,10 @@ search-quality: $(TEST_STAMP)
 bench-search: $(TEST_STAMP)
 	$(PY) -m tests.benchmarks.search_benchmark $(or $(SEARCH_N),10000)
 	$(PY) -m tests.benchmarks.search_benchmark --partitions $(or $(PARTITION_SIZE),10000) $(or $(SEARCH_PARTITIONED_N),100000)
+
+## bench-sql: the SQL page's bytes (page and engine) and each example query's bytes read and time, on 10,000 and 100,000 synthetic reports
+bench-sql: $(TEST_STAMP) $(SQL_ENGINE) browser-deps
+	$(PY) -m tests.benchmarks.sql_benchmark
 
 ## bench-readers: seconds to read each web page, Word file, Markdown export and crawl dump fixture
 bench-readers: $(TEST_STAMP) office-deps

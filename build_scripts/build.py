@@ -51,9 +51,11 @@ from .site.mkdocs_hooks import SHARD_VARIABLE
 from .site.pages.browse import render_browse_pages
 from .site.pages.environment import template_environment
 from .site.pages.portal import PORTAL_NAV, PartitionSite, portal_feed, render_portal_pages
+from .site.query_db import query_database
 from .site.search.bundle import INDEX_DIR, IndexedDocument, IndexHost, write_search_index
 from .site.search.record import RecordFiles
 from .site.serialize import to_plain
+from .site.sql_engine import ENGINE_WARNING, engine_files
 from .site.urls import page_url
 from .site_size import GITHUB_PAGES_LIMIT_MB, MB, Original, SiteSize, budget_warning, measure_site, originals_to_link
 
@@ -613,10 +615,13 @@ def write_site_content(options: BuildOptions, site: SiteBuild, stats: dict[str, 
     """Plan one site's browse pages and downloads and write them into its content folder."""
     archive, folders = site.archive, site.folders
     downloads = dataset_files(archive, stats, process_count(options, len(archive.pages)))
-    site.browse_pages = render_browse_pages(archive, stats, downloads)
+    database, engine = query_database(archive, stats), engine_files()
+    site.browse_pages = render_browse_pages(archive, stats, downloads, database, engine)
     previous = folders.previous_content  # its unchanged files are linked, not written again
     write_files(folders.content, site.browse_pages, previous)
     write_files(folders.content, compare_files(archive, stats), previous)
+    write_files(folders.content, database.files, previous)
+    write_files(folders.content, engine or {}, previous)
     write_files(folders.content, feed_files(archive, site.settings.site_url), previous)
     write_files(folders.content, downloads.files, previous)
     write_files(folders.content, datapackage_file(archive, downloads, site.settings.site_url), previous)
@@ -785,6 +790,8 @@ def build_in(
         lap("publish")
     outcomes = [outcome for site in sites for outcome in published_outcomes(site.archive)]
     result = BuildResult(outcomes=outcomes + read.failures + unplaced, override_problems=read.override_problems)
+    if engine_files() is None:
+        result.site_warnings.append(ENGINE_WARNING)
     for site in sites:
         linked = site.archive.originals_linked
         if linked:

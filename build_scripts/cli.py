@@ -13,6 +13,7 @@ from .build import DEFAULT_CACHE_DIR, BuildError, BuildOptions, build, build_rep
 from .convert import convert
 from .guard import Limits
 from .serve import make_server, normalize_base_path
+from .site.sql_engine import ENGINE_NAME, ENGINE_VERSION, install_engine
 from .site_size import ORIGINALS_MODES
 from .stats import stats_table
 
@@ -27,6 +28,7 @@ examples:
   python -m build_scripts build --scheduler tcp://10.0.0.5:8786 --cache s3://bucket/conversions
   python -m build_scripts convert reports/*.txt --out /tmp/converted
   python -m build_scripts stats reports/*            # cells read, blank, uncertain; failed checks
+  python -m build_scripts install-engine             # sql.js-httpvfs from npm into .cache/ (make site runs it)
   python -m build_scripts serve --base-path /archive/  # preview site/ at http://127.0.0.1:8000/archive/
 """
 
@@ -130,6 +132,8 @@ def parser() -> argparse.ArgumentParser:
     stats_cmd = commands.add_parser("stats", help="print how much of each report's tables was read")
     stats_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
+    commands.add_parser("install-engine", help="install the SQL page's engine")
+
     serve_cmd = commands.add_parser("serve", help="serve the built site locally")
     serve_cmd.add_argument("--site", type=Path, default=BuildOptions.site_dir)
     serve_cmd.add_argument("--port", type=int, default=8000)
@@ -191,6 +195,12 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_install_engine(args: argparse.Namespace) -> int:
+    folder = install_engine()
+    log.info("SQL engine %s %s in %s", ENGINE_NAME, ENGINE_VERSION, folder)
+    return 0
+
+
 def stop_on_terminate(signum: int, frame: object) -> None:
     """SIGTERM (a service manager, `kill`, a CI timeout) ends the build the way Ctrl-C does: every
     `finally` runs, so half-built folders, scratch files and child processes are removed."""
@@ -206,7 +216,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.verbose:  # MkDocs' own progress lines name the hidden folder it builds in; ours say more
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         logging.getLogger("distributed").setLevel(logging.WARNING)  # Dask's lines for every worker started
-    commands = {"build": run_build, "convert": run_convert, "stats": run_stats, "serve": run_serve}
+    commands = {
+        "build": run_build,
+        "convert": run_convert,
+        "stats": run_stats,
+        "serve": run_serve,
+        "install-engine": run_install_engine,
+    }
     try:
         return commands[args.command](args)
     except BuildError as error:

@@ -16,6 +16,7 @@ from ..comparisons import (
     subtree_pages,
 )
 from ..datasets import Downloads, StatsRow
+from ..query_db import QueryDatabase
 from ..serialize import front_matter
 from ..urls import (
     ABOUT,
@@ -28,6 +29,7 @@ from ..urls import (
     QUALITY,
     REGIONS_INDEX,
     SEARCH,
+    SQL_PAGE,
     YEARS_INDEX,
 )
 from .agencies import render_agencies_index, render_agency_page, render_kind_pages
@@ -35,7 +37,7 @@ from .environment import template_environment
 from .home import render_about, render_home, render_overview, render_quality
 from .reference import render_data_page, render_dictionary
 from .regions import render_region_page, render_regions_index
-from .tools import province_options, render_compare_page
+from .tools import province_options, render_compare_page, render_sql_page
 from .years import render_year_pages, render_years_index
 
 
@@ -43,13 +45,18 @@ def render_browse_pages(
     archive: Archive,
     stats: dict[str, StatsRow],
     downloads: Downloads | None = None,
+    database: QueryDatabase | None = None,
+    engine: dict[str, bytes] | None = None,
     env: jinja2.Environment | None = None,
 ) -> dict[str, str]:
-    """Every page of the content folder besides the reports, keyed by relative path, sorted."""
+    """Every page of the content folder besides the reports, keyed by relative path, sorted. The
+    pages of the downloads and of the SQL database come with the files they describe."""
     env = env or template_environment()
     files = {HOME: render_home(env, archive)}
     if downloads is not None:
         files[DATA_INDEX] = render_data_page(env, archive, downloads)
+    if database is not None:
+        files[SQL_PAGE] = render_sql_page(env, archive, database, engine)
     files[COMPARE] = render_compare_page(env, province_options(COMPARE, province_listing(archive)))
     files[SEARCH] = env.get_template("search.md.j2").render(
         front_matter=front_matter({"title": "搜索", "page_kind": "search", "hide": ["toc"]}), portal=False

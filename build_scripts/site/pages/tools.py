@@ -1,5 +1,6 @@
 """The pages a reader works with in the browser: the compare page (对比), over the files
-compare.py writes (on this site, or for the portal on the partitions' sites)."""
+compare.py writes (on this site, or for the portal on the partitions' sites), and the SQL page
+(在线查询), over the database query_db.py writes and the engine sql_engine.py installs."""
 
 from __future__ import annotations
 
@@ -9,10 +10,15 @@ from dataclasses import dataclass
 import jinja2
 
 from ...reading.metadata import KINDS_BY_SLUG
+from ..archive import Archive
 from ..compare import ProvinceFile
 from ..comparisons import CHARTED, FIGURES
+from ..datasets import SQLITE_FILE
+from ..query_db import QUERY_CONFIG, QUERY_INDEXES, QUERY_SCHEMA, QueryDatabase, example_queries, example_subjects
 from ..serialize import front_matter
-from ..urls import page_url
+from ..sql_engine import ENGINE_ASSETS, ENGINE_NAME, ENGINE_VERSION
+from ..urls import SQL_PAGE, page_url
+from .reference import human_size
 
 MAX_COMPARED = 12  # agencies in one comparison (archive-compare.js MAX_AGENCIES)
 DEFAULT_FIGURES = ("received", "withheld", *CHARTED[1:])
@@ -44,4 +50,32 @@ def render_compare_page(env: jinja2.Environment, provinces: list[ProvinceOption]
         figures=FIGURES,
         default_figures=DEFAULT_FIGURES,
         max_agencies=MAX_COMPARED,
+    )
+
+
+MAX_BYTES_READ = 32 * 1024 * 1024  # a query that would read more stops, saying why
+
+
+def render_sql_page(
+    env: jinja2.Environment, archive: Archive, database: QueryDatabase, engine: dict[str, bytes] | None
+) -> str:
+    """The SQL page; `engine`: the engine's files as published, None when it is not installed."""
+    return env.get_template("sql.md.j2").render(
+        front_matter=front_matter({"title": "在线查询", "page_kind": "sql", "hide": ["toc"]}),
+        report_count=len(archive.pages),
+        agency_count=len(archive.agencies),
+        database_size=human_size(database.size),
+        engine=engine is not None,
+        engine_size=human_size(sum(len(data) for data in (engine or {}).values())),
+        engine_name=ENGINE_NAME,
+        engine_version=ENGINE_VERSION,
+        engine_href=href_to_file(SQL_PAGE, ENGINE_ASSETS) + "/",
+        engine_license=f"{ENGINE_ASSETS}/LICENSE.txt",
+        config_href=href_to_file(SQL_PAGE, QUERY_CONFIG),
+        max_bytes=MAX_BYTES_READ,
+        max_bytes_text=human_size(MAX_BYTES_READ),
+        examples=example_queries(example_subjects(archive)),
+        schema=QUERY_SCHEMA,
+        indexes=QUERY_INDEXES,
+        sqlite_name=SQLITE_FILE,
     )
