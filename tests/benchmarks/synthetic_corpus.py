@@ -71,13 +71,22 @@ def sample_paragraphs() -> list[str]:
     return paragraphs
 
 
+# Cities without counties, which the division list also names as their own county: left out, so
+# that the corpus (and the places the tests and the search query set expect) stays as it was
+# generated before such a city could be read at all.
+CITIES_WITHOUT_COUNTIES = frozenset({"441900", "442000", "460400"})
+
+
 def places(rng: random.Random) -> list[str]:
     """Counties and cities by full name, as agency names begin."""
     divisions = load_divisions()
     names = [
         d.name
         for d in divisions.by_code.values()
-        if d.level in ("county", "city") and d.name not in PLACEHOLDER_NAMES and len(divisions.by_name[d.name]) == 1
+        if d.level in ("county", "city")
+        and d.name not in PLACEHOLDER_NAMES
+        and len(divisions.by_name[d.name]) == 1
+        and d.code not in CITIES_WITHOUT_COUNTIES
     ]
     rng.shuffle(names)
     return names
