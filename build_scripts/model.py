@@ -113,6 +113,19 @@ class Cell:
     page: int | None = None
 
 
+Box = tuple[float, float, float, float]  # left, top, right, bottom, in PDF points from the page's top left
+
+
+@dataclass(frozen=True)
+class LinePosition:
+    """Where a source line of a table was printed in a PDF: its page and the box of the row, so
+    that a number can be found in the original (its cell's `line` says which row)."""
+
+    line: int
+    page: int
+    box: Box
+
+
 @dataclass(frozen=True)
 class StatTable:
     """Table 二, 三 or 四 as data: every cell of the official form that the report prints.
@@ -126,6 +139,7 @@ class StatTable:
     rows: list[str]
     cells: list[Cell]
     method: str
+    positions: tuple[LinePosition, ...] = ()  # of its cells' lines, where the PDF's text layer gives them
 
     @cached_property
     def _by_key(self) -> dict[tuple[str, str], Cell]:

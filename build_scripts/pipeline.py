@@ -36,7 +36,7 @@ from .rendered_pages import render_key, rendered_bytes, rendered_path, reuse_pre
 from .site.archive import Archive, ReportPage
 from .site.datasets import StatsRow, report_stats
 from .site.pages.environment import template_environment
-from .site.pages.report import metadata_only, prepare_report, report_files
+from .site.pages.report import metadata_only, original_href, prepare_report, report_files
 from .site.search.record import record_bytes, report_record
 from .site.serialize import report_json
 
@@ -223,8 +223,10 @@ def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
         if reuse_previous(plan.previous_dir, plan.out_dir, page, key, names):
             return
     env = template_environment()
-    prepared = prepare_report(env, report, plan.pretty_json, posixpath.basename(page.data_path), data_json)
-    files = report_files(env, page, prepared, agency, original_linked=page.path in plan.archive.originals_linked)
+    linked = page.path in plan.archive.originals_linked
+    original = original_href(page.original_path, report.provenance.url if linked else None)
+    prepared = prepare_report(env, report, plan.pretty_json, posixpath.basename(page.data_path), data_json, original)
+    files = report_files(env, page, prepared, agency, original_linked=linked)
     if rendered:  # the search record is what the index is made from (build.write_index)
         files[rendered_path(page)] = rendered_bytes(key, record_bytes(report_record(report)) if plan.indexed else b"")
     write_files(plan.out_dir, files, plan.previous_dir)

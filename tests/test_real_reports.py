@@ -255,6 +255,47 @@ def test_the_report_page_links_where_it_was_published() -> None:
     assert page.original_path.endswith("/2024.html.txt")  # published as text, never as a page
 
 
+def test_every_number_of_the_real_pdf_is_inside_the_box_its_json_gives() -> None:
+    """A cell's line has a position (page and box) in the table's JSON, and the text pdfplumber
+    finds inside that box of that page holds the number as printed."""
+    import pdfplumber
+
+    path = REAL / "hongze-2024.pdf"
+    report = read_report(path, path.name)
+    checked = 0
+    with pdfplumber.open(path) as pdf:
+        for table in report.statistics:
+            positions = {position.line: position for position in table.positions}
+            for cell in table.cells:
+                if cell.status != CellStatus.NUMBER:
+                    continue
+                position = positions[cell.line]
+                assert position.page == cell.page
+                page = pdf.pages[position.page - 1]
+                left, top, right, bottom = position.box
+                assert 0 <= left < right <= page.width and 0 <= top < bottom <= page.height
+                found = page.crop(position.box).extract_text()
+                assert cell.printed in found.split(), (table.number, cell.row, cell.column, found)
+                checked += 1
+    assert checked > 150
+
+
+def test_each_table_says_where_it_was_printed_and_links_there() -> None:
+    from build_scripts.site.pages.environment import template_environment
+    from build_scripts.site.pages.report import prepare_report
+
+    pdf = read_report(REAL / "hongze-2024.pdf", "hongze-2024.pdf")
+    body = prepare_report(template_environment(), pdf).body
+    pages = sorted({cell.page for table in pdf.statistics for cell in table.cells if cell.page})
+    assert pages == [2, 3, 4]
+    for number in pages:
+        assert f'<a href="../2024.pdf#page={number}">{number}</a>' in body
+    page = read_report(REAL / "pingtan-2024.html", "pingtan-2024.html")
+    body = prepare_report(template_environment(), page).body
+    url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/t20250310_97791.htm"
+    assert body.count(f'见<a href="{url}" rel="nofollow noopener">原文网址</a>') == 3  # one per table
+
+
 def test_a_second_copy_is_rendered_without_reading_its_source_again(tmp_path: Path, monkeypatch) -> None:
     """Duplicates are decided between reading and rendering (pipeline.py): each source is read once,
     and the second copy's JSON carries the duplicate finding."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..model import Block, Contact, Report, SourceFile, StatTable
+from ..model import Block, Contact, LinePosition, Report, SourceFile, StatTable
 from .checks import check_statistics
 from .metadata import derive_kind, text_to_contact
 from .parsing import (
@@ -52,12 +52,19 @@ def report_format(statistics: list[StatTable]) -> str | None:
     return formats.get("二") or formats.get("三")
 
 
-def with_pages(table: StatTable, pages: dict[int, int]) -> StatTable:
-    """The table with each cell's PDF page, looked up from the line it came from."""
-    if not pages:
+def with_positions(table: StatTable, lines: dict[int, Line]) -> StatTable:
+    """The table with each cell's PDF page, and where each of its lines was printed, looked up
+    from the lines its cells came from."""
+    numbers = sorted({cell.line for cell in table.cells if cell.line in lines})
+    if not any(lines[number].page for number in numbers):
         return table
-    cells = [replace(cell, page=pages.get(cell.line or 0)) for cell in table.cells]
-    return replace(table, cells=cells)
+    cells = [replace(cell, page=lines[cell.line].page if cell.line in lines else None) for cell in table.cells]
+    positions = tuple(
+        LinePosition(number, line.page, line.box)
+        for number in numbers
+        if (line := lines[number]).page and line.box is not None
+    )
+    return replace(table, cells=cells, positions=positions)
 
 
 def report_from_lines(lines: list[Line], source: SourceFile) -> Report | None:
@@ -70,8 +77,8 @@ def report_from_lines(lines: list[Line], source: SourceFile) -> Report | None:
     sections = [build_section(number, heading, body) for number, heading, body in section_parts]
     tables = [block.table for section in sections for block in section.blocks if block.table]
     statistics, table_findings = tables_to_statistics(tables)
-    pages = {line.number: line.page for line in lines if line.page}
-    statistics = [with_pages(table, pages) for table in statistics]
+    by_number = {line.number: line for line in lines}
+    statistics = [with_positions(table, by_number) for table in statistics]
     region, region_findings = resolve_region(title.agency, context_text(lines))
     last_blocks = sections[-1].blocks if sections else []
     preamble = lines_to_blocks(preamble_lines, None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Block, CoverNotice, Section, Table
+from ..model import Block, Box, CoverNotice, Section, Table
 
 SECTION_NUMERALS = "一二三四五六"
 TABLE_SECTIONS = {2: "二", 3: "三", 4: "四"}
@@ -56,6 +56,7 @@ class Line:
     page: int | None = None  # the PDF page the line came from
     ruled: bool = False  # a row of a ruled PDF table, its cells separated by tabs
     layout: str | None = None  # a cell line whose layout its reader knows ("pipe-table", "run-together")
+    box: Box | None = None  # where a PDF's text layer printed it (left, top, right, bottom)
 
     @property
     def stripped(self) -> str:

@@ -68,6 +68,7 @@ class TableView:
     # fifteen columns in a row become five rows of three); shown instead of it on narrow screens.
     narrow: TableView | None = None
     wide: bool = False  # wider than a phone: the numbers scroll sideways beside their row labels
+    pages: tuple[int, ...] = ()  # the pages of a PDF its cells were printed on
 
     @property
     def anchor(self) -> str:
@@ -250,4 +251,6 @@ VIEWS = {"二": table2_view, "三": table3_view, "四": table4_view}
 
 
 def table_view(table: StatTable, findings: list[Finding]) -> TableView:
-    return VIEWS[table.number](table, findings)
+    view = VIEWS[table.number](table, findings)
+    view.pages = tuple(sorted({cell.page for cell in table.cells if cell.page}))
+    return view

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...model import Report, SourceFile
+from ...model import Box, Report, SourceFile
 from ..assemble import report_from_lines
 from ..parsing import Line, is_page_furniture, normalize_radicals
 
@@ -34,6 +34,7 @@ class PlacedLine:
     # A scanned table row's cell images, one per position (None where there is none to read
     # again), so a number that breaks the form's rules can be read again (rereading.py).
     images: tuple = field(default=(), compare=False, repr=False)
+    box: Box | None = field(default=None, compare=False)  # left, top, right, bottom (a text layer's)
 
 
 # The images of scanned table rows by line number, for reading a cell again.
@@ -145,7 +146,7 @@ def placed_to_lines(pages: list[list[PlacedLine]]) -> tuple[list[Line], LineImag
         candidate = Line(0, text)
         if is_page_furniture(candidate) or (not placed.ruled and comparable(text) in running):
             continue
-        lines.append(Line(len(lines) + 1, text, page, ruled=placed.ruled))
+        lines.append(Line(len(lines) + 1, text, page, ruled=placed.ruled, box=placed.box))
         if placed.images:
             images[len(lines)] = placed.images
     return lines, images

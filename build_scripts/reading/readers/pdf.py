@@ -13,7 +13,7 @@ import logging
 import re
 from pathlib import Path
 
-from ...model import Finding, Report, Severity, SourceFile
+from ...model import Box, Finding, Report, Severity, SourceFile
 from ..checks import resolve_ocr_readings
 from ..parsing import Line
 from .common import (
@@ -140,6 +140,10 @@ def statistical_tables(page) -> list:
     return [table for table in tables if table.rows and len(table.rows[0].cells) > 1]
 
 
+def rounded_box(box: tuple) -> Box:
+    return tuple(round(float(edge), 1) for edge in box)  # type: ignore[return-value]
+
+
 def page_lines(page) -> list[PlacedLine]:
     """The lines of one page in reading order: text outside tables, and table rows as cell lines."""
     tables = statistical_tables(page)
@@ -149,15 +153,16 @@ def page_lines(page) -> list[PlacedLine]:
         rows = table.extract()
         for row_cells, row in zip(rows, table.rows, strict=True):
             cells = [cell_text(cell) for cell in row_cells]
-            top = row.bbox[1]
+            top, box = row.bbox[1], rounded_box(row.bbox)
             if is_table_row([None if cell is None else text for cell, text in zip(row_cells, cells, strict=True)]):
-                placed.append(PlacedLine(top, "\t".join(cells), ruled=True))
+                placed.append(PlacedLine(top, "\t".join(cells), ruled=True, box=box))
             else:
                 for offset, text in enumerate(" ".join(cell for cell in row_cells if cell).split("\n")):
-                    placed.append(PlacedLine(top + offset * 0.01, text.strip(), ruled=False))
+                    placed.append(PlacedLine(top + offset * 0.01, text.strip(), ruled=False, box=box))
         outside = outside.outside_bbox(table.bbox)
     for line in outside.extract_text_lines():
-        placed.append(PlacedLine(line["top"], line["text"], ruled=False))
+        box = rounded_box((line["x0"], line["top"], line["x1"], line["bottom"]))
+        placed.append(PlacedLine(line["top"], line["text"], ruled=False, box=box))
     return sorted(placed, key=lambda line: line.top)
 
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,14 @@ from ..labels import CONTACT_LABELS, TABLE_CAPTIONS, format_label, layout_labels
 from ..serialize import front_matter, report_description, report_front_matter, report_json, statistics_yaml
 from ..table_views import table_view
 from ..timeliness import timeliness
-from ..urls import href_between, kind_page_path, relative_link, year_group_path, year_page_path
+from ..urls import (
+    href_between,
+    kind_page_path,
+    relative_link,
+    report_original_path,
+    year_group_path,
+    year_page_path,
+)
 from .pieces import link_item, region_crumbs, source_summary
 
 
@@ -74,15 +82,24 @@ def default_data_name(report: Report) -> str:
     return f"{report.year}.json"
 
 
+def original_href(original_path: str, linked_at: str | None = None) -> str:
+    """The href of the report's original from its page, for raw HTML: beside the page's folder
+    (the page `…/2024/` and its original `…/2024.pdf`), or at its published address when the
+    site links it there (`linked_at`)."""
+    return linked_at or "../" + posixpath.basename(original_path)
+
+
 def prepare_report(
     env: jinja2.Environment,
     report: Report,
     pretty_json: bool = False,
     data_name: str | None = None,
     data_json: str | None = None,
+    original: str | None = None,
 ) -> PreparedReport:
     """`data_json`: the report's JSON when the caller made it already (the build hashes it first,
-    pipeline.render_report)."""
+    pipeline.render_report); `original`: the href of its original (original_href), which each
+    table's pages link to."""
     stats = report_stats(report)
     body = env.get_template("report_body.md.j2").render(
         report=report,
@@ -90,7 +107,10 @@ def prepare_report(
         layout_names=layout_labels(report),
         views={table.number: table_view(table, report.findings) for table in report.statistics},
         key_figures=key_figures(report, stats),
-        links={"data": data_name or default_data_name(report)},
+        links={
+            "data": data_name or default_data_name(report),
+            "original": original or original_href(report_original_path(f"{report.year}.md", report.source.path)),
+        },
     )
     return PreparedReport(
         metadata_only(report),
