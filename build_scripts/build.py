@@ -34,6 +34,7 @@ from .parallel import cycle_collection_paused, end_with_parent
 from .partitions import Partition, PartitionPlan, load_partition_plan
 from .pipeline import Pipeline, PipelineSettings, RenderPlan, published_outcomes
 from .progress import stage
+from .reading.changes import CHANGES_NAME, Change, Published, new_changes, read_changes, write_changes
 from .reading.ledger import LEDGER_NAME, days_added, read_ledger, write_ledger
 from .reading.overrides import OVERRIDES_NAME, load_overrides
 from .reading.provenance import is_sidecar, sidecar_source
@@ -44,7 +45,7 @@ from .site.archive import Archive, build_archive, region_code
 from .site.compare import compare_files
 from .site.cross_year import add_cross_year_findings
 from .site.datapackage import datapackage_file
-from .site.datasets import StatsRow, dataset_files
+from .site.datasets import StatsRow, dataset_files, numbers_fingerprint
 from .site.feeds import feed_files
 from .site.labels import SITE_NAME
 from .site.mkdocs_hooks import SHARD_VARIABLE
@@ -56,7 +57,7 @@ from .site.search.bundle import INDEX_DIR, IndexedDocument, IndexHost, write_sea
 from .site.search.record import RecordFiles
 from .site.serialize import to_plain
 from .site.sql_engine import ENGINE_WARNING, engine_files
-from .site.urls import page_url
+from .site.urls import page_url, report_id
 from .site_size import GITHUB_PAGES_LIMIT_MB, MB, Original, SiteSize, budget_warning, measure_site, originals_to_link
 
 log = logging.getLogger(__name__)
@@ -195,7 +196,7 @@ def survey_sources(source_dir: Path) -> tuple[list[Path], list[SourceOutcome]]:
                     sources.append(path)
         for name in sorted(files):
             path = here / name
-            if path in (source_dir / OVERRIDES_NAME, source_dir / LEDGER_NAME) or (
+            if path in (source_dir / OVERRIDES_NAME, source_dir / LEDGER_NAME, source_dir / CHANGES_NAME) or (
                 is_sidecar(path) and sidecar_source(path).exists()
             ):
                 continue
@@ -520,6 +521,41 @@ def record_days_added(ledger: Path, reports: list[Report]) -> list[str]:
     return problems + ([problem] if problem else [])
 
 
+def record_changes(log: Path, sites: list[SiteBuild], stats: dict[str, StatsRow]) -> tuple[list[Change], list[str]]:
+    """The archive's changelog with this build's changes appended (and written back to the source
+    folder); the problems of the log file."""
+    changes, problems = read_changes(log)
+    published = [
+        Published(
+            page.report.source.path,
+            page.report.source.sha256,
+            numbers_fingerprint(stats[page.report.source.path]),
+            report_id(page.path),
+            page.report.title,
+            page.report.added or "",
+        )
+        for site in sites
+        for page in site.archive.pages
+    ]
+    changes = changes + new_changes(published, changes, build_day())
+    problem = write_changes(log, changes)
+    return changes, problems + ([problem] if problem else [])
+
+
+def site_changes(changes: list[Change], site: SiteBuild, plan: PartitionPlan | None) -> list[Change]:
+    """The changes of one site's reports: all of them, or a partition's (by the division code in
+    the report's id, as its reports are assigned)."""
+    if plan is None or site.address is None:
+        return changes
+    mine = []
+    for change in changes:
+        code = change.report.split("/")[1] if change.report.count("/") >= 2 else ""
+        partition = plan.partition_of(code)
+        if partition is not None and partition.name == site.name:
+            mine.append(change)
+    return mine
+
+
 @dataclass
 class SiteBuild:
     """One site this build makes: the whole archive's, or a partition's (`address`)."""
@@ -725,8 +761,9 @@ def build_portal(
     plan: PartitionPlan,
     sites: list[SiteBuild],
     stats: dict[str, StatsRow],
+    changes: list[Change],
 ) -> SiteBuild:
-    """The portal's content: national home, regions, overview, search, dictionary."""
+    """The portal's content: national home, regions, overview, search, dictionary, changelog."""
     portal_folders = folders.site_folders(plan.portal.name)
     settings = site_settings(
         options,
@@ -736,7 +773,7 @@ def build_portal(
         nav=PORTAL_NAV,
     )
     partitions = [PartitionSite(site.address, site.archive) for site in sites if site.address]
-    pages = render_portal_pages(template_environment(), partitions, stats)
+    pages = render_portal_pages(template_environment(), partitions, stats, changes)
     write_files(portal_folders.content, pages, portal_folders.previous_content)
     write_files(portal_folders.content, portal_feed(partitions, settings.site_url), portal_folders.previous_content)
     empty = build_archive([], {})
@@ -773,6 +810,10 @@ def build_in(
         stats = read.stats
         planning = stage("planning pages and downloads")
         sites, unplaced = plan_sites(options, folders, read.reports, overrides.agency_links, plan)
+        changes, problems = record_changes(options.source_dir / CHANGES_NAME, sites, stats)
+        read.override_problems.extend(problems)
+        for site in sites:
+            site.archive.changes = site_changes(changes, site, plan)
         for site in sites:  # within each site (an agency whose reports two partitions share: in each)
             add_cross_year_findings(site.archive, stats)
         # Everything read: the workers write the reports while this process writes the rest, on
@@ -780,7 +821,7 @@ def build_in(
         pipeline.start_render(*[render_plan(options, site) for site in sites])
         for site in sites:
             write_site_content(options, site, stats)
-        portal = build_portal(options, folders, plan, sites, stats) if plan else None
+        portal = build_portal(options, folders, plan, sites, stats, changes) if plan else None
         pages = sum(len(site.archive.pages) for site in sites)
         planning.finish(f"{pages:,} report pages, {sum(len(site.browse_pages) for site in sites):,} browse pages")
         lap("browse")

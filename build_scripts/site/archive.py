@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..model import CellStatus, Finding, Region, Report, Severity
+from ..reading.changes import Change
 from ..reading.metadata import KINDS_BY_SLUG, agency_name_key
 from ..reading.regions import UNRESOLVED, agency_short_name, region_chain
 from .slugs import pinyin_slug
@@ -107,6 +108,8 @@ class Archive:
     # Pages whose original is linked at its published address instead of copied beside them, to
     # keep the site within its size budget (site_size.originals_to_link).
     originals_linked: set[str] = field(default_factory=set)
+    # The archive's changes, build by build, as far as they concern this site (reading/changes.py).
+    changes: list[Change] = field(default_factory=list)
 
     @property
     def provinces(self) -> list[RegionEntry]:

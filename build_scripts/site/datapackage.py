@@ -17,6 +17,8 @@ from .archive import Archive
 from .datasets import (
     CELL_KEYS,
     CELLS_CSV,
+    CHANGE_COLUMNS,
+    CHANGES_CSV,
     DOWNLOADS,
     JSON_FILE,
     REPORT_FIELDS,
@@ -96,6 +98,12 @@ def resources(downloads: Downloads) -> list[dict]:
             "schema": {"fields": fields(CELL_FIELDS)},
         },
         JSON_FILE: {"format": "json", "mediatype": "application/json", "compression": "gz", "encoding": "utf-8"},
+        CHANGES_CSV: {
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8-sig",
+            "schema": {"fields": fields(tuple((name, "string", text) for name, text in CHANGE_COLUMNS))},
+        },
         SQLITE_FILE: {
             "format": "sqlite",
             "mediatype": "application/vnd.sqlite3",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -50,6 +51,7 @@ WIDE_CSV = "archive-reports.csv"
 CELLS_CSV = "archive-cells.csv.gz"
 JSON_FILE = "archive.json.gz"
 SQLITE_FILE = "archive.sqlite.gz"
+CHANGES_CSV = "archive-changes.csv"
 
 # What a report's cell holds, one character each in StatsRow.states.
 NUMBER, BLANK, UNCERTAIN, ABSENT = "n", "b", "u", "."
@@ -116,6 +118,12 @@ class StatsRow:
 
     values: tuple[int | float | None, ...]
     states: str
+
+
+def numbers_fingerprint(stats: StatsRow) -> str:
+    """Twelve hex digits that change when any of a report's numbers (or blanks) does: what the
+    changelog calls a correction (reading/changes.py)."""
+    return hashlib.sha256(repr((stats.values, stats.states)).encode("utf-8")).hexdigest()[:12]
 
 
 def report_stats(report: Report) -> StatsRow:
@@ -448,6 +456,26 @@ def sqlite_file(archive: Archive, stats: dict[str, StatsRow]) -> bytes:
     return gzipped(sqlite_bytes(archive, stats))
 
 
+CHANGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("day", "构建日期（YYYY-MM-DD）"),
+    ("change", "变更：added 新增、corrected 数字更正、replaced 更换来源文件（数字未变）、moved 改名、removed 撤下"),
+    ("report_id", "报告编号（报告页面的路径）"),
+    ("title", "报告标题"),
+    ("source_file", "来源文件名"),
+    ("source_sha256", "来源文件的 SHA-256"),
+    ("previous_source_file", "改名前的来源文件名（moved）"),
+)
+
+
+def changes_csv(archive: Archive, stats: dict[str, StatsRow]) -> bytes:
+    """The archive's changelog, oldest first, as a spreadsheet reads it."""
+    rows = [[name for name, _ in CHANGE_COLUMNS]]
+    for change in archive.changes:
+        fields = (change.day, change.change, change.report, change.title, change.path, change.sha256, change.previous)
+        rows.append([spreadsheet_text(value) for value in fields])
+    return "\ufeff".encode() + csv_text(rows).encode("utf-8")
+
+
 @dataclass(frozen=True)
 class Download:
     """One download of the archive's data: its file name, what builds it, and what the 数据下载 page
@@ -464,6 +492,7 @@ DOWNLOADS: tuple[Download, ...] = (
     Download(WIDE_CSV, wide_csv, "宽表：每份报告一行，报告信息之后每格一列（UTF-8 带 BOM，Excel 可直接打开）", 2),
     Download(CELLS_CSV, cells_csv, "长表（gzip 压缩）：每份报告印出的每格一行：报告、表、行、列、数值、空白、存疑", 3),
     Download(JSON_FILE, json_file, "JSON（gzip 压缩）：每份报告的信息与各格数值，及各格的官方标签", 1),
+    Download(CHANGES_CSV, changes_csv, "变更记录：每次构建新增、更正、更换、撤下的报告（UTF-8 带 BOM）", 0),
     Download(
         SQLITE_FILE,
         sqlite_file,

@@ -13,6 +13,7 @@ import posixpath
 HOME = "index.md"
 SEARCH = "search.md"
 COMPARE = "compare.md"
+CHANGES = "changes.md"
 SQL_PAGE = "sql.md"
 DICTIONARY = "data-dictionary.md"
 OVERVIEW = "overview.md"

@@ -21,6 +21,7 @@ from ..serialize import front_matter
 from ..urls import (
     ABOUT,
     AGENCIES_INDEX,
+    CHANGES,
     COMPARE,
     DATA_INDEX,
     DICTIONARY,
@@ -35,7 +36,7 @@ from ..urls import (
 from .agencies import render_agencies_index, render_agency_page, render_kind_pages
 from .environment import template_environment
 from .home import render_about, render_home, render_overview, render_quality
-from .reference import render_data_page, render_dictionary
+from .reference import changes_page_link, render_changes_page, render_data_page, render_dictionary
 from .regions import render_region_page, render_regions_index
 from .tools import province_options, render_compare_page, render_sql_page
 from .years import render_year_pages, render_years_index
@@ -62,6 +63,7 @@ def render_browse_pages(
         front_matter=front_matter({"title": "搜索", "page_kind": "search", "hide": ["toc"]}), portal=False
     )
     files[DICTIONARY] = render_dictionary(env)
+    files[CHANGES] = render_changes_page(env, archive.changes, changes_page_link(archive))
     files[OVERVIEW] = render_overview(env, archive, stats)
     files[QUALITY] = render_quality(env, archive)
     files[ABOUT] = render_about(env, archive)

@@ -7,23 +7,24 @@ Markdown link against the portal's own pages).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
 from ...partitions import Partition
+from ...reading.changes import Change
 from ...reading.regions import UNRESOLVED
 from ..archive import Archive, ReportPage
 from ..compare import province_listing
 from ..datasets import StatsRow
 from ..feeds import portal_feed_file
 from ..serialize import front_matter
-from ..urls import COMPARE, DATA_INDEX, DICTIONARY, HOME, OVERVIEW, REGIONS_INDEX, SEARCH
+from ..urls import CHANGES, COMPARE, DATA_INDEX, DICTIONARY, HOME, OVERVIEW, REGIONS_INDEX, SEARCH
 from .home import latest_reports, recently_added, render_overview_of
 from .pieces import report_label
-from .reference import render_dictionary
+from .reference import render_changes_page, render_dictionary
 from .tools import ProvinceOption, render_compare_page
 
 # The portal's navigation: its own pages only (the partitions' browse pages are linked from them).
@@ -34,6 +35,7 @@ PORTAL_NAV = (
     ("机构对比", COMPARE),
     ("搜索", SEARCH),
     ("数据下载", DATA_INDEX),
+    ("更新记录", CHANGES),
     ("数据说明", DICTIONARY),
 )
 
@@ -142,8 +144,14 @@ def portal_province_options(sites: Sequence[PartitionSite]) -> list[ProvinceOpti
     return options
 
 
+def portal_changes_link(sites: Sequence[PartitionSite]) -> Callable[[str], str | None]:
+    """Links from the portal's changelog to each report still published, on its partition's site."""
+    site_of = {page.path.removesuffix(".md"): site for site in sites for page in site.archive.pages}
+    return lambda report: site_of[report].address.page_from(CHANGES, report + ".md") if report in site_of else None
+
+
 def render_portal_pages(
-    env: jinja2.Environment, sites: Sequence[PartitionSite], stats: dict[str, StatsRow]
+    env: jinja2.Environment, sites: Sequence[PartitionSite], stats: dict[str, StatsRow], changes: list[Change]
 ) -> dict[str, str]:
     """Every page of the portal's content folder, keyed by relative path, sorted."""
     files = {
@@ -156,6 +164,7 @@ def render_portal_pages(
         DICTIONARY: render_dictionary(env),
         DATA_INDEX: render_portal_data(env, sites),
         COMPARE: render_compare_page(env, portal_province_options(sites)),
+        CHANGES: render_changes_page(env, changes, portal_changes_link(sites), portal=True),
     }
     return dict(sorted(files.items()))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import jinja2
 
 from ...forms import (
@@ -19,16 +21,17 @@ from ...forms import (
     TABLE_TITLES,
     Spec,
 )
+from ...reading.changes import CHANGE_KINDS, Change
 from ...reading.checks import RULE_NAMES
 from ...reading.metadata import KINDS_BY_SLUG
 from ..archive import (
     Archive,
 )
 from ..datapackage import PACKAGE_FILE, archive_version
-from ..datasets import CELL_KEYS, DOWNLOADS, REPORT_FIELDS, SCHEMA, SQLITE_FILE, Downloads
+from ..datasets import CELL_KEYS, CHANGES_CSV, DOWNLOADS, REPORT_FIELDS, SCHEMA, SQLITE_FILE, Downloads
 from ..serialize import front_matter
 from ..table_views import TABLE2_ONLY_2019_ROWS
-from ..urls import DATA_DIR
+from ..urls import CHANGES, DATA_DIR, href_between
 
 
 def spec_formats(number: str, spec: Spec, kind: str) -> str:
@@ -100,3 +103,50 @@ def render_data_page(env: jinja2.Environment, archive: Archive, downloads: Downl
         version=archive_version(archive, downloads),
         package_file=PACKAGE_FILE,
     )
+
+
+CHANGE_LABELS = {"added": "新增", "corrected": "更正", "replaced": "更换来源文件", "moved": "改名", "removed": "撤下"}
+RECENT_CHANGES = 200  # listed on the page, newest first; the download has every one
+
+
+def change_days(changes: list[Change]) -> list[dict[str, object]]:
+    """Each build day's counts of each kind of change, newest first."""
+    days: dict[str, dict[str, object]] = {}
+    for change in changes:
+        counts = days.setdefault(change.day, {"day": change.day, **dict.fromkeys(CHANGE_KINDS, 0)})
+        counts[change.change] = int(counts[change.change]) + 1  # type: ignore[call-overload]
+    return [days[day] for day in sorted(days, reverse=True)]
+
+
+def render_changes_page(
+    env: jinja2.Environment, changes: list[Change], link: Callable[[str], str | None], portal: bool = False
+) -> str:
+    """The changelog; `link(report id)`: the href of a report still published, else None; the
+    portal's has no download of its own (its partitions' data pages have theirs)."""
+    recent = sorted(changes, key=lambda change: change.day, reverse=True)[:RECENT_CHANGES]  # stable: log order
+    return env.get_template("changes.md.j2").render(
+        front_matter=front_matter({"title": "更新记录", "page_kind": "index"}),
+        csv_name=CHANGES_CSV,
+        portal=portal,
+        days=change_days(changes),
+        total=len(changes),
+        listed=len(recent),
+        recent=[
+            {
+                "day": change.day,
+                "change": change.change,
+                "label": CHANGE_LABELS[change.change],
+                "title": change.title,
+                "link": None if change.change == "removed" else link(change.report),
+                "path": change.path,
+                "previous": change.previous,
+            }
+            for change in recent
+        ],
+    )
+
+
+def changes_page_link(archive: Archive) -> Callable[[str], str | None]:
+    """Links from the changelog to the reports this site publishes."""
+    published = {page.path.removesuffix(".md") for page in archive.pages}
+    return lambda report: href_between(CHANGES, report + ".md") if report in published else None
