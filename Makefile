@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 BASE_PATH ?= /
 
-.PHONY: site serve test lint golden lighthouse browser-deps office-deps pdf-fixtures scan-fixtures web-fixtures bench-pdf bench-readers bench-conversion bench-site bench-search bench-sql search-quality clean
+.PHONY: site serve test lint golden lighthouse browser-deps office-deps pdf-fixtures scan-fixtures web-fixtures bench-pdf bench-readers bench-conversion bench-site bench-search bench-tools search-quality clean
 
 # Word 97–2003 (.doc) and WPS (.wps) reports are read through LibreOffice; `make site` installs it
 # only when the source folder holds such files.
@@ -116,9 +116,9 @@ bench-search: $(TEST_STAMP)
 	$(PY) -m tests.benchmarks.search_benchmark $(or $(SEARCH_N),10000)
 	$(PY) -m tests.benchmarks.search_benchmark --partitions $(or $(PARTITION_SIZE),10000) $(or $(SEARCH_PARTITIONED_N),100000)
 
-## bench-sql: the SQL page's bytes (page and engine) and each example query's bytes read and time, on 10,000 and 100,000 synthetic reports
-bench-sql: $(TEST_STAMP) $(SQL_ENGINE) browser-deps
-	$(PY) -m tests.benchmarks.sql_benchmark
+## bench-tools: the compare page's largest province file, the SQL page's bytes (page and engine) and each example query's bytes read and time, on 10,000 and 100,000 synthetic reports
+bench-tools: $(TEST_STAMP) $(SQL_ENGINE) browser-deps
+	$(PY) -m tests.benchmarks.tools_benchmark
 
 ## bench-readers: seconds to read each web page, Word file, Markdown export and crawl dump fixture
 bench-readers: $(TEST_STAMP) office-deps

@@ -1,9 +1,10 @@
-"""What the SQL page (在线查询) costs a reader: the bytes of the page and its engine, and for each
-example query the bytes of the database it reads and its time, on databases of 10,000 and
-100,000 reports.
+"""What the compare page (机构对比) and the SQL page (在线查询) cost a reader, on archives of 10,000
+and 100,000 reports: for the compare page, the largest province's file (what one pick of a
+province downloads); for the SQL page, the bytes of the page and its engine, and for each example
+query the bytes of the database it reads and its time.
 
-    python -m tests.benchmarks.sql_benchmark             # 10,000 and 100,000 reports
-    python -m tests.benchmarks.sql_benchmark 100000
+    python -m tests.benchmarks.tools_benchmark             # 10,000 and 100,000 reports
+    python -m tests.benchmarks.tools_benchmark 100000
 
 The database is made by the build's own code (query_db.database_bytes, chunked) from synthetic
 rows: real divisions, about seven reports an agency (2019–2025), random figures. It replaces the
@@ -27,6 +28,7 @@ from pathlib import Path
 from build_scripts.reading.metadata import KINDS_BY_SLUG
 from build_scripts.reading.regions import load_divisions
 from build_scripts.serve import serve_in_thread
+from build_scripts.site.compare import compact_json
 from build_scripts.site.comparisons import FIGURES
 from build_scripts.site.query_db import (
     CHUNK_SIZE,
@@ -111,6 +113,32 @@ def synthetic_tables(reports: int, seed: int = 7) -> tuple[dict[str, list[tuple]
     return {"reports": rows, "agencies": sorted(agencies)}, subjects
 
 
+def largest_province_file(tables: dict[str, list[tuple]]) -> tuple[str, int, int, int]:
+    """(province, agencies, bytes, gzip bytes) of the largest of the compare page's province files,
+    made by compare.compact_json from entries shaped as compare.agency_entry makes them."""
+    position = {name: index + 1 for index, name in enumerate(QUERY_REPORT_FIELDS)}
+    figures_at = len(QUERY_REPORT_FIELDS) + 1
+    years: dict[str, list[list]] = {}
+    for row in tables["reports"]:
+        entry = [row[position["year"]], "2021 年版", row[position["url"]], list(row[figures_at:])]
+        years.setdefault(row[position["agency_id"]], []).append(entry)
+    provinces: dict[str, list[dict]] = {}
+    for agency_id, name, kind, province, city, county, *_ in tables["agencies"]:
+        entry = {
+            "id": agency_id,
+            "name": name,
+            "kind": kind,
+            "city": city or "",
+            "place": " ".join(filter(None, [city, county])),
+            "page": f"agencies/{agency_id}/",
+            "years": sorted(years[agency_id]),
+        }
+        provinces.setdefault(province, []).append(entry)
+    province, agencies = max(provinces.items(), key=lambda item: len(item[1]))
+    data = compact_json({"code": "000000", "name": province, "agencies": agencies})
+    return province, len(agencies), len(data), len(gzip.compress(data, 6))
+
+
 def page_site(folder: Path) -> Path:
     """A small built site (the samples): the SQL page and its engine."""
     options, _ = build_into(folder)
@@ -186,10 +214,15 @@ def main(argv: list[str] | None = None) -> int:
         site = page_site(Path(scratch))
         for count in args.reports:
             tables, subjects = synthetic_tables(count)
+            province, agencies, size, packed = largest_province_file(tables)
+            print(
+                f"\n{count:,} reports: compare page, the largest province's file ({province}, {agencies:,} agencies):"
+            )
+            print(f"  {size / 1024:,.0f} KB, {packed / 1024:,.0f} KB compressed (gzip -6)")
             database = database_bytes(tables)
             install_database(site, chunked(database))
             size = len(database) / 1024 / 1024
-            print(f"\n{count:,} reports: database {size:.1f} MB in {len(database) // CHUNK_SIZE + 1} chunks")
+            print(f"{count:,} reports: SQL database {size:.1f} MB in {len(database) // CHUNK_SIZE + 1} chunks")
             print(f"  page, stylesheets and engine compressed (gzip -6): {compressed_engine(site) / 1024:,.0f} KB")
             (_, engine, _, _), *queries = measure(site, subjects)
             print(f"  page, stylesheets and engine as sent (uncompressed): {engine / 1024:,.0f} KB")
