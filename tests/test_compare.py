@@ -21,8 +21,14 @@ pytestmark = pytest.mark.slow
 
 
 def province_files(options: BuildOptions) -> dict[str, dict]:
+    """Each province's list of agencies, each agency with its figures from its city's file."""
     folder = options.site_dir / "data" / "compare"
-    return {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
+    provinces = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
+    for code, data in provinces.items():
+        for agency in data["agencies"]:
+            group = json.loads((folder / code / f"{agency['group']}.json").read_text(encoding="utf-8"))
+            agency["figures"] = group["agencies"][agency["id"]]
+    return provinces
 
 
 def wide_rows(options: BuildOptions) -> dict[str, dict[str, str]]:
@@ -46,10 +52,10 @@ def test_every_main_report_is_in_its_province_file_with_the_downloads_numbers(ar
     for code, data in files.items():
         assert data["code"] == code
         for agency in data["agencies"]:
-            assert agency["page"] == f"agencies/{agency['id']}/"
-            years = [year for year, *_ in agency["years"]]
-            assert years == sorted(set(years))  # one row a year: second copies are left out
-            for _year, _form, report_page, values in agency["years"]:
+            assert agency["figures"]["page"] == f"agencies/{agency['id']}/"
+            years = [year for year, *_ in agency["figures"]["years"]]
+            assert years == sorted(set(years)) and agency["years"] == len(years)  # second copies left out
+            for _year, _form, report_page, values in agency["figures"]["years"]:
                 listed[report_page.rstrip("/")] = values
     published = {o.page.removesuffix(".md") for o in result.outcomes if o.status == "published"}
     main_copies = {page for page in published if page.rsplit("/", 1)[1].isdigit()}
@@ -100,6 +106,8 @@ def test_compare_two_agencies_then_reproduce_the_selection_from_its_url(
     archive_site,
 ) -> None:
     files = province_files(archive_site[0])
+    fetched: list[str] = []
+    page.on("request", lambda request: "/data/compare/" in request.url and fetched.append(request.url))
     page.goto(archive_url + "compare/")
     pick(page, "云南省（2 个机构）", 2)
     page.uncheck("input[name=figure][value=withheld]")
@@ -112,11 +120,16 @@ def test_compare_two_agencies_then_reproduce_the_selection_from_its_url(
     assert query["p"] == ["530000"] and len(agencies) == 2
     assert query["f"] == ["received,disclosed,review,litigation"]
 
+    # One province's list, and the figures of the one city both agencies are in: nothing else.
+    groups = {agency["group"] for agency in files["530000"]["agencies"]}
+    assert sorted(url.split("/data/compare/")[1] for url in fetched) == ["530000.json"] + [
+        f"530000/{group}.json" for group in sorted(groups)
+    ]
     shown = ["received", "disclosed", "review", "litigation"]
     position = {figure.key: index for index, figure in enumerate(FIGURES)}
     expected_rows = []
     for agency in files["530000"]["agencies"]:
-        for year, form, _report, values in agency["years"]:
+        for year, form, _report, values in agency["figures"]["years"]:
             expected_rows.append((agency["id"], str(year), form, [values[position[key]] for key in shown]))
     table_rows = page.locator(".archive-compare-result tbody tr:not(:first-child)")
     assert table_rows.count() == len(expected_rows) == 8
@@ -153,7 +166,7 @@ def test_compare_two_agencies_then_reproduce_the_selection_from_its_url(
 
 def test_agency_names_are_shown_as_text_never_run(page, archive_url: str) -> None:
     hostile = "<img src=x onerror=\"document.title='pwned'\">{{ x }}"
-    data = {
+    listing = {
         "code": "530000",
         "name": "云南省",
         "agencies": [
@@ -163,12 +176,21 @@ def test_agency_names_are_shown_as_text_never_run(page, archive_url: str) -> Non
                 "kind": "other",
                 "city": "=cmd",
                 "place": "=cmd",
-                "page": "agencies/530000-x/",
-                "years": [[2023, "2021 年版", "reports/530000/x/2023/", [1] * len(FIGURES)]],
+                "group": "530000",
+                "years": 1,
             }
         ],
     }
-    page.route("**/data/compare/530000.json", lambda route: route.fulfill(json=data))
+    figures = {
+        "agencies": {
+            "530000-x": {
+                "page": "agencies/530000-x/",
+                "years": [[2023, "2021 年版", "reports/530000/x/2023/", [1] * len(FIGURES)]],
+            }
+        }
+    }
+    page.route("**/data/compare/530000.json", lambda route: route.fulfill(json=listing))
+    page.route("**/data/compare/530000/530000.json", lambda route: route.fulfill(json=figures))
     page.goto(archive_url + "compare/?p=530000&a=530000-x")
     page.wait_for_selector(".archive-compare-result table")
     assert hostile in page.inner_text(".archive-compare-result table")

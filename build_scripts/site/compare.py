@@ -1,10 +1,13 @@
-"""The compare page (对比): every agency's key figures across years, in one small JSON file per
-province, and the page that lists the provinces, kinds and figures to pick from.
+"""The compare page (对比): every agency's key figures across years, and the page that lists the
+provinces, kinds and figures to pick from.
 
-The page (templates/compare.md.j2, assets/archive-compare.js) loads the file of each province the
-reader opens, so a reader on a phone downloads one province, never the archive. A
-figure is a number, or null where the report did not give it or a cell of it is uncertain (never 0
-for a blank, comparisons.figure_value). Only each agency-year's main copy is listed.
+The page (templates/compare.md.j2, assets/archive-compare.js) loads, for a province the reader
+opens, its list of agencies (`data/compare/<province>.json`: names, kinds, places), and for an
+agency the reader picks, the figures of its city's agencies (`data/compare/<province>/<city>.json`;
+a provincial agency's are under the province's own code). A reader on a phone so downloads a
+province's names and a city's numbers, never the archive, and neither grows with the archive's
+other provinces. A figure is a number, or null where the report did not give it or a cell of it is
+uncertain (never 0 for a blank, comparisons.figure_value). Only each agency-year's main copy is listed.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import json
 from dataclasses import dataclass
 
 from ..reading.regions import region_chain
-from .archive import AgencyEntry, Archive
+from .archive import AgencyEntry, Archive, listing_group
 from .comparisons import FIGURES, figure_value
 from .cross_year import is_main_copy
 from .datasets import StatsRow
@@ -25,6 +28,10 @@ COMPARE_DIR = f"{DATA_DIR}/compare"
 
 def province_file(code: str) -> str:
     return f"{COMPARE_DIR}/{code}.json"
+
+
+def figures_file(province: str, group: str) -> str:
+    return f"{COMPARE_DIR}/{province}/{group}.json"
 
 
 def agency_province(agency: AgencyEntry) -> tuple[str, str]:
@@ -53,16 +60,21 @@ def agency_years(agency: AgencyEntry, stats: dict[str, StatsRow]) -> list[list]:
     return rows
 
 
-def agency_entry(agency: AgencyEntry, stats: dict[str, StatsRow]) -> dict:
+def agency_listing(agency: AgencyEntry, group: str, years: int) -> dict:
+    """What the province's list says of an agency: enough to pick it, and where its figures are."""
     return {
         "id": agency.id,
         "name": agency.name,
         "kind": agency.kind,
         "city": agency_city(agency),
         "place": agency_place(agency),
-        "page": page_url(agency.path),
-        "years": agency_years(agency, stats),
+        "group": group,
+        "years": years,
     }
+
+
+def agency_figures(agency: AgencyEntry, stats: dict[str, StatsRow]) -> dict:
+    return {"page": page_url(agency.path), "years": agency_years(agency, stats)}
 
 
 def compact_json(data: object) -> bytes:
@@ -98,10 +110,16 @@ def province_listing(archive: Archive) -> list[ProvinceFile]:
 
 
 def compare_files(archive: Archive, stats: dict[str, StatsRow]) -> dict[str, bytes]:
-    """{content path: bytes}: one file per province."""
-    return {
-        province_file(code): compact_json(
-            {"code": code, "name": name, "agencies": [agency_entry(agency, stats) for agency in agencies]}
-        )
-        for code, (name, agencies) in compared_agencies(archive).items()
-    }
+    """{content path: bytes}: each province's list of agencies, and each city's figures."""
+    files = {}
+    for code, (name, agencies) in compared_agencies(archive).items():
+        listed, groups = [], {}
+        for agency in agencies:
+            group = listing_group(agency.region)[0]
+            figures = agency_figures(agency, stats)
+            groups.setdefault(group, {})[agency.id] = figures
+            listed.append(agency_listing(agency, group, len(figures["years"])))
+        files[province_file(code)] = compact_json({"code": code, "name": name, "agencies": listed})
+        for group, figures in sorted(groups.items()):
+            files[figures_file(code, group)] = compact_json({"agencies": figures})
+    return files

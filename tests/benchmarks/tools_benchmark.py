@@ -1,7 +1,8 @@
 """What the compare page (机构对比) and the SQL page (在线查询) cost a reader, on archives of 10,000
-and 100,000 reports: for the compare page, the largest province's file (what one pick of a
-province downloads); for the SQL page, the bytes of the page and its engine, and for each example
-query the bytes of the database it reads and its time.
+and 100,000 reports: for the compare page, the largest province's list of agencies and the
+largest city's figures (what picking a province and an agency downloads); for the SQL page, the
+bytes of the page and its engine, and for each example query the bytes of the database it reads
+and its time.
 
     python -m tests.benchmarks.tools_benchmark             # 10,000 and 100,000 reports
     python -m tests.benchmarks.tools_benchmark 100000
@@ -113,9 +114,9 @@ def synthetic_tables(reports: int, seed: int = 7) -> tuple[dict[str, list[tuple]
     return {"reports": rows, "agencies": sorted(agencies)}, subjects
 
 
-def largest_province_file(tables: dict[str, list[tuple]]) -> tuple[str, int, int, int]:
-    """(province, agencies, bytes, gzip bytes) of the largest of the compare page's province files,
-    made by compare.compact_json from entries shaped as compare.agency_entry makes them."""
+def compare_files_sizes(tables: dict[str, list[tuple]]) -> list[tuple[str, int, int, int]]:
+    """(what, agencies, bytes, gzip bytes) of the compare page's largest province list and largest
+    city figures file, made by compare.compact_json from entries shaped as compare.py makes them."""
     position = {name: index + 1 for index, name in enumerate(QUERY_REPORT_FIELDS)}
     figures_at = len(QUERY_REPORT_FIELDS) + 1
     years: dict[str, list[list]] = {}
@@ -123,20 +124,33 @@ def largest_province_file(tables: dict[str, list[tuple]]) -> tuple[str, int, int
         entry = [row[position["year"]], "2021 年版", row[position["url"]], list(row[figures_at:])]
         years.setdefault(row[position["agency_id"]], []).append(entry)
     provinces: dict[str, list[dict]] = {}
+    cities: dict[str, dict[str, dict]] = {}
     for agency_id, name, kind, province, city, county, *_ in tables["agencies"]:
-        entry = {
+        listed = {
             "id": agency_id,
             "name": name,
             "kind": kind,
             "city": city or "",
             "place": " ".join(filter(None, [city, county])),
-            "page": f"agencies/{agency_id}/",
-            "years": sorted(years[agency_id]),
+            "group": agency_id[:4] + "00",
+            "years": len(years[agency_id]),
         }
-        provinces.setdefault(province, []).append(entry)
-    province, agencies = max(provinces.items(), key=lambda item: len(item[1]))
-    data = compact_json({"code": "000000", "name": province, "agencies": agencies})
-    return province, len(agencies), len(data), len(gzip.compress(data, 6))
+        provinces.setdefault(province, []).append(listed)
+        figures = {"page": f"agencies/{agency_id}/", "years": sorted(years[agency_id])}
+        cities.setdefault(f"{province} {city}", {})[agency_id] = figures
+    province, listing = max(provinces.items(), key=lambda item: len(item[1]))
+    city, figures = max(cities.items(), key=lambda item: len(item[1]))
+    sizes = []
+    for what, count, data in (
+        (
+            f"{province}'s list of agencies",
+            len(listing),
+            compact_json({"code": "000000", "name": province, "agencies": listing}),
+        ),
+        (f"{city}'s figures", len(figures), compact_json({"agencies": figures})),
+    ):
+        sizes.append((what, count, len(data), len(gzip.compress(data, 6))))
+    return sizes
 
 
 def page_site(folder: Path) -> Path:
@@ -214,11 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         site = page_site(Path(scratch))
         for count in args.reports:
             tables, subjects = synthetic_tables(count)
-            province, agencies, size, packed = largest_province_file(tables)
-            print(
-                f"\n{count:,} reports: compare page, the largest province's file ({province}, {agencies:,} agencies):"
-            )
-            print(f"  {size / 1024:,.0f} KB, {packed / 1024:,.0f} KB compressed (gzip -6)")
+            print(f"\n{count:,} reports: the compare page's largest files")
+            for what, agencies, size, packed in compare_files_sizes(tables):
+                print(f"  {what} ({agencies:,} agencies): {size / 1024:,.0f} KB, {packed / 1024:,.0f} KB compressed")
             database = database_bytes(tables)
             install_database(site, chunked(database))
             size = len(database) / 1024 / 1024

@@ -2,10 +2,11 @@
 // chart per figure and a CSV of exactly that selection, and keeps the selection in its URL
 // (?p=<province codes>&a=<agency ids>&f=<figure keys>) so that the address reproduces it.
 //
-// Each province's agencies are one JSON file (data/compare/<code>.json, written by
+// Each province's list of agencies is one JSON file (data/compare/<code>.json, written by
 // build_scripts/site/compare.py), loaded only when the reader opens that province or the URL names
-// it; on a partitioned archive's portal the files are on the partitions' sites, and the pages they
-// name are found from the file's own address. Text from reports is only ever inserted as text
+// it; the figures of a picked agency come with its city's (data/compare/<code>/<city>.json). On a
+// partitioned archive's portal the files are on the partitions' sites, and the pages they name are
+// found from the file's own address. Text from reports is only ever inserted as text
 // (textContent), never as HTML.
 
 const MAX_AGENCIES = 12;
@@ -43,7 +44,8 @@ const provinces = new Map(
 );
 
 const loaded = new Map(); // province code -> Promise of its file
-const agencies = new Map(); // agency id -> { agency, province key }
+const agencies = new Map(); // agency id -> { agency (as listed), province key, figures (once loaded) }
+const groups = new Map(); // "province key/city code" -> Promise of that city's figures
 let selected = []; // agency ids, in the order picked
 let figureIndex = new Map(); // figure key -> position in an agency's values
 
@@ -58,12 +60,36 @@ function loadProvince(key) {
         return response.json();
       })
       .then((data) => {
-        for (const agency of data.agencies) agencies.set(agency.id, { agency, province: key });
+        provinces.get(key).code = data.code;
+        for (const agency of data.agencies) agencies.set(agency.id, { agency, province: key, figures: null });
         return data;
       });
     loaded.set(key, request);
   }
   return loaded.get(key);
+}
+
+// The figures of the given agencies, each city's file loaded once.
+function loadFigures(ids) {
+  const wanted = ids.map((id) => agencies.get(id)).filter((entry) => entry && !entry.figures);
+  return Promise.all(
+    wanted.map((entry) => {
+      const province = provinces.get(entry.province);
+      const name = `${entry.province}/${entry.agency.group}`;
+      if (!groups.has(name)) {
+        const file = new URL(`${province.code}/${entry.agency.group}.json`, province.file);
+        const request = fetch(file).then((response) => {
+          if (!response.ok) throw new Error(`${response.status}`);
+          return response.json();
+        });
+        request.catch(() => groups.delete(name)); // a failed load can be tried again
+        groups.set(name, request);
+      }
+      return groups.get(name).then((data) => {
+        entry.figures = data.agencies[entry.agency.id] || { page: "", years: [] };
+      });
+    }),
+  );
 }
 
 // A page the file names (site-relative), on the site the file is on.
@@ -135,7 +161,7 @@ async function showCandidates() {
     const box = element("input", null, { type: "checkbox", value: agency.id });
     box.checked = selected.includes(agency.id);
     const label = element("label");
-    label.append(box, ` ${agencyLabel(agency)} · ${kindLabels.get(agency.kind) || ""} · ${agency.years.length} 年`);
+    label.append(box, ` ${agencyLabel(agency)} · ${kindLabels.get(agency.kind) || ""} · ${agency.years} 年`);
     list.append(element("li"));
     list.lastChild.append(label);
   }
@@ -177,7 +203,7 @@ function formatted(value) {
 }
 
 function yearsOf(chosen) {
-  return [...new Set(chosen.flatMap(({ agency }) => agency.years.map(([year]) => year)))].sort((a, b) => a - b);
+  return [...new Set(chosen.flatMap(({ figures }) => figures.years.map(([year]) => year)))].sort((a, b) => a - b);
 }
 
 // One block of rows per agency, headed by its name across the table, so that on a phone the
@@ -190,14 +216,14 @@ function resultTable(chosen, shown) {
   for (const title of ["年度", "表格格式", ...shown.map((figure) => figure.label)]) head.append(element("th", title, { scope: "col" }));
   table.append(element("thead"));
   table.tHead.append(head);
-  for (const { agency, province } of chosen) {
+  for (const { agency, province, figures } of chosen) {
     const body = element("tbody");
     const nameRow = element("tr");
     const name = element("th", null, { scope: "colgroup", colspan: String(shown.length + 2) });
-    name.append(element("a", agencyLabel(agency), { href: pageUrl(province, agency.page) }));
+    name.append(element("a", agencyLabel(agency), { href: pageUrl(province, figures.page) }));
     nameRow.append(name);
     body.append(nameRow);
-    for (const [year, form, page, values] of agency.years) {
+    for (const [year, form, page, values] of figures.years) {
       const row = element("tr");
       const yearCell = element("th", null, { scope: "row" });
       yearCell.append(element("a", year, { href: pageUrl(province, page) }));
@@ -231,7 +257,7 @@ function lineChart(figure, chosen, years) {
   const width = Math.max(320, 60 * years.length + 80);
   const height = 200;
   const [left, right, top, bottom] = [56, 28, 16, 170];
-  const values = chosen.flatMap(({ agency }) => agency.years.map(([, , , v]) => v[figureIndex.get(figure.key)])).filter((v) => v !== null);
+  const values = chosen.flatMap(({ figures }) => figures.years.map(([, , , v]) => v[figureIndex.get(figure.key)])).filter((v) => v !== null);
   const largest = Math.max(1, ...values);
   const x = (year) => (years.length === 1 ? (left + width - right) / 2 : left + ((width - left - right) * years.indexOf(year)) / (years.length - 1));
   const y = (value) => bottom - ((bottom - top) * value) / largest;
@@ -255,10 +281,10 @@ function lineChart(figure, chosen, years) {
   text(formatted(largest), left - 4, top + 4, "end");
   text("0", left - 4, bottom + 4, "end");
   for (const year of years) text(String(year), x(year), bottom + 18, "middle");
-  chosen.forEach(({ agency }, index) => {
+  chosen.forEach(({ agency, figures }, index) => {
     const colour = COLOURS[index % COLOURS.length];
     const points = years.map((year) => {
-      const row = agency.years.find(([y]) => y === year);
+      const row = figures.years.find(([y]) => y === year);
       return [year, row ? row[3][figureIndex.get(figure.key)] : null];
     });
     for (const path of linePaths(points, x, y)) {
@@ -305,8 +331,8 @@ export function csvLine(fields) {
 
 function csvOf(chosen, shown) {
   const lines = [csvLine(["机构编号", "机构", "省份", "地区", "机构类型", "年度", "表格格式", "报告页面", ...shown.map((figure) => `${figure.label}（${figure.key}）`)])];
-  for (const { agency, province } of chosen) {
-    for (const [year, form, page, values] of agency.years) {
+  for (const { agency, province, figures } of chosen) {
+    for (const [year, form, page, values] of figures.years) {
       const texts = [agency.id, agency.name, provinces.get(province).name, agency.place, kindLabels.get(agency.kind) || agency.kind].map(spreadsheetText);
       const numbers = shown.map((figure) => {
         const value = values[figureIndex.get(figure.key)];
@@ -321,7 +347,7 @@ function csvOf(chosen, shown) {
 let csvUrl = null;
 
 function render() {
-  const chosen = selected.filter((id) => agencies.has(id)).map((id) => agencies.get(id));
+  const chosen = selected.filter((id) => agencies.get(id)?.figures).map((id) => agencies.get(id));
   const shown = chosenFigures();
   writeSelection();
   chips.replaceChildren();
@@ -360,6 +386,7 @@ async function start() {
   selected = wanted.agencies.filter((id) => agencies.has(id));
   if (wanted.provinces.length && provinces.has(wanted.provinces[0])) provinceSelect.value = wanted.provinces[0];
   await showCandidates();
+  await loadFigures(selected).catch((error) => (status.textContent = `数据加载失败（${error.message}），请稍后重试。`));
   render();
 }
 
@@ -374,7 +401,10 @@ candidates.addEventListener("change", (event) => {
   const box = event.target;
   if (box.type !== "checkbox") return;
   if (!toggle(box.value, box.checked)) box.checked = false;
-  else render();
+  else
+    loadFigures([box.value])
+      .then(render)
+      .catch((error) => (status.textContent = `数据加载失败（${error.message}），请稍后重试。`));
 });
 root.querySelector(".archive-compare-figures").addEventListener("change", () => render());
 chips.addEventListener("click", (event) => {
