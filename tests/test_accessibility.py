@@ -32,6 +32,9 @@ PAGES = {
     "dictionary": "data-dictionary/",
     "about": "about/",
     "search": "search/?q=城市管理",
+    "compare": "compare/?p=410000&a=410329-chengshiguanliju,410329-kejigongxinju&f=received,review",
+    "sql": "sql/?q=SELECT%20agency%2C%20year%2C%20received%20FROM%20reports",
+    "changes": "changes/",
     "report": "reports/410329/chengshiguanliju/2020/",
     "not found": "404.html",
 }
@@ -74,6 +77,10 @@ def test_no_page_family_has_an_accessibility_violation(browser, published_url: s
         page.goto(published_url + path)
         if family == "search":
             page.wait_for_selector(".archive-search-result", timeout=15_000)
+        elif family == "compare":
+            page.wait_for_selector(".archive-compare-chart svg", timeout=15_000)
+        elif family == "sql":
+            page.wait_for_function("document.querySelector('.archive-sql').dataset.state === 'done'", timeout=30_000)
         if problems := violations(page):
             found[family] = problems
     context.close()
