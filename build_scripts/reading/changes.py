@@ -14,14 +14,11 @@ after the archive lists every report on the day it joined.
 
 from __future__ import annotations
 
-import csv
-import io
-import logging
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+from .ledger import csv_file_text, read_csv_file, write_if_changed
 
 CHANGES_NAME = "changes.csv"
 CHANGE_KINDS = ("added", "corrected", "replaced", "moved", "removed")
@@ -56,13 +53,8 @@ class Published:
 
 def read_changes(path: Path) -> tuple[list[Change], list[str]]:
     """The events of the log (none if there is none), and its problems."""
-    if not path.is_file():
-        return [], []
-    try:
-        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        return [], [f"{path.name} cannot be read ({error}); the changelog starts again"]
-    changes, problems = [], []
+    rows, problems = read_csv_file(path, "the changelog starts again")
+    changes = []
     for number, row in enumerate(rows, 2):
         try:
             change = Change(**{name: row[name] or "" for name in COLUMNS})
@@ -116,21 +108,10 @@ def new_changes(published: list[Published], changes: list[Change], today: date) 
 
 
 def changes_text(changes: list[Change]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows([getattr(change, name) for name in COLUMNS] for change in changes)
-    return out.getvalue()
+    return csv_file_text(COLUMNS, ([getattr(change, name) for name in COLUMNS] for change in changes))
 
 
 def write_changes(path: Path, changes: list[Change]) -> str | None:
     """Write the log if it changed; a problem if it cannot be written (a read-only folder)."""
-    text = changes_text(changes)
-    try:
-        if path.is_file() and path.read_text(encoding="utf-8") == text:
-            return None
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        return f"{path.name} cannot be written ({error}); this build's changes are not kept for the next"
-    log.info("%s: %d changes of the archive recorded", path.name, len(changes))
-    return None
+    written = f"{len(changes)} changes of the archive recorded"
+    return write_if_changed(path, changes_text(changes), written, "this build's changes are not kept for the next")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,15 +27,21 @@ class LedgerEntry:
     added: str  # YYYY-MM-DD
 
 
-def read_ledger(path: Path) -> tuple[list[LedgerEntry], list[str]]:
-    """The entries of the ledger file (none if there is none), and its problems."""
+def read_csv_file(path: Path, lost: str) -> tuple[list[dict[str, str]], list[str]]:
+    """The rows of a CSV file the build keeps in the source folder (none if there is none), or a
+    problem saying what is `lost` when it cannot be read."""
     if not path.is_file():
         return [], []
     try:
-        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))), []
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        return [], [f"{path.name} cannot be read ({error}); every source counts as added today"]
-    entries, problems = [], []
+        return [], [f"{path.name} cannot be read ({error}); {lost}"]
+
+
+def read_ledger(path: Path) -> tuple[list[LedgerEntry], list[str]]:
+    """The entries of the ledger file (none if there is none), and its problems."""
+    rows, problems = read_csv_file(path, "every source counts as added today")
+    entries = []
     for number, row in enumerate(rows, 2):
         try:
             day = date.fromisoformat(row.get("added") or "").isoformat()
@@ -64,22 +71,33 @@ def days_added(
     return days, sorted([*kept, *current.values()], key=lambda entry: entry.path)
 
 
-def ledger_text(entries: list[LedgerEntry]) -> str:
+def csv_file_text(columns: tuple[str, ...], rows: Iterable[Iterable[str]]) -> str:
+    """A file the build keeps in the source folder, as CSV with a header (ledger, changelog)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows((entry.path, entry.sha256, entry.added) for entry in entries)
+    writer.writerow(columns)
+    writer.writerows(rows)
     return out.getvalue()
 
 
-def write_ledger(path: Path, entries: list[LedgerEntry]) -> str | None:
-    """Write the ledger if it changed; a problem if it cannot be written (a read-only folder)."""
-    text = ledger_text(entries)
+def ledger_text(entries: list[LedgerEntry]) -> str:
+    return csv_file_text(COLUMNS, ((entry.path, entry.sha256, entry.added) for entry in entries))
+
+
+def write_if_changed(path: Path, text: str, written: str, lost: str) -> str | None:
+    """Write a file of the source folder if its text changed, logging what was `written`; a
+    problem saying what is `lost` if it cannot be written (a read-only folder)."""
     try:
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             return None
         path.write_text(text, encoding="utf-8")
     except OSError as error:
-        return f"{path.name} cannot be written ({error}); the days added are not kept for the next build"
-    log.info("%s: %d sources recorded with the day they were added", path.name, len(entries))
+        return f"{path.name} cannot be written ({error}); {lost}"
+    log.info("%s: %s", path.name, written)
     return None
+
+
+def write_ledger(path: Path, entries: list[LedgerEntry]) -> str | None:
+    """Write the ledger if it changed; a problem if it cannot be written."""
+    written = f"{len(entries)} sources recorded with the day they were added"
+    return write_if_changed(path, ledger_text(entries), written, "the days added are not kept for the next build")

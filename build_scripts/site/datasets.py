@@ -396,19 +396,30 @@ def sqlite_rows(archive: Archive, stats: dict[str, StatsRow]) -> dict[str, list[
         for n, p in enumerate(pages, start=1)
         for f in p.report.findings
     ]
-    agencies = [
-        (a.id, a.name, KINDS_BY_SLUG[a.kind].label, a.region.code if a.region.resolved else None, len(a.pages))
-        for a in sorted(archive.agencies.values(), key=lambda agency: agency.id)
-    ]
-    regions = sorted({(r.code, r.province, r.city, r.county) for r in (p.report.region for p in pages) if r.resolved})
     return {
         "reports": reports,
         "cell_keys": keys,
         "cells": cells,
         "findings": findings,
-        "agencies": agencies,
-        "regions": regions,
+        "agencies": agency_rows(archive),
+        "regions": region_rows(pages),
     }
+
+
+def agency_rows(archive: Archive) -> list[tuple]:
+    """The `agencies` table (SCHEMA), by agency id."""
+    return [
+        (a.id, a.name, KINDS_BY_SLUG[a.kind].label, a.region.code if a.region.resolved else None, len(a.pages))
+        for a in sorted(archive.agencies.values(), key=lambda agency: agency.id)
+    ]
+
+
+def region_rows(pages: list[ReportPage]) -> list[tuple]:
+    """The `regions` table (SCHEMA): every division the reports name, by code."""
+    return sorted({(r.code, r.province, r.city, r.county) for r in (p.report.region for p in pages) if r.resolved})
+
+
+SCHEMA_BY_NAME = {table.name: table for table in SCHEMA}
 
 
 def sqlite_bytes(archive: Archive, stats: dict[str, StatsRow]) -> bytes:

@@ -1,10 +1,10 @@
 """The database the SQL page (查询) queries in the reader's browser, by HTTP range requests, without
 downloading it whole.
 
-It holds one row per report (its metadata and its key figures, comparisons.FIGURES) and one per
-agency, with the indexes its example queries need: a query that filters on an index's leading
-columns reads a few pages of the file, not the file. The cell-level database (every printed cell,
-every finding) stays the download `archive.sqlite.gz`.
+It holds one row per report (its metadata and its key figures, comparisons.FIGURES), and the
+download's `agencies` and `regions` tables, with the indexes its example queries need: a query
+that filters on an index's leading columns reads a few pages of the file, not the file. The
+cell-level database (every printed cell, every finding) stays the download `archive.sqlite.gz`.
 
 Where it is served: GitHub Pages answers a HEAD request for a file with its gzip-compressed length
 while a range request gets the uncompressed bytes (github/pages-gem#952, 2025), which breaks an
@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Region
-from ..reading.metadata import KINDS_BY_SLUG
 from .archive import Archive, ReportPage
 from .comparisons import FIGURES, figure_value
-from .datasets import REPORT_FIELDS, SqlTable, StatsRow, report_metadata
+from .datasets import REPORT_FIELDS, SCHEMA_BY_NAME, SqlTable, StatsRow, agency_rows, region_rows, report_metadata
 from .urls import DATA_DIR
 
 QUERY_DIR = f"{DATA_DIR}/sql"
@@ -70,22 +69,8 @@ QUERY_SCHEMA: tuple[SqlTable, ...] = (
         ),
         "report_no",
     ),
-    SqlTable(
-        "agencies",
-        "每个机构一行（同一机构跨年度）",
-        (
-            ("agency_id", "TEXT", "机构编号"),
-            ("name", "TEXT", "最新报告所用名称"),
-            ("kind", "TEXT", "机构类型"),
-            ("province", "TEXT", "省级"),
-            ("city", "TEXT", "地级"),
-            ("county", "TEXT", "县级"),
-            ("first_year", "INTEGER", "最早一份报告的年度"),
-            ("last_year", "INTEGER", "最新一份报告的年度"),
-            ("report_count", "INTEGER", "报告份数"),
-        ),
-        "agency_id",
-    ),
+    SCHEMA_BY_NAME["agencies"],  # as in the download: join `regions` for the province
+    SCHEMA_BY_NAME["regions"],
 )
 
 
@@ -124,27 +109,6 @@ def report_row(number: int, page: ReportPage, stats: StatsRow) -> tuple:
         *(metadata[name] for name in QUERY_REPORT_FIELDS),
         *(figure_value(stats, figure) for figure in FIGURES),
     )
-
-
-def agency_rows(archive: Archive) -> list[tuple]:
-    rows = []
-    for agency in sorted(archive.agencies.values(), key=lambda entry: entry.id):
-        region = agency.region if agency.region.resolved else None
-        years = [page.report.year for page in agency.pages if page.report.year]
-        rows.append(
-            (
-                agency.id,
-                agency.name,
-                KINDS_BY_SLUG[agency.kind].label,
-                region.province if region else None,
-                region.city if region else None,
-                region.county if region else None,
-                min(years, default=None),
-                max(years, default=None),
-                len(agency.pages),
-            )
-        )
-    return rows
 
 
 def region_of(page: ReportPage) -> Region:
@@ -208,7 +172,11 @@ class QueryDatabase:
 
 
 def query_database(archive: Archive, stats: dict[str, StatsRow]) -> QueryDatabase:
-    tables = {"reports": report_rows(archive, stats), "agencies": agency_rows(archive)}
+    tables = {
+        "reports": report_rows(archive, stats),
+        "agencies": agency_rows(archive),
+        "regions": region_rows(archive.pages),
+    }
     database = database_bytes(tables)
     return QueryDatabase(chunked(database), len(database))
 

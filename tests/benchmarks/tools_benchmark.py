@@ -111,7 +111,14 @@ def synthetic_tables(reports: int, seed: int = 7) -> tuple[dict[str, list[tuple]
     city = Counter(a[4] for a in agencies if a[3] == province for _ in range(a[8])).most_common(1)[0][0]
     longest = max(agencies, key=lambda a: a[8])
     subjects = ExampleSubjects(province, city, 2023, longest[0], longest[1])
-    return {"reports": rows, "agencies": sorted(agencies)}, subjects
+    codes = {(a[3], a[4], a[5]): a[0].split("-")[0] for a in agencies}
+    tables = {
+        "reports": rows,
+        "agencies": sorted((a[0], a[1], a[2], a[0].split("-")[0], a[8]) for a in agencies),
+        "regions": sorted({(code, *place) for place, code in codes.items()}),
+        "listed": sorted(agencies),  # as the compare page lists them: with province, city and county
+    }
+    return tables, subjects
 
 
 def compare_files_sizes(tables: dict[str, list[tuple]]) -> list[tuple[str, int, int, int]]:
@@ -125,7 +132,7 @@ def compare_files_sizes(tables: dict[str, list[tuple]]) -> list[tuple[str, int, 
         years.setdefault(row[position["agency_id"]], []).append(entry)
     provinces: dict[str, list[dict]] = {}
     cities: dict[str, dict[str, dict]] = {}
-    for agency_id, name, kind, province, city, county, *_ in tables["agencies"]:
+    for agency_id, name, kind, province, city, county, *_ in tables["listed"]:
         listed = {
             "id": agency_id,
             "name": name,
