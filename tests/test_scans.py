@@ -70,6 +70,28 @@ def test_a_realistic_scan_reads_cell_for_cell(scan_and_reference: tuple[Report, 
     assert right >= 0.98 * len(expected), f"{right} of {len(expected)} cells"
 
 
+def row_boxes(report: Report) -> dict[tuple[str, str], tuple[int, tuple[float, ...]]]:
+    """Each table row's page and box (model.LinePosition), by table and row."""
+    found = {}
+    for table in report.statistics:
+        positions = {position.line: position for position in table.positions}
+        for cell in table.cells:
+            if cell.line in positions:
+                found.setdefault((table.number, cell.row), (positions[cell.line].page, positions[cell.line].box))
+    return found
+
+
+def test_a_scans_rows_are_where_the_text_layer_puts_them(scan_and_reference: tuple[Report, Report]) -> None:
+    """The position of every row read by OCR (measured on the straightened page) is within a few
+    points of the same row's in the text layer of the document that was scanned."""
+    scan, reference = scan_and_reference
+    expected, actual = row_boxes(reference), row_boxes(scan)
+    assert len(expected) >= 20 and set(actual) == set(expected)
+    for key, (page, box) in expected.items():
+        assert actual[key][0] == page, key
+        assert max(abs(a - b) for a, b in zip(actual[key][1], box, strict=True)) < 6, (key, actual[key][1], box)
+
+
 def test_a_realistic_scan_keeps_the_report_around_its_tables(scan_and_reference: tuple[Report, Report]) -> None:
     scan, reference = scan_and_reference
     fields = ("agency", "year", "format", "region")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ...model import Report, SourceFile
@@ -79,7 +80,9 @@ def pages_to_report(name: str, pages: list, source: SourceFile) -> Report:
     from .scan import read_scanned_pages
 
     log.info("%s: OCR of %d image page(s)", name, len(pages))
-    lines, images = placed_to_lines(read_scanned_pages(pages))
+    # Positions are given in PDF points (model.LinePosition); an image's pixels have no such page.
+    pages_read = [[replace(line, box=None) for line in page] for page in read_scanned_pages(pages)]
+    lines, images = placed_to_lines(pages_read)
     if not any(line.text.strip() for line in lines):
         raise ReportError("image has no text that OCR can read")
     report = lines_to_report(lines, source)

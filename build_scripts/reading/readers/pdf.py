@@ -144,6 +144,13 @@ def rounded_box(box: tuple) -> Box:
     return tuple(round(float(edge), 1) for edge in box)  # type: ignore[return-value]
 
 
+def row_band(table, row) -> Box:
+    """A table row's band across its table: from the row's top to the bottom of its shortest cell
+    (a cell merged down over the rows below would stretch the row's own box over them)."""
+    bottom = min(cell[3] for cell in row.cells if cell is not None)
+    return rounded_box((table.bbox[0], row.bbox[1], table.bbox[2], bottom))
+
+
 def page_lines(page) -> list[PlacedLine]:
     """The lines of one page in reading order: text outside tables, and table rows as cell lines."""
     tables = statistical_tables(page)
@@ -153,7 +160,7 @@ def page_lines(page) -> list[PlacedLine]:
         rows = table.extract()
         for row_cells, row in zip(rows, table.rows, strict=True):
             cells = [cell_text(cell) for cell in row_cells]
-            top, box = row.bbox[1], rounded_box(row.bbox)
+            top, box = row.bbox[1], row_band(table, row)
             if is_table_row([None if cell is None else text for cell, text in zip(row_cells, cells, strict=True)]):
                 placed.append(PlacedLine(top, "\t".join(cells), ruled=True, box=box))
             else:
@@ -196,10 +203,18 @@ def ocr_lines(path: Path, indexes: list[int]) -> dict[int, list[PlacedLine]]:
     finally:
         document.close()
     pages = read_scanned_pages(images)
+    # A row's box is measured on the straightened page: within a degree or two of the page's own.
     return {
-        index: [PlacedLine(line.top / scale, line.text, line.ruled, line.images) for line in lines]
+        index: [
+            PlacedLine(line.top / scale, line.text, line.ruled, line.images, points(line.box, scale)) for line in lines
+        ]
         for index, scale, lines in zip(indexes, scales, pages, strict=True)
     }
+
+
+def points(box: Box | None, scale: float) -> Box | None:
+    """A box in a rendered page's pixels as PDF points."""
+    return None if box is None else rounded_box(tuple(edge / scale for edge in box))
 
 
 def pages_for_ocr(pdf, pages: list[list[PlacedLine]]) -> tuple[list[int], list[str]]:

@@ -74,6 +74,7 @@ class TableRow:
     top: float
     slots: tuple[tuple[int, ...] | None, ...]
     strip: Strip | None
+    box: tuple[float, float, float, float] | None = None  # its band of the grid: left, top, right, bottom
 
 
 @dataclass
@@ -208,7 +209,8 @@ def lay_out_table(
         if row in one_line:
             image, places, gap = strip_of(one_line[row])
             strip = Strip(layout.add([image])[0], places, gap)
-        layout.rows.append(TableRow(table, float(grid.rows[row]), cells, strip))
+        band = (float(grid.box.left), float(grid.rows[row]), float(grid.box.right), float(grid.rows[row + 1]))
+        layout.rows.append(TableRow(table, float(grid.rows[row]), cells, strip, band))
 
 
 def split_by_columns(
@@ -354,10 +356,11 @@ def table_lines(layout: PageLayout, chars: list[list[Char]]) -> list[PlacedLine]
                 if reading and has_ink(row, column) and (column in values or not reading[0]):
                     cells[column] = value_text(*reading)  # ink never reads as a blank cell
             if is_table_row([None if slot is None else text for slot, text in zip(row.slots, cells, strict=True)]):
-                lines.append(PlacedLine(row.top, "\t".join(cells), ruled=True, images=cell_images(layout, row)))
+                images = cell_images(layout, row)
+                lines.append(PlacedLine(row.top, "\t".join(cells), ruled=True, images=images, box=row.box))
             else:
                 lines.extend(
-                    PlacedLine(row.top + offset * 0.01, text, ruled=False)
+                    PlacedLine(row.top + offset * 0.01, text, ruled=False, box=row.box)
                     for offset, text in enumerate(filter(None, cells))
                 )
     return lines
