@@ -34,6 +34,7 @@ from .reading.readers.image import zip_page_folder
 from .reading.validate import build_day, dates_in_the_future
 from .rendered_pages import render_key, rendered_bytes, rendered_path, reuse_previous
 from .site.archive import Archive, ReportPage
+from .site.crops import crop_paths, render_crops, row_crops
 from .site.datasets import StatsRow, report_stats
 from .site.pages.environment import template_environment
 from .site.pages.report import metadata_only, original_href, prepare_report, report_files
@@ -214,19 +215,25 @@ def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
     report.findings = list(page.report.findings)  # including what planning added (a duplicate)
     report.added = page.report.added  # the ledger's day, known to the parent only
     copied = plan.source_dir is not None and page.path not in plan.archive.originals_linked
+    crops = row_crops(report) if plan.source_dir is not None else []  # cut from the source (crops.py)
     data_json = report_json(report, plan.pretty_json)  # every field of the report: what its key hashes
     rendered = plan.incremental or plan.indexed  # the key (and the record) beside the page: rendered_pages.py
     options = (plan.pretty_json, plan.source_dir is not None, plan.indexed, copied)
     key = render_key(data_json, page, agency, options) if rendered else ""
     if plan.incremental and plan.previous_dir:
-        names = [page.path, page.data_path, *([page.original_path] if copied else [])]
+        names = [page.path, page.data_path, *([page.original_path] if copied else []), *crop_paths(page.path, crops)]
         if reuse_previous(plan.previous_dir, plan.out_dir, page, key, names):
             return
     env = template_environment()
     linked = page.path in plan.archive.originals_linked
     original = original_href(page.original_path, report.provenance.url if linked else None)
-    prepared = prepare_report(env, report, plan.pretty_json, posixpath.basename(page.data_path), data_json, original)
+    data_name = posixpath.basename(page.data_path)
+    prepared = prepare_report(env, report, plan.pretty_json, data_name, data_json, original, crops)
     files = report_files(env, page, prepared, agency, original_linked=linked)
+    if crops:
+        images = render_crops(plan.source_dir / report.source.path, crops, posixpath.splitext(data_name)[0])
+        folder = posixpath.dirname(page.path)
+        files.update({posixpath.join(folder, name): data for name, data in images.items()})
     if rendered:  # the search record is what the index is made from (build.write_index)
         files[rendered_path(page)] = rendered_bytes(key, record_bytes(report_record(report)) if plan.indexed else b"")
     write_files(plan.out_dir, files, plan.previous_dir)

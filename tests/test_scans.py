@@ -399,3 +399,59 @@ def test_numbers_under_a_lost_ruling_keep_their_columns() -> None:
     layout = page_layout(page)
     strips = {row.top: [column for column, _, _ in row.strip.cells] for row in layout.rows if row.strip}
     assert strips == {300.0: [1, 2], 360.0: [1, 2]}
+
+
+# ---- images of the rows a reader should check (site/crops.py) ------------------------------------
+
+
+def test_a_scanned_reports_page_shows_the_rows_to_check_cut_from_the_original(tmp_path: Path, browser) -> None:
+    """Every row holding an uncertain or OCR-corrected number (or one in a failed check) is cut from
+    the original at its position, published beside the page and shown under its table in a closed
+    box, which loads nothing until it is opened."""
+    import json
+
+    from PIL import Image
+
+    from build_scripts.serve import serve_in_thread
+    from build_scripts.site.crops import CROP_DPI, CROP_MARGIN, row_crops
+
+    from .conftest import SUB_PATH, build_into
+
+    source = tmp_path / "reports"
+    source.mkdir()
+    scan = next(path for path in SCAN_FIXTURES if path.name.startswith("scan150"))
+    (source / scan.name).write_bytes(scan.read_bytes())
+    options, result = build_into(tmp_path, source=source)
+    page = result.published[0].page
+    report = json.loads((options.content_dir / page).with_suffix(".json").read_text(encoding="utf-8"))
+    folder = (options.site_dir / page).parent
+    images = sorted(folder.glob("*.jpg"))
+    crops = row_crops(read(scan))
+    assert crops and [image.name for image in images] == sorted(crop.file_name(Path(page).stem) for crop in crops)
+    positions = {(t["number"], p["line"]): p for t in report["statistics"] for p in t["positions"]}
+    for image in images:
+        digit, line = image.stem.split(".")[1].split("-")
+        number = {"2": "二", "3": "三", "4": "四"}[digit]
+        left, top, right, bottom = positions[(number, int(line))]["box"]
+        with Image.open(image) as picture:
+            scale = CROP_DPI / 72
+            assert abs(picture.width - (right - left + 2 * CROP_MARGIN) * scale) <= 2
+            assert abs(picture.height - (bottom - top + 2 * CROP_MARGIN) * scale) <= 2
+            assert picture.convert("L").getextrema()[0] < 100  # printed ink, not a blank strip
+    server, url = serve_in_thread(options.site_dir, base_path=SUB_PATH)
+    try:
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        tab = context.new_page()
+        requested: list[str] = []
+        tab.on("request", lambda request: request.url.endswith(".jpg") and requested.append(request.url))
+        tab.goto(url + page.removesuffix(".md") + "/")
+        boxes = tab.locator("details.row-crops")
+        assert boxes.count() >= 1 and requested == []  # closed: nothing loaded
+        boxes.first.locator("summary").click()
+        tab.wait_for_function(
+            "[...document.querySelectorAll('details.row-crops[open] img')].every(i => i.complete && i.naturalWidth > 0)"
+        )
+        assert requested
+        context.close()
+    finally:
+        server.shutdown()

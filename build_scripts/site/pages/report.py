@@ -15,6 +15,7 @@ from ...model import Contact, Report
 from ...parallel import map_in_processes
 from ...reading.metadata import KINDS_BY_SLUG
 from ..archive import AgencyEntry, Archive, ReportPage, listing_group
+from ..crops import RowCrop
 from ..datasets import (
     StatsRow,
     report_stats,
@@ -82,6 +83,15 @@ def default_data_name(report: Report) -> str:
     return f"{report.year}.json"
 
 
+def crops_by_table(crops: list[RowCrop], stem: str) -> dict[str, list[dict[str, str]]]:
+    """The row images of each table, for the template: href from the page, label, reason."""
+    by_table: dict[str, list[dict[str, str]]] = {}
+    for crop in crops:
+        item = {"href": "../" + crop.file_name(stem), "label": crop.label, "why": crop.why, "page": str(crop.page)}
+        by_table.setdefault(crop.table, []).append(item)
+    return by_table
+
+
 def original_href(original_path: str, linked_at: str | None = None) -> str:
     """The href of the report's original from its page, for raw HTML: beside the page's folder
     (the page `…/2024/` and its original `…/2024.pdf`), or at its published address when the
@@ -96,10 +106,12 @@ def prepare_report(
     data_name: str | None = None,
     data_json: str | None = None,
     original: str | None = None,
+    crops: list[RowCrop] | None = None,
 ) -> PreparedReport:
     """`data_json`: the report's JSON when the caller made it already (the build hashes it first,
     pipeline.render_report); `original`: the href of its original (original_href), which each
-    table's pages link to."""
+    table's pages link to; `crops`: the images of its scanned rows published beside it (crops.py),
+    shown under their tables."""
     stats = report_stats(report)
     body = env.get_template("report_body.md.j2").render(
         report=report,
@@ -107,6 +119,7 @@ def prepare_report(
         layout_names=layout_labels(report),
         views={table.number: table_view(table, report.findings) for table in report.statistics},
         key_figures=key_figures(report, stats),
+        crops=crops_by_table(crops or [], posixpath.splitext(data_name or default_data_name(report))[0]),
         links={
             "data": data_name or default_data_name(report),
             "original": original or original_href(report_original_path(f"{report.year}.md", report.source.path)),
