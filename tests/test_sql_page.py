@@ -24,12 +24,14 @@ from hypothesis import strategies as st
 from build_scripts.serve import byte_range, serve_in_thread
 from build_scripts.site import sql_engine
 from build_scripts.site.comparisons import FIGURES
+from build_scripts.site.datasets import CELL_KEYS
 from build_scripts.site.query_db import (
     CHUNK_SIZE,
     PAGE_SIZE,
     QUERY_CONFIG,
     QUERY_DIR,
     ExampleSubjects,
+    cell_column,
     chunked,
     example_queries,
 )
@@ -70,6 +72,10 @@ def test_the_database_holds_every_report_with_the_downloads_numbers(archive_site
             cells = [float(printed[name]) for name in figure.cells if printed[name] != ""]
             assert row[figure.key] == (sum(cells) if cells else None), (report_id, figure.key)
             compared += row[figure.key] is not None
+        for key in CELL_KEYS:  # every cell of the forms, as the wide CSV has it
+            assert (row[cell_column(key.name)] is None) == (printed[key.name] == ""), (report_id, key.name)
+            if printed[key.name]:
+                assert row[cell_column(key.name)] == float(printed[key.name]), (report_id, key.name)
     assert compared > 100
     agencies = connection.execute("SELECT COUNT(*), SUM(report_count) FROM agencies").fetchone()
     assert tuple(agencies) == (7, 13)

@@ -1,10 +1,11 @@
 """The database the SQL page (查询) queries in the reader's browser, by HTTP range requests, without
 downloading it whole.
 
-It holds one row per report (its metadata and its key figures, comparisons.FIGURES), and the
-download's `agencies` and `regions` tables, with the indexes its example queries need: a query
-that filters on an index's leading columns reads a few pages of the file, not the file. The
-cell-level database (every printed cell, every finding) stays the download `archive.sqlite.gz`.
+It holds one row per report (its metadata, its key figures (comparisons.FIGURES) and every cell
+of the forms as a column, as the wide CSV has them), and the download's `agencies` and `regions`
+tables, with the indexes its example queries need: a query that filters on an index's leading
+columns reads a few pages of the file, not the file. What it leaves to the download
+`archive.sqlite.gz`: which empty cells are blank and which uncertain, and the findings.
 
 Where it is served: GitHub Pages answers a HEAD request for a file with its gzip-compressed length
 while a range request gets the uncompressed bytes (github/pages-gem#952, 2025), which breaks an
@@ -28,7 +29,18 @@ from pathlib import Path
 from ..model import Region
 from .archive import Archive, ReportPage
 from .comparisons import FIGURES, figure_value
-from .datasets import REPORT_FIELDS, SCHEMA_BY_NAME, SqlTable, StatsRow, agency_rows, region_rows, report_metadata
+from .datasets import (
+    CELL_KEYS,
+    NUMBER,
+    REPORT_FIELDS,
+    SCHEMA_BY_NAME,
+    CellKey,
+    SqlTable,
+    StatsRow,
+    agency_rows,
+    region_rows,
+    report_metadata,
+)
 from .urls import DATA_DIR
 
 QUERY_DIR = f"{DATA_DIR}/sql"
@@ -58,6 +70,17 @@ QUERY_REPORT_FIELDS = (
 )
 FIELD_COLUMNS = {name: (name, kind, text) for name, kind, text in REPORT_FIELDS}
 
+
+def cell_column(name: str) -> str:
+    """A cell's column in the database: its download name with `_` for `.` (t3_received_total),
+    so that SQL needs no quotes around it."""
+    return name.replace(".", "_")
+
+
+def cell_description(key: CellKey) -> str:
+    return f"表{key.table}“{key.row_label}”·“{key.column_label}”（空：未填报、存疑或该格式无此格）"
+
+
 QUERY_SCHEMA: tuple[SqlTable, ...] = (
     SqlTable(
         "reports",
@@ -66,6 +89,7 @@ QUERY_SCHEMA: tuple[SqlTable, ...] = (
             ("report_no", "INTEGER", "报告序号（本数据库内）"),
             *(FIELD_COLUMNS[name] for name in QUERY_REPORT_FIELDS),
             *((figure.key, "NUMERIC", f"{figure.label}（{' + '.join(figure.cells)}）") for figure in FIGURES),
+            *((cell_column(key.name), "NUMERIC", cell_description(key)) for key in CELL_KEYS),
         ),
         "report_no",
     ),
@@ -108,6 +132,7 @@ def report_row(number: int, page: ReportPage, stats: StatsRow) -> tuple:
         number,
         *(metadata[name] for name in QUERY_REPORT_FIELDS),
         *(figure_value(stats, figure) for figure in FIGURES),
+        *(value if state == NUMBER else None for value, state in zip(stats.values, stats.states, strict=True)),
     )
 
 
@@ -232,6 +257,13 @@ def example_queries(subjects: ExampleSubjects | None) -> list[ExampleQuery]:
             "SELECT agency AS 机关, city AS 城市, withheld AS 不予公开, received AS 新收申请\nFROM reports\n"
             f"WHERE province = {province} AND year = {year} AND withheld IS NOT NULL\n"
             "ORDER BY withheld DESC\nLIMIT 10",
+        ),
+        ExampleQuery(
+            f"{subjects.province} {year} 年以“属于国家秘密”不予公开的机关",
+            "SELECT agency AS 机关, city AS 城市, t3_withheld_state_secret_total AS 属于国家秘密,\n"
+            "       withheld AS 不予公开\n"
+            f"FROM reports\nWHERE province = {province} AND year = {year} AND t3_withheld_state_secret_total > 0\n"
+            "ORDER BY t3_withheld_state_secret_total DESC",
         ),
         ExampleQuery(
             f"{subjects.province}历年的趋势",

@@ -31,6 +31,7 @@ from build_scripts.reading.regions import load_divisions
 from build_scripts.serve import serve_in_thread
 from build_scripts.site.compare import compact_json
 from build_scripts.site.comparisons import FIGURES
+from build_scripts.site.datasets import CELL_KEYS
 from build_scripts.site.query_db import (
     CHUNK_SIZE,
     QUERY_DIR,
@@ -98,7 +99,9 @@ def synthetic_tables(reports: int, seed: int = 7) -> tuple[dict[str, list[tuple]
                 "uncertain_cells": 0,
             }
             figures = [rng.randint(0, 500) if rng.random() > 0.05 else None for _ in FIGURES]
-            rows.append((number, *(metadata[name] for name in QUERY_REPORT_FIELDS), *figures))
+            # Every cell of the forms: most are not in the report's form or are blank, most others 0.
+            cells = [None if rng.random() < 0.6 else rng.choice((0, 0, 0, rng.randint(1, 50))) for _ in CELL_KEYS]
+            rows.append((number, *(metadata[name] for name in QUERY_REPORT_FIELDS), *figures, *cells))
     rows.sort(
         key=lambda row: (
             row[QUERY_REPORT_FIELDS.index("province") + 1] or "",
@@ -128,7 +131,12 @@ def compare_files_sizes(tables: dict[str, list[tuple]]) -> list[tuple[str, int, 
     figures_at = len(QUERY_REPORT_FIELDS) + 1
     years: dict[str, list[list]] = {}
     for row in tables["reports"]:
-        entry = [row[position["year"]], "2021 年版", row[position["url"]], list(row[figures_at:])]
+        entry = [
+            row[position["year"]],
+            "2021 年版",
+            row[position["url"]],
+            list(row[figures_at : figures_at + len(FIGURES)]),
+        ]
         years.setdefault(row[position["agency_id"]], []).append(entry)
     provinces: dict[str, list[dict]] = {}
     cities: dict[str, dict[str, dict]] = {}

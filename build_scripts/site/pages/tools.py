@@ -4,6 +4,7 @@ compare.py writes (on this site, or for the portal on the partitions' sites), an
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from dataclasses import dataclass
 
@@ -13,8 +14,16 @@ from ...reading.metadata import KINDS_BY_SLUG
 from ..archive import Archive
 from ..compare import ProvinceFile
 from ..comparisons import CHARTED, FIGURES
-from ..datasets import SQLITE_FILE
-from ..query_db import QUERY_CONFIG, QUERY_INDEXES, QUERY_SCHEMA, QueryDatabase, example_queries, example_subjects
+from ..datasets import CELL_KEYS, SQLITE_FILE, SqlTable
+from ..query_db import (
+    QUERY_CONFIG,
+    QUERY_INDEXES,
+    QUERY_SCHEMA,
+    QueryDatabase,
+    cell_column,
+    example_queries,
+    example_subjects,
+)
 from ..serialize import front_matter
 from ..sql_engine import ENGINE_ASSETS, ENGINE_NAME, ENGINE_VERSION
 from ..urls import SQL_PAGE, page_url
@@ -54,6 +63,21 @@ def render_compare_page(env: jinja2.Environment, provinces: list[ProvinceOption]
 
 
 MAX_BYTES_READ = 32 * 1024 * 1024  # a query that would read more stops, saying why
+CELL_COLUMNS_ROW = (
+    "t2_…、t3_…、t4_…",
+    "NUMERIC",
+    "表二、三、四的每一格各一列，列名即下载文件中的列名（点换成下划线，如 t3_received_total、"
+    "t4_review_total）；各格的官方标签见数据说明。空：未填报、存疑或该格式无此格",
+)
+
+
+def shown_table(table: SqlTable) -> SqlTable:
+    """A table as the page describes it: the hundreds of cell columns in one line."""
+    cells = {cell_column(key.name) for key in CELL_KEYS}
+    columns = tuple(column for column in table.columns if column[0] not in cells)
+    if len(columns) == len(table.columns):
+        return table
+    return dataclasses.replace(table, columns=(*columns, CELL_COLUMNS_ROW))
 
 
 def render_sql_page(
@@ -75,7 +99,7 @@ def render_sql_page(
         max_bytes=MAX_BYTES_READ,
         max_bytes_text=human_size(MAX_BYTES_READ),
         examples=example_queries(example_subjects(archive)),
-        schema=QUERY_SCHEMA,
+        schema=[shown_table(table) for table in QUERY_SCHEMA],
         indexes=QUERY_INDEXES,
         sqlite_name=SQLITE_FILE,
     )
