@@ -105,7 +105,7 @@ def test_every_example_query_reads_through_an_index(archive_site, tmp_path) -> N
     connection = database_of(options.site_dir, tmp_path)
     html = (options.site_dir / "sql" / "index.html").read_text(encoding="utf-8")
     examples = [example for example in example_queries_on_page(html) if "sqlite_master" not in example]
-    assert len(examples) == 5
+    assert len(examples) == 6
     for sql in examples:
         plan = " ".join(row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + sql))
         assert "USING" in plan and "SCAN reports" not in plan.replace("USING COVERING INDEX", "USING INDEX"), (
@@ -230,7 +230,7 @@ def test_every_example_gives_what_sqlite_gives_reading_a_few_pages(page, archive
     connection = database_of(archive_site[0].site_dir, tmp_path)
     page.goto(archive_url + "sql/")
     examples = page.locator(".archive-sql-example")
-    assert examples.count() == 6
+    assert examples.count() == 7
     for index in range(examples.count()):
         sql = examples.nth(index).get_attribute("data-sql")
         state = run_example(page, index)
