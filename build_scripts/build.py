@@ -647,11 +647,13 @@ def render_plan(options: BuildOptions, site: SiteBuild) -> RenderPlan:
     )
 
 
-def write_site_content(options: BuildOptions, site: SiteBuild, stats: dict[str, StatsRow]) -> None:
+def write_site_content(
+    options: BuildOptions, site: SiteBuild, stats: dict[str, StatsRow], engine: dict[str, bytes] | None
+) -> None:
     """Plan one site's browse pages and downloads and write them into its content folder."""
     archive, folders = site.archive, site.folders
     downloads = dataset_files(archive, stats, process_count(options, len(archive.pages)))
-    database, engine = query_database(archive, stats), engine_files()
+    database = query_database(archive, stats)
     site.browse_pages = render_browse_pages(archive, stats, downloads, database, engine)
     previous = folders.previous_content  # its unchanged files are linked, not written again
     write_files(folders.content, site.browse_pages, previous)
@@ -819,8 +821,9 @@ def build_in(
         # Everything read: the workers write the reports while this process writes the rest, on
         # the core the workers leave (a second of CPU in six of planning is this process's alone).
         pipeline.start_render(*[render_plan(options, site) for site in sites])
+        engine = engine_files()  # the SQL page's, published with each site (None: not installed)
         for site in sites:
-            write_site_content(options, site, stats)
+            write_site_content(options, site, stats, engine)
         portal = build_portal(options, folders, plan, sites, stats, changes) if plan else None
         pages = sum(len(site.archive.pages) for site in sites)
         planning.finish(f"{pages:,} report pages, {sum(len(site.browse_pages) for site in sites):,} browse pages")
@@ -831,7 +834,7 @@ def build_in(
         lap("publish")
     outcomes = [outcome for site in sites for outcome in published_outcomes(site.archive)]
     result = BuildResult(outcomes=outcomes + read.failures + unplaced, override_problems=read.override_problems)
-    if engine_files() is None:
+    if engine is None:
         result.site_warnings.append(ENGINE_WARNING)
     for site in sites:
         linked = site.archive.originals_linked
