@@ -290,6 +290,9 @@ def test_each_table_says_where_it_was_printed_and_links_there() -> None:
     assert pages == [2, 3, 4]
     for number in pages:
         assert f'<a href="../2024.pdf#page={number}">{number}</a>' in body
+    # Where a table goes on over a page, the first row on the new page links to it.
+    breaks = re.findall(r'>([^<>]+) <a class="page-link" href="\.\./2024\.pdf#page=(\d)">', body)
+    assert breaks == [("行政处罚", "3"), ("2.没有现成信息需要另行制作", "4")]
     page = read_report(REAL / "pingtan-2024.html", "pingtan-2024.html")
     body = prepare_report(template_environment(), page).body
     url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/t20250310_97791.htm"

@@ -48,6 +48,7 @@ class ValueCell:
     note: str | None
     colspan: int = 1
     id: str = ""  # the target of a key figure's link (key_figures.py)
+    page: int | None = None  # the PDF page it was printed on
 
 
 @dataclass
@@ -55,6 +56,7 @@ class ViewRow:
     headers: list[HeaderCell] = field(default_factory=list)
     values: list[ValueCell] = field(default_factory=list)
     css: str = ""
+    page_break: int | None = None  # the PDF page this row begins, where the one before is on another
 
 
 @dataclass
@@ -69,6 +71,7 @@ class TableView:
     narrow: TableView | None = None
     wide: bool = False  # wider than a phone: the numbers scroll sideways beside their row labels
     pages: tuple[int, ...] = ()  # the pages of a PDF its cells were printed on
+    original: str = ""  # the href of the original PDF, which a row after a page break links to
 
     @property
     def anchor(self) -> str:
@@ -83,7 +86,7 @@ def value_cell(cell: Cell | None, failed: set[tuple[str, str]], colspan: int = 1
     classes = [] if cell.status == CellStatus.NUMBER else [cell.status.value]
     if (cell.row, cell.column) in failed:
         classes.append("check-failed")
-    return ValueCell(cell.printed, " ".join(classes), cell.note, colspan)
+    return ValueCell(cell.printed, " ".join(classes), cell.note, colspan, page=cell.page)
 
 
 def failed_cells(findings: list[Finding], number: str) -> set[tuple[str, str]]:
@@ -118,7 +121,7 @@ def table2_view(table: StatTable, findings: list[Finding]) -> TableView:
             values = [value_cell(table.cell(spec.key, column), failed) for column in columns]
             if len(columns) < width:
                 last = values[-1]
-                values[-1] = ValueCell(last.text, last.classes, last.note, width - len(columns) + 1)
+                values[-1] = ValueCell(last.text, last.classes, last.note, width - len(columns) + 1, page=last.page)
             body.append(ViewRow(headers=[HeaderCell(label, scope="row", css="at-0")], values=values))
     title, format_label = caption("二", table.format)
     return TableView("二", title, format_label, [], body)
@@ -177,7 +180,7 @@ def key_cell(cell: ValueCell, number: str, row: str, column: str) -> ValueCell:
     """A cell a key figure links to, with its id (only in the form's layout: ids are unique)."""
     if (number, row, column) not in KEY_CELLS:
         return cell
-    return ValueCell(cell.text, cell.classes, cell.note, cell.colspan, cell_anchor(number, row, column))
+    return ValueCell(cell.text, cell.classes, cell.note, cell.colspan, cell_anchor(number, row, column), cell.page)
 
 
 def table3_view(table: StatTable, findings: list[Finding]) -> TableView:
@@ -253,4 +256,16 @@ VIEWS = {"二": table2_view, "三": table3_view, "四": table4_view}
 def table_view(table: StatTable, findings: list[Finding]) -> TableView:
     view = VIEWS[table.number](table, findings)
     view.pages = tuple(sorted({cell.page for cell in table.cells if cell.page}))
+    if len(view.pages) > 1:
+        mark_page_breaks(view.body)
     return view
+
+
+def mark_page_breaks(rows: list[ViewRow]) -> None:
+    """The rows of a table printed over several pages that begin a page, so that each links there."""
+    previous = None
+    for row in rows:
+        page = next((value.page for value in row.values if value.page), None)
+        if page and previous and page != previous:
+            row.page_break = page
+        previous = page or previous

@@ -23,7 +23,7 @@ from ..datasets import (
 from ..key_figures import key_figures
 from ..labels import CONTACT_LABELS, TABLE_CAPTIONS, format_label, layout_labels, region_label
 from ..serialize import front_matter, report_description, report_front_matter, report_json, statistics_yaml
-from ..table_views import table_view
+from ..table_views import TableView, table_view
 from ..timeliness import timeliness
 from ..urls import (
     href_between,
@@ -83,6 +83,15 @@ def default_data_name(report: Report) -> str:
     return f"{report.year}.json"
 
 
+def table_views(report: Report, original: str) -> dict[str, TableView]:
+    """Each statistical table laid out as the form; a PDF's link their pages in the original."""
+    views = {table.number: table_view(table, report.findings) for table in report.statistics}
+    if report.source.media_type == "application/pdf":
+        for view in views.values():
+            view.original = original
+    return views
+
+
 def crops_by_table(crops: list[RowCrop], stem: str) -> dict[str, list[dict[str, str]]]:
     """The row images of each table, for the template: href from the page, label, reason."""
     by_table: dict[str, list[dict[str, str]]] = {}
@@ -113,17 +122,18 @@ def prepare_report(
     table's pages link to; `crops`: the images of its scanned rows published beside it (crops.py),
     shown under their tables."""
     stats = report_stats(report)
+    links = {
+        "data": data_name or default_data_name(report),
+        "original": original or original_href(report_original_path(f"{report.year}.md", report.source.path)),
+    }
     body = env.get_template("report_body.md.j2").render(
         report=report,
         table_captions=TABLE_CAPTIONS,
         layout_names=layout_labels(report),
-        views={table.number: table_view(table, report.findings) for table in report.statistics},
+        views=table_views(report, links["original"]),
         key_figures=key_figures(report, stats),
         crops=crops_by_table(crops or [], posixpath.splitext(data_name or default_data_name(report))[0]),
-        links={
-            "data": data_name or default_data_name(report),
-            "original": original or original_href(report_original_path(f"{report.year}.md", report.source.path)),
-        },
+        links=links,
     )
     return PreparedReport(
         metadata_only(report),
