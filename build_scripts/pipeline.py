@@ -231,9 +231,7 @@ def render_report(plan: RenderPlan, page_index: int, report: Report) -> None:
     prepared = prepare_report(env, report, plan.pretty_json, data_name, data_json, original, crops)
     files = report_files(env, page, prepared, agency, original_linked=linked)
     if crops:
-        images = render_crops(plan.source_dir / report.source.path, crops, posixpath.splitext(data_name)[0])
-        folder = posixpath.dirname(page.path)
-        files.update({posixpath.join(folder, name): data for name, data in images.items()})
+        files.update(render_crops(plan.source_dir / report.source.path, crops, page.path))
     if rendered:  # the search record is what the index is made from (build.write_index)
         files[rendered_path(page)] = rendered_bytes(key, record_bytes(report_record(report)) if plan.indexed else b"")
     write_files(plan.out_dir, files, plan.previous_dir)

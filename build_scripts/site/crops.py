@@ -12,17 +12,13 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..forms import TABLE2_ROWS, TABLE3_ROWS, TABLE4_ROWS, TABLE_DIGITS
+from ..forms import TABLE_DIGITS
 from ..model import Box, CellStatus, Report
+from .search.text import stat_row_label
 
 CROP_DPI = 110  # enough to read a printed number, small enough for a phone
 CROP_MARGIN = 4.0  # points around the row's band: a scan's row may sit a little off its measure
 JPEG_QUALITY = 60
-ROW_LABELS = {
-    (number, spec.key): spec.label
-    for number, rows in (("二", TABLE2_ROWS), ("三", TABLE3_ROWS), ("四", TABLE4_ROWS))
-    for spec in rows
-}
 
 
 @dataclass(frozen=True)
@@ -31,7 +27,7 @@ class RowCrop:
     line: int
     page: int
     box: Box
-    label: str  # the row's official label
+    label: str  # the row's label, as the search index gives it (不予公开 · 属于国家秘密)
     why: str  # what makes the row worth seeing: 存疑, 经校正, 未通过核对
 
     def file_name(self, stem: str) -> str:
@@ -67,7 +63,7 @@ def row_crops(report: Report) -> list[RowCrop]:
             position = positions.get(cell.line or 0)
             if why is None or position is None or position.page not in report.ocr_pages:
                 continue
-            label = ROW_LABELS.get((table.number, cell.row), cell.row)
+            label = stat_row_label(table, cell.row)
             crop = RowCrop(table.number, position.line, position.page, position.box, label, why)
             crops.setdefault((table.number, position.line), crop)
     return list(crops.values())
@@ -85,20 +81,20 @@ def crop_region(box: Box, width: float, height: float) -> tuple[float, float, fl
     )
 
 
-def render_crops(pdf: Path, crops: list[RowCrop], stem: str) -> dict[str, bytes]:
-    """{file name: JPEG bytes} of each row, cut from the PDF's pages."""
+def render_crops(pdf: Path, crops: list[RowCrop], page_path: str) -> dict[str, bytes]:
+    """{content path (crop_paths): JPEG bytes} of each row of the page's report, cut from the PDF."""
     import pypdfium2
 
     images = {}
     document = pypdfium2.PdfDocument(str(pdf))
     try:
-        for crop in crops:
+        for crop, path in zip(crops, crop_paths(page_path, crops), strict=True):
             page = document[crop.page - 1]
             region = crop_region(crop.box, *page.get_size())
             bitmap = page.render(scale=CROP_DPI / 72, crop=region, grayscale=True)
             buffer = io.BytesIO()
             bitmap.to_pil().save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
-            images[crop.file_name(stem)] = buffer.getvalue()
+            images[path] = buffer.getvalue()
     finally:
         document.close()
     return images
