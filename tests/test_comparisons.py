@@ -127,7 +127,7 @@ def report_figures(report: dict) -> dict[str, int | float | None]:
     cells = {
         f"t{'二三四'.index(t['number']) + 2}.{c['row']}.{c['column']}": c
         for t in report["statistics"]
-        for c in t["cells"]
+        for c in (dict(zip(t["cell_fields"], cell, strict=True)) for cell in t["cells"])
     }
     figures = {}
     for figure in FIGURES:

@@ -36,7 +36,7 @@ def report_cells(options: BuildOptions, result: BuildResult) -> dict[str, dict[s
         cells[outcome.page.removesuffix(".md")] = {
             f"t{TABLE_DIGITS[table['number']]}.{cell['row']}.{cell['column']}": (cell["value"], cell["status"])
             for table in report["statistics"]
-            for cell in table["cells"]
+            for cell in (dict(zip(table["cell_fields"], values, strict=True)) for values in table["cells"])
         }
     return cells
 

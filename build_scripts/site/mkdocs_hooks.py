@@ -40,7 +40,7 @@ from typing import Any
 
 from mkdocs.structure.toc import get_toc
 
-from build_scripts.site import dialect
+from build_scripts.site import dialect, page_shells
 
 SHARD_VARIABLE = "ARCHIVE_MKDOCS_SHARD"
 READER_ONLY_FROM = "\nsource:\n"
@@ -123,6 +123,8 @@ def on_post_build(config: Any) -> None:
     for source, target in _to_link:
         link_or_copy(source, target)
     _to_link.clear()
+    for template in _shell_templates.values():
+        page_shells.log.info("page shells: %s", template.summary())
 
 
 def without_reader_only_keys(source: str) -> str:
@@ -138,9 +140,27 @@ def without_reader_only_keys(source: str) -> str:
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
     """The theme's templates do not change during a build: Jinja's check for a newer file at
-    each use (a stat() for every include, thirty-odd a page) is not needed."""
+    each use (a stat() for every include, thirty-odd a page) is not needed. Report pages are made
+    from their shape's shell of the page template (page_shells.py)."""
     env.auto_reload = False
+    _shell_templates.clear()
+    if page_shells.shells_enabled():
+        env.get_template = functools.partial(get_template_with_shells, env.get_template, _shell_templates)
     return env
+
+
+_shell_templates: dict[str, page_shells.ShellTemplate] = {}  # this build's, by template name
+
+
+def get_template_with_shells(get_template: Any, wrapped: dict[str, Any], name: Any, *args: Any, **kwargs: Any) -> Any:
+    """Environment.get_template, but a page's template (asked for by MkDocs, with no parent)
+    comes as its ShellTemplate, one per template for the build."""
+    template = get_template(name, *args, **kwargs)
+    if name != "main.html" or args or kwargs:
+        return template  # an include, an extends, or another page family's template
+    if name not in wrapped:
+        wrapped[name] = page_shells.ShellTemplate(template)
+    return wrapped[name]
 
 
 def on_page_read_source(page: Any, config: Any) -> str | None:
