@@ -1,8 +1,9 @@
-"""Report pages made from their shape's shell (build_scripts/site/page_shells.py) are byte for
+"""Pages made from their shape's shell (build_scripts/site/page_shells.py) are byte for
 byte the pages Jinja renders: on the samples with hostile titles, and on generated values."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +111,11 @@ def test_other_pages_are_rendered_by_jinja() -> None:
     assert shells.shells == {}
 
 
+def page_kind(page: Path) -> str | None:
+    found = re.search(r"^page_kind: (\S+)$", page.read_text(encoding="utf-8"), re.M)
+    return found[1] if found else None
+
+
 def test_the_site_built_with_shells_is_the_site_jinja_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = tmp_path / "reports"
     shutil.copytree(REPORTS, source)
@@ -122,10 +128,14 @@ def test_the_site_built_with_shells_is_the_site_jinja_renders(tmp_path: Path, mo
     monkeypatch.setattr(page_shells.Shell, "fill", lambda shell, values: filled.append(1) or fill(shell, values))
     with_shells, result = build_into(tmp_path / "shells", source=source, index=False)
     assert result.site_warnings == [] and len(result.published) == 6
-    assert len(filled) == 6  # every report page, the one MkDocs process being this one
+    kinds = [page_kind(path) for path in with_shells.content_dir.rglob("*.md")]
+    assert kinds.count("report") == 6 and kinds.count("agency") > 0 and kinds.count("region") > 0
+    # every page of those families, the one MkDocs process being this one
+    assert len(filled) == sum(kind in page_shells.SHELL_PAGE_KINDS for kind in kinds)
     monkeypatch.setenv(page_shells.SHELLS_VARIABLE, "0")
+    before = len(filled)
     by_jinja, _ = build_into(tmp_path / "jinja", source=source, index=False)
-    assert len(filled) == 6
+    assert len(filled) == before
     site, expected = with_shells.site_dir, by_jinja.site_dir
     pages = sorted(path.relative_to(expected) for path in expected.rglob("*.html"))
     assert pages == sorted(path.relative_to(site) for path in site.rglob("*.html"))

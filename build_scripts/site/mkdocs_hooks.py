@@ -140,7 +140,7 @@ def without_reader_only_keys(source: str) -> str:
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
     """The theme's templates do not change during a build: Jinja's check for a newer file at
-    each use (a stat() for every include, thirty-odd a page) is not needed. Report pages are made
+    each use (a stat() for every include, thirty-odd a page) is not needed. Report and browse pages are made
     from their shape's shell of the page template (page_shells.py)."""
     env.auto_reload = False
     _shell_templates.clear()

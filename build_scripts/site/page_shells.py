@@ -1,14 +1,14 @@
-"""Report pages' theme HTML made once per shape of page, not once per page.
+"""Report and browse pages' theme HTML made once per shape of page, not once per page.
 
 MkDocs renders Material's page template (main.html, base.html and some thirty partials) for every
 page, and at 10,000 reports that was a third of MkDocs' time. Two report pages at the same depth
 differ in the theme's part only by their values: title, description, agency, year, SHA-256, table
 of contents, address and content. So the template is rendered once for each shape (the page's
-depth, which values are empty, the outline of its table of contents) with a stand-in page whose
-values are markers, and the markers found in that output make the shell: text, and slots that
-take each page's value, as it was written (raw) or HTML-escaped. A marker carries '<' and '&', so
-its escaped and raw forms differ; one found in any other form (another filter) leaves that shape
-to Jinja.
+first folder and depth, which values are empty, the outline of its table of contents) with a
+stand-in page whose values are markers, and the markers found in that output make the shell:
+text, and slots that take each page's value, as it was written (raw) or HTML-escaped. A marker
+carries '<' and '&', so its escaped and raw forms differ; one found in any other form (another
+filter) leaves that shape to Jinja.
 
 Checked, not trusted: the first pages of each shape, and every CHECK_EVERY-th after, are also
 rendered by Jinja and compared byte for byte. A shape whose page differs is rendered by Jinja from
@@ -16,9 +16,9 @@ then on, with a warning in the build report (a difference after the first pages 
 pages of that shape may be wrong). tests/test_page_shells.py builds the samples and hostile text
 both ways and compares every page.
 
-Only report pages are made from shells (the other page families are few); a page in the
-navigation, or with a previous or next page, an edit link or a marker's character in its values,
-is rendered by Jinja.
+The pages made from shells are those of the families outside the navigation (reports, agencies,
+kinds, regions, years); a page in the navigation, or with a previous or next page, an edit link
+or a marker's character in its values, is rendered by Jinja.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ MARK = "\x01"
 MARKER = re.compile(r"\x01([\w.:]+)(<h1&|<&|&lt;h1&amp;|&lt;&amp;)\x01")
 RAW_TAILS = ("<&", "<h1&")
 HEADING_START = "<h1"
-SHELL_PAGE_KIND = "report"
+# The page families made from shells: every page of theirs is outside the navigation.
+SHELL_PAGE_KINDS = frozenset({"report", "agency", "kind", "region", "year"})
 CHECKED_FIRST = 2  # pages of each shape also rendered by Jinja and compared
 CHECK_EVERY = 100  # and then one page in this many
 PAGE_VALUES = ("title", "content", "canonical_url")  # the page's own, besides its front matter and contents
@@ -131,10 +132,10 @@ def toc_stand_in(items: list[AnchorLink], values: dict[str, str], prefix: str = 
 
 
 def shell_inputs(page: Any) -> tuple[tuple, dict[str, str], dict[str, Any]] | None:
-    """A report page's shape, its values by slot, and the stand-in's attributes; None for a page
-    rendered by Jinja."""
+    """A page's shape, its values by slot, and the stand-in's attributes; None for a page rendered
+    by Jinja."""
     meta = page.meta or {}
-    if meta.get("page_kind") != SHELL_PAGE_KIND or page.previous_page or page.next_page or page.edit_url:
+    if meta.get("page_kind") not in SHELL_PAGE_KINDS or page.previous_page or page.next_page or page.edit_url:
         return None
     if page.parent is not None or page.is_homepage or not page.url.endswith("/"):
         return None
@@ -146,12 +147,14 @@ def shell_inputs(page: Any) -> tuple[tuple, dict[str, str], dict[str, Any]] | No
         else:
             values[f"m.{key}"] = str(value)
             stand_in_meta[key] = marker(f"m.{key}")
-    segments = page.url.rstrip("/").split("/")
+    # The first folder stays (a link to a page of the navigation, such as regions/, is relative
+    # to it); the others are markers.
+    first, *segments = page.url.rstrip("/").split("/")
     for number, segment in enumerate(segments):
         values[f"u{number}"] = segment
     overrides: dict[str, Any] = {
         "meta": stand_in_meta,
-        "url": "/".join(marker(f"u{number}") for number in range(len(segments))) + "/",
+        "url": "/".join([first, *(marker(f"u{number}") for number in range(len(segments)))]) + "/",
         "toc": TableOfContents(toc_stand_in(list(page.toc), values)),
     }
     for name in PAGE_VALUES:
@@ -163,6 +166,7 @@ def shell_inputs(page: Any) -> tuple[tuple, dict[str, str], dict[str, Any]] | No
         return None
     kept = tuple(sorted((key, repr(value)) for key, value in stand_in_meta.items() if f"m.{key}" not in values))
     shape = (
+        first,
         len(segments),
         tuple(sorted(meta)),
         kept,  # the values the stand-in keeps as they are: compared, empty, or not text
@@ -219,7 +223,7 @@ class ShellTemplate:
     def summary(self) -> str:
         shells = sum(shell is not None for shell in self.shells.values())
         left = len(self.shells) - shells
-        return f"{self.filled:,} report pages from {shells:,} shells ({left:,} shapes left to Jinja)"
+        return f"{self.filled:,} pages from {shells:,} shells ({left:,} shapes left to Jinja)"
 
 
 def shells_enabled() -> bool:
