@@ -150,9 +150,14 @@ class OutputFolder:
 
     def discard(self) -> None:
         """Remove the staging folder; if the build stopped between the swap's two renames, the old
-        folder gets its name back."""
+        folder gets its name back, and if it stopped while the old folder was being removed after
+        the swap, the rest of it goes."""
         shutil.rmtree(self.staging, ignore_errors=True)
-        if self.retired.exists() and not self.target.exists():
+        if not self.retired.exists():
+            return
+        if self.target.exists():
+            shutil.rmtree(self.retired, ignore_errors=True)
+        else:
             self.retired.rename(self.target)
 
 

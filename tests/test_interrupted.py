@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from build_scripts.guard import SCRATCH_PREFIX, process_runs
+from build_scripts.outputs import OutputFolder
 
 from .conftest import PDF_FIXTURES, REPO, REPORTS, WEB_FIXTURES, WORD_FIXTURES
 
@@ -131,3 +132,28 @@ def test_a_build_interrupted_at_any_moment_leaves_the_next_build_able_to_run(tmp
     assert tree_digest(out / "site") == expected_site
     assert sorted(path.name for path in out.iterdir()) == ["content", "site"]
     assert abandoned_scratch() == []
+
+
+def folder_with(path: Path, name: str) -> Path:
+    path.mkdir(parents=True)
+    (path / name).write_text(name, encoding="utf-8")
+    return path
+
+
+def test_a_stop_while_the_old_folder_is_removed_after_the_swap_removes_the_rest(tmp_path: Path) -> None:
+    """The moment a random stop found: the new folder in place, the old one half removed."""
+    folder = OutputFolder(tmp_path / "content")
+    folder_with(folder.target, "new")
+    folder_with(folder.retired, "old")
+    folder.discard()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["content"]
+    assert (folder.target / "new").exists()
+
+
+def test_a_stop_between_the_two_renames_gives_the_old_folder_its_name_back(tmp_path: Path) -> None:
+    folder = OutputFolder(tmp_path / "content")
+    folder_with(folder.retired, "old")
+    folder_with(folder.staging, "new")
+    folder.discard()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["content"]
+    assert (folder.target / "old").exists()
