@@ -103,6 +103,25 @@ def test_pages_from_shells_are_the_pages_jinja_renders(pages: list[tuple]) -> No
     assert shells.filled == len(pages) - markers
 
 
+def test_a_template_that_computes_with_a_value_leaves_its_shape_to_jinja() -> None:
+    template = jinja2.Environment().from_string("{% if page.meta.year > 2019 %}新{% endif %}{{ page.meta.year + 1 }}")
+    shells = ShellTemplate(template)
+    for year in (2018, 2024):
+        page = FakePage("t", "<p>x</p>", {"title": "t", "page_kind": "report", "year": year}, toc_of([]))
+        assert shells.render({"page": page}) == template.render({"page": page})
+    assert shells.filled == 0 and list(shells.shells.values()) == [None]
+
+
+def test_shapes_beyond_the_bound_are_rendered_by_jinja(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(page_shells, "MAX_SHAPES", 2)
+    template = jinja2.Environment().from_string(TEMPLATE)
+    shells = ShellTemplate(template)
+    for count in range(5):  # a table of contents of another outline each time: five shapes
+        page = FakePage("t", "<p>x</p>", {"title": "t", "page_kind": "report"}, toc_of(["节"] * count))
+        assert shells.render({"page": page}) == template.render({"page": page})
+    assert len(shells.shells) == 2 and shells.filled == 2
+
+
 def test_other_pages_are_rendered_by_jinja() -> None:
     template = jinja2.Environment().from_string(TEMPLATE)
     shells = ShellTemplate(template)

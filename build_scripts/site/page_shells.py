@@ -47,6 +47,9 @@ SHELL_PAGE_KINDS = frozenset({"report", "agency", "kind", "region", "year"})
 CHECKED_FIRST = 2  # pages of each shape also rendered by Jinja and compared
 CHECK_EVERY = 100  # and then one page in this many
 PAGE_VALUES = ("title", "content", "canonical_url")  # the page's own, besides its front matter and contents
+# Shapes kept at most in one process: a first page costs two renders (stand-in and check), so an
+# archive whose pages all differ in shape would cost twice Jinja's time without this bound.
+MAX_SHAPES = 1000
 
 
 def marker(name: str, heading: bool = False) -> str:
@@ -196,10 +199,9 @@ class ShellTemplate:
             return self.template.render(context)
         shape, values, overrides = inputs
         key = (shape, context.get("base_url"))
-        if key not in self.shells:
-            stand_in = StandIn(page, overrides)
-            self.shells[key] = output_to_shell(self.template.render({**context, "page": stand_in}), values.keys())
-        shell = self.shells[key]
+        if key not in self.shells and len(self.shells) < MAX_SHAPES:
+            self.shells[key] = self.make_shell(context, StandIn(page, overrides), values.keys())
+        shell = self.shells.get(key)
         if shell is None:
             return self.template.render(context)
         output = shell.fill(values)
@@ -219,6 +221,16 @@ class ShellTemplate:
                 return expected
         self.filled += 1
         return output
+
+    def make_shell(self, context: dict[str, Any], stand_in: StandIn, names: Collection[str]) -> Shell | None:
+        """The shape's shell, or None when the template does more with a value than print it (a
+        comparison, arithmetic: a marker in its place may fail, or take another branch)."""
+        try:
+            output = self.template.render({**context, "page": stand_in})
+        except Exception as error:  # the template's own, on a marker where it expected a value
+            log.debug("page shells: the stand-in page could not be rendered: %r", error)
+            return None
+        return output_to_shell(output, names)
 
     def summary(self) -> str:
         shells = sum(shell is not None for shell in self.shells.values())
