@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
+
 from build_scripts.guard import SCRATCH_PREFIX, process_runs
 from build_scripts.outputs import OutputFolder
 
@@ -140,20 +142,19 @@ def folder_with(path: Path, name: str) -> Path:
     return path
 
 
-def test_a_stop_while_the_old_folder_is_removed_after_the_swap_removes_the_rest(tmp_path: Path) -> None:
-    """The moment a random stop found: the new folder in place, the old one half removed."""
+@pytest.mark.parametrize(
+    ("left", "kept"),
+    [
+        # the moment a random stop found: the new folder in place, the old one half removed
+        ({"target": "new", "retired": "old"}, "new"),
+        # between the swap's two renames: the old folder gets its name back
+        ({"retired": "old", "staging": "new"}, "old"),
+    ],
+)
+def test_a_stop_during_the_swap_leaves_one_folder_by_its_name(tmp_path: Path, left: dict[str, str], kept: str) -> None:
     folder = OutputFolder(tmp_path / "content")
-    folder_with(folder.target, "new")
-    folder_with(folder.retired, "old")
+    for place, name in left.items():
+        folder_with(getattr(folder, place), name)
     folder.discard()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["content"]
-    assert (folder.target / "new").exists()
-
-
-def test_a_stop_between_the_two_renames_gives_the_old_folder_its_name_back(tmp_path: Path) -> None:
-    folder = OutputFolder(tmp_path / "content")
-    folder_with(folder.retired, "old")
-    folder_with(folder.staging, "new")
-    folder.discard()
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["content"]
-    assert (folder.target / "old").exists()
+    assert (folder.target / kept).exists()
