@@ -145,22 +145,22 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     env.auto_reload = False
     _shell_templates.clear()
     if page_shells.shells_enabled():
-        env.get_template = functools.partial(get_template_with_shells, env.get_template, _shell_templates)
+        env.get_template = functools.partial(get_template_with_shells, env.get_template)
     return env
 
 
 _shell_templates: dict[str, page_shells.ShellTemplate] = {}  # this build's, by template name
 
 
-def get_template_with_shells(get_template: Any, wrapped: dict[str, Any], name: Any, *args: Any, **kwargs: Any) -> Any:
+def get_template_with_shells(get_template: Any, name: Any, *args: Any, **kwargs: Any) -> Any:
     """Environment.get_template, but a page's template (asked for by MkDocs, with no parent)
     comes as its ShellTemplate, one per template for the build."""
     template = get_template(name, *args, **kwargs)
     if name != "main.html" or args or kwargs:
         return template  # an include, an extends, or another page family's template
-    if name not in wrapped:
-        wrapped[name] = page_shells.ShellTemplate(template)
-    return wrapped[name]
+    if name not in _shell_templates:
+        _shell_templates[name] = page_shells.ShellTemplate(template)
+    return _shell_templates[name]
 
 
 def on_page_read_source(page: Any, config: Any) -> str | None:
