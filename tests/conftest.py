@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -66,13 +66,18 @@ def build_into(
     return options, build(options)
 
 
+def source_folder(folder: Path, sources: Iterable[Path]) -> Path:
+    """A new source folder holding copies of `sources`, by their names."""
+    folder.mkdir()
+    for source in sources:
+        shutil.copy(source, folder / source.name)
+    return folder
+
+
 @pytest.fixture
 def samples_and_a_pdf(tmp_path: Path) -> Path:
     """A source folder of the five samples and one printed PDF."""
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    for sample in SAMPLES:
-        shutil.copy(sample, folder / sample.name)
+    folder = source_folder(tmp_path / "reports", SAMPLES)
     shutil.copy(PDF_FIXTURES[0], folder / "printed.pdf")
     return folder
 

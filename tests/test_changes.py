@@ -24,7 +24,7 @@ from build_scripts.reading.changes import (
     read_changes,
 )
 
-from .conftest import SAMPLES, build_into
+from .conftest import SAMPLES, build_into, source_folder
 
 DAY1, DAY2 = date(2025, 3, 1), date(2025, 4, 1)
 
@@ -101,11 +101,7 @@ def one_number_more(text: str) -> str:
 
 @pytest.fixture
 def sources(tmp_path: Path) -> Path:
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    for sample in SAMPLES[:3]:
-        shutil.copy(sample, folder / sample.name)
-    return folder
+    return source_folder(tmp_path / "reports", SAMPLES[:3])
 
 
 def test_a_site_lists_what_was_added_corrected_and_removed(sources: Path, tmp_path: Path, monkeypatch) -> None:

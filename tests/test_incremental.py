@@ -12,7 +12,7 @@ import pytest
 from build_scripts import build as build_module
 from build_scripts.build import BuildOptions, build, page_destination
 
-from .conftest import SAMPLES, rendered_reports
+from .conftest import SAMPLES, rendered_reports, source_folder
 from .test_golden import files_below
 
 KEPT, CHANGED, REMOVED = SAMPLES[1], SAMPLES[2], SAMPLES[3]
@@ -20,11 +20,7 @@ KEPT, CHANGED, REMOVED = SAMPLES[1], SAMPLES[2], SAMPLES[3]
 
 @pytest.fixture
 def sources(tmp_path: Path) -> Path:
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    for sample in SAMPLES[:4]:
-        shutil.copy(sample, folder / sample.name)
-    return folder
+    return source_folder(tmp_path / "reports", SAMPLES[:4])
 
 
 def options(sources: Path, out: Path, **extra: object) -> BuildOptions:
