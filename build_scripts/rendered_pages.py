@@ -5,7 +5,7 @@ A report's page, JSON, original and search record are made from the report (with
 added), its place in the archive (its page, and its agency's other pages, which the page lists)
 and the code and templates that render them. The hash of all of these — the report as its JSON
 (every field of the model; made for the site anyway, where its repr cost as much again), the
-page and agency as their repr, the code as bytes — is written beside the page in a dotfile
+page as its repr and what it shows of its agency, the code as bytes — is written beside the page in a dotfile
 (MkDocs leaves dotfiles out of the site), on the file's first line; the report's search record
 follows it, as the index's input is not part of content/ (one file, not two: a large build makes
 a file per report fewer). When the previous build's hash is the same, its files are linked into
@@ -49,12 +49,20 @@ def renderer_version() -> str:
 
 def render_key(report_json: str, page: ReportPage, agency: AgencyEntry, options: tuple[object, ...]) -> str:
     """The hash of what a report's files are made from: the report as its JSON (every field of
-    the model, and the file the page links to anyway), its page and agency as their repr, and
-    `options`, the plan's switches."""
+    the model, and the file the page links to anyway), its page as its repr, what the page shows
+    of its agency (agency_view), and `options`, the plan's switches."""
     digest = hashlib.sha256(renderer_version().encode())
     digest.update(b"\0" + report_json.encode("utf-8") + b"\0")
-    digest.update(repr((page, agency, options)).encode("utf-8"))
+    digest.update(repr((page, agency_view(agency), options)).encode("utf-8"))
     return digest.hexdigest()
+
+
+def agency_view(agency: AgencyEntry) -> tuple[object, ...]:
+    """What a report's page takes from its agency (pages/report.py: its name and page, and the
+    year and page of its other reports, for the links to the years before and after), not the
+    repr of every other report, which cost more than the rest of the key. Any change of what
+    the page takes is a change of the code, which renders every page again (renderer_version)."""
+    return agency.id, agency.name, agency.path, [(p.path, p.report.year) for p in agency.pages]
 
 
 def beside(page: ReportPage, suffix: str) -> str:

@@ -4,6 +4,7 @@ byte for byte a clean build, and the site people use is never written through a 
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,11 @@ import pytest
 
 from build_scripts import build as build_module
 from build_scripts.build import BuildOptions, build, page_destination
+from build_scripts.model import Report
+from build_scripts.reading.readers import read_report
+from build_scripts.rendered_pages import render_key
+from build_scripts.site.archive import build_archive
+from build_scripts.site.serialize import report_json
 
 from .conftest import SAMPLES, rendered_reports, source_folder
 from .test_golden import files_below
@@ -109,3 +115,22 @@ def test_a_rebuild_that_fails_leaves_the_previous_site_untouched(
     with pytest.raises(RuntimeError, match="stopped after MkDocs"):
         build(settings)  # after MkDocs rewrote the changed page in the new site, and the index
     assert everything(settings) == published
+
+
+def test_a_report_page_is_made_again_when_its_agency_gains_a_year_not_when_another_year_changes() -> None:
+    """The render key holds what the page shows of its agency: its other years' pages (the links
+    to the years before and after), not their contents."""
+    report = read_report(KEPT, KEPT.name)
+    year = report.year or 2020
+    earlier = dataclasses.replace(report, year=year - 1, source=dataclasses.replace(report.source, path="earlier.txt"))
+
+    def key_of_kept(*others: Report) -> str:
+        archive = build_archive([report, *others])
+        page = next(p for p in archive.pages if p.report is report)
+        return render_key(report_json(report), page, archive.agencies[page.agency_id], ())
+
+    alone = key_of_kept()
+    with_earlier = key_of_kept(earlier)
+    assert with_earlier != alone  # the page now links to the year before
+    retitled = dataclasses.replace(earlier, title=earlier.title + "（修订）")
+    assert key_of_kept(retitled) == with_earlier  # what the page does not show of that year
