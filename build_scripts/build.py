@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import shutil
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -48,16 +47,17 @@ from .site.datapackage import datapackage_file
 from .site.datasets import StatsRow, dataset_files, numbers_fingerprint
 from .site.feeds import feed_files
 from .site.labels import SITE_NAME
-from .site.mkdocs_hooks import SHARD_VARIABLE
+from .site.mkdocs_process import SiteSettings, mkdocs_in_this_process
 from .site.pages.browse import render_browse_pages
 from .site.pages.environment import template_environment
 from .site.pages.portal import PORTAL_NAV, PartitionSite, portal_feed, render_portal_pages
 from .site.query_db import query_database
-from .site.search.bundle import INDEX_DIR, IndexedDocument, IndexHost, write_search_index
+from .site.search.bundle import IndexedDocument, IndexHost
+from .site.search.index_process import index_in_child
 from .site.search.record import RecordFiles
 from .site.serialize import to_plain
 from .site.sql_engine import ENGINE_WARNING, engine_files
-from .site.urls import page_url, report_id
+from .site.urls import INDEX_DIR, page_url, report_id
 from .site_size import GITHUB_PAGES_LIMIT_MB, MB, Original, SiteSize, budget_warning, measure_site, originals_to_link
 
 log = logging.getLogger(__name__)
@@ -222,85 +222,12 @@ def build_epoch(reports: list[Report]) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
-class WarningCollector(logging.Handler):
-    """Collects the warnings MkDocs logs, so they reach the build report."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-# MkDocs logs this for every sharded build; the shards are exactly what a clean build would write.
-DIRTY_BUILD_WARNING = "A 'dirty' build is being performed"
 # Below this many pages one MkDocs process is quicker than starting several.
 PAGES_PER_EXTRA_PROCESS = 400
 
 
-@dataclass(frozen=True)
-class SiteSettings:
-    """What MkDocs is told besides mkdocs.yml (picklable: MkDocs shards run in other processes)."""
-
-    config_file: str
-    docs_dir: str
-    site_dir: str
-    site_url: str
-    feedback_url: str
-    site_name: str = ""  # a partition's or the portal's own name (empty: mkdocs.yml's)
-    # A partitioned site's links to its siblings (the theme's `config.extra`): the portal's
-    # address and title, and where the search index is (empty: this site's own).
-    portal_url: str = ""
-    portal_title: str = ""
-    search_index: str = ""
-    nav: tuple[tuple[str, str], ...] = ()  # a navigation of its own (the portal's; empty: mkdocs.yml's)
-
-    def load(self) -> Any:
-        from mkdocs.config import load_config
-
-        overrides: dict[str, Any] = {"site_name": self.site_name} if self.site_name else {}
-        if self.nav:
-            overrides["nav"] = [{title: path} for title, path in self.nav]
-        config = load_config(
-            config_file=self.config_file,
-            docs_dir=self.docs_dir,
-            site_dir=self.site_dir,
-            site_url=self.site_url,
-            **overrides,
-        )
-        config.extra["feedback_url"] = self.feedback_url
-        config.extra["portal_url"] = self.portal_url
-        config.extra["portal_title"] = self.portal_title
-        config.extra["search_index"] = self.search_index or f"{INDEX_DIR}/"
-        return config
-
-
 def site_url_with_slash(url: str) -> str:
     return url if not url or url.endswith("/") else url + "/"
-
-
-def mkdocs_in_this_process(settings: SiteSettings, epoch: int, shard: str | None) -> list[str]:
-    """One MkDocs build (of one shard, see mkdocs_hooks.py); returns the warnings it logged."""
-    from mkdocs.commands.build import build as mkdocs_build
-
-    collector = WarningCollector()
-    mkdocs_logger = logging.getLogger("mkdocs")
-    mkdocs_logger.addHandler(collector)
-    variables = {"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or str(epoch), "NO_MKDOCS_2_WARNING": "1"}
-    variables[SHARD_VARIABLE] = shard or ""
-    saved = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)  # NO_MKDOCS_2_WARNING: Material 9.8 prints an end-of-life banner otherwise
-    try:
-        mkdocs_build(settings.load(), dirty=True)  # never emptying the site: it may hold unchanged pages
-    finally:
-        mkdocs_logger.removeHandler(collector)
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-    return [message for message in collector.messages if not message.startswith(DIRTY_BUILD_WARNING)]
 
 
 def process_count(options: BuildOptions, item_count: int) -> int:
@@ -692,29 +619,6 @@ def index_inputs(sites: list[SiteBuild]) -> tuple[list[IndexedDocument], list[Pa
     return documents, records, hosts
 
 
-def write_index(
-    index_site: Path, documents: list[IndexedDocument], records: list[Path], hosts: list[IndexHost], jobs: int
-) -> str | None:
-    """The search index of every report page into index_site/search-index/. A partitioned
-    archive's is one index over every partition, in the portal, its postings and texts shared out
-    among the partitions' sites (bundle.IndexHost). An error message, or None."""
-    try:
-        write_search_index(index_site, documents, RecordFiles(records, KEY_LINE_SIZE), jobs, hosts)
-    except (OSError, ValueError) as error:
-        return f"the search index could not be written: {error}"
-    return None
-
-
-def index_in_child(parent: int, sender: Any, *arguments: Any) -> None:
-    """The body of the index's process: write it, send back its error message (or None), or the
-    traceback of a failure it did not expect."""
-    end_with_parent(parent)
-    try:
-        sender.send(("ok", write_index(*arguments)))
-    except BaseException:
-        sender.send(("error", traceback.format_exc()))
-
-
 @contextlib.contextmanager
 def index_beside_mkdocs(
     options: BuildOptions, sites: list[SiteBuild], portal: SiteBuild | None
@@ -733,7 +637,7 @@ def index_beside_mkdocs(
     # either: the index forks workers of its own for a large archive.
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    arguments = (os.getpid(), sender, index_site, documents, records, hosts, jobs)
+    arguments = (os.getpid(), sender, index_site, documents, RecordFiles(records, KEY_LINE_SIZE), hosts, jobs)
     process = context.Process(target=index_in_child, args=arguments)
     process.start()
     sender.close()

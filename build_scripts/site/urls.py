@@ -25,6 +25,7 @@ YEARS_INDEX = "years/index.md"
 DATA_DIR = "data"  # the downloads and their page
 DATA_INDEX = f"{DATA_DIR}/index.md"
 REPORTS_DIR = "reports"
+INDEX_DIR = "search-index"  # the search index, in the site (search/bundle.py)
 
 # Source files published under their own suffix; any other is published with .txt appended: a
 # saved page served as HTML would run its scripts on this site, and a `.md` beside the report's

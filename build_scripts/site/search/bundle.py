@@ -38,13 +38,13 @@ from ...model import Report
 from ...parallel import map_in_processes
 from ...reading.metadata import KINDS_BY_SLUG
 from ..labels import facet_province, form_label, source_label
+from ..urls import INDEX_DIR
 from .postings import FAMILIES, Postings, Spill, group_count, group_families, record_tokens
 from .record import SearchRecord, records_in_order, unit_count
 from .text import region_text
 
 log = logging.getLogger(__name__)
 
-INDEX_DIR = "search-index"
 MANIFEST_NAME = "index.json"
 FORMAT = 2  # 2: buckets by group of tokens
 INLINE_MAX = 1024  # a list up to this many bytes stays in its bucket
