@@ -29,14 +29,17 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psutil
 import yaml
 
-from build_scripts.build import BuildOptions, BuildResult, build
-from build_scripts.reading.regions import load_divisions
+if TYPE_CHECKING:
+    from build_scripts.build import BuildResult
 
-from .synthetic_corpus import AGENCY_KINDS, YEARS, make_corpus, places
+# The build's MkDocs and index processes are spawned, and a spawned process imports the module it
+# was started from (this one) before its work: the build and the synthetic corpus (the readers)
+# are imported where they are used, so that those processes import what they do under the CLI.
 
 REPO = Path(__file__).resolve().parents[2]
 STAGES = ("conversion", "prepare", "browse", "publish", "mkdocs", "index")  # in the order they run
@@ -124,6 +127,10 @@ def report_provinces(count: int, seed: int = 2026) -> Counter[str]:
     """How many of the corpus's reports lie in each province (as make_corpus places them)."""
     import random
 
+    from build_scripts.reading.regions import load_divisions
+
+    from .synthetic_corpus import AGENCY_KINDS, YEARS, places
+
     names = places(random.Random(seed))
     divisions = load_divisions()
     per_place = len(AGENCY_KINDS) * len(YEARS)
@@ -148,6 +155,8 @@ def partition_plan(provinces: Counter[str], size: int) -> dict:
 def synthetic_sources(count: int, root: Path, partition_size: int | None) -> Path | None:
     """A corpus of `count` reports in root/reports, and (with a partition size) the partitions
     file that publishes it as partitions of at most that many reports."""
+    from .synthetic_corpus import make_corpus
+
     make_corpus(count, root / "reports")
     if not partition_size:
         return None
@@ -158,6 +167,8 @@ def synthetic_sources(count: int, root: Path, partition_size: int | None) -> Pat
 
 
 def measure(count: int, partition_size: int | None, root: Path) -> None:
+    from build_scripts.build import BuildOptions, build
+
     plan_file = synthetic_sources(count, root, partition_size)
     options = BuildOptions(
         source_dir=root / "reports",
