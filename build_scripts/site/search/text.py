@@ -9,6 +9,7 @@ The search page cuts queries the same way (archive-search.js): tests/test_search
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -120,18 +121,25 @@ def plain_label(label: str) -> str:
 
 
 def stat_row_label(table: StatTable, row: str) -> str:
-    number = table.number
+    return row_label(table.number, table.format, row)
+
+
+# Labels are the form's, the same in every report: each is made once (a report's tables name
+# some two hundred cells).
+@functools.lru_cache(maxsize=4096)
+def row_label(number: str, form: str | None, row: str) -> str:
     if number == "二":
-        return table2_row_label(table.format or "2021", row)
+        return table2_row_label(form or "2021", row)
     spec = row_spec(number, row)
     group = TABLE3_GROUPS.get(spec.group or "") if number == "三" and spec.group != "outcomes" else None
     return " · ".join(plain_label(part) for part in (group, spec.label) if part)
 
 
-def column_label(table: StatTable, column: str) -> str:
-    if table.number == "二":  # the 2019 and 2021 forms name some columns of table 二 differently
-        return table2_column_label(table.format or "2021", column)
-    return column_spec(table.number, column).label
+@functools.lru_cache(maxsize=4096)
+def column_label(number: str, form: str | None, column: str) -> str:
+    if number == "二":  # the 2019 and 2021 forms name some columns of table 二 differently
+        return table2_column_label(form or "2021", column)
+    return column_spec(number, column).label
 
 
 def stat_table_text(table: StatTable) -> str:
@@ -144,7 +152,7 @@ def stat_table_text(table: StatTable) -> str:
             by_row.setdefault(cell.row, []).append(cell)
     for row in table.rows:
         cells = by_row.get(row, [])
-        values = "，".join(f"{column_label(table, c.column)} {c.printed}" for c in cells)
+        values = "，".join(f"{column_label(table.number, table.format, c.column)} {c.printed}" for c in cells)
         if values:
             lines.append(f"{stat_row_label(table, row)}：{values}")
     return "；".join(lines)
