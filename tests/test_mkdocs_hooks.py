@@ -5,10 +5,15 @@ one in test_site.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from build_scripts.site import mkdocs_hooks
 from build_scripts.site.mkdocs_hooks import Shard, without_reader_only_keys
 from build_scripts.site.serialize import SAFE_DUMPER, front_matter
 
@@ -46,6 +51,39 @@ def test_shards_own_every_path_exactly_once() -> None:
     owners = [[Shard(index, 3).owns(path) for index in range(3)].count(True) for path in paths]
     assert set(owners) == {1}
     assert all(sum(Shard(i, 3).owns(p) for p in paths) > 100 for i in range(3))  # roughly balanced
+
+
+def theme_file(src_uri: str, tmp_path: Path) -> SimpleNamespace:
+    """A file of the theme as MkDocs' Files holds it, with nothing at its destination yet."""
+    source = tmp_path / "theme" / src_uri
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text("{{ template }}", encoding="utf-8")
+    return SimpleNamespace(
+        src_uri=src_uri,
+        abs_src_path=str(source),
+        abs_dest_path=str(tmp_path / "site" / src_uri),
+        inclusion=SimpleNamespace(is_excluded=lambda: False),
+        is_documentation_page=lambda: False,
+        is_modified=lambda: True,
+    )
+
+
+@pytest.mark.parametrize("shard", ["0/2", "1/2"])
+def test_only_shard_0_writes_the_theme_s_templates(shard: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other shards clear the theme's templates, so MkDocs takes sitemap.xml for a file to copy
+    as it is: they must leave it to shard 0 (which renders it), whichever shard owns its path."""
+    monkeypatch.setenv(mkdocs_hooks.SHARD_VARIABLE, shard)
+    config = SimpleNamespace(theme=SimpleNamespace(static_templates={"sitemap.xml", "404.html"}))
+    mkdocs_hooks.on_config(config)
+    sitemap, asset = theme_file("sitemap.xml", tmp_path), theme_file("assets/x.css", tmp_path)
+    mkdocs_hooks.on_files([sitemap, asset], config)
+    if shard == "0/2":
+        assert config.theme.static_templates == {"sitemap.xml", "404.html"}  # rendered here
+    else:
+        assert config.theme.static_templates == set()
+        assert not sitemap.is_modified()  # never copied here, unrendered
+    owner = Shard(int(shard[0]), 2).owns("assets/x.css")
+    assert asset.is_modified() == owner  # any other file: copied by the shard that owns it
 
 
 numbers = st.one_of(

@@ -68,10 +68,21 @@ def not_modified() -> bool:
     return False
 
 
+def modified() -> bool:
+    return True
+
+
+# The theme's templates that shard 0 alone renders (sitemap.xml, 404.html): in the other shards
+# they are not templates, and MkDocs would copy sitemap.xml unrendered (see on_files).
+_rendered_by_shard_0: set[str] = set()
+
+
 def on_config(config: Any) -> Any:
     shard = current_shard()
+    _rendered_by_shard_0.clear()
     if shard and shard.index != 0:
-        config.theme.static_templates.clear()  # sitemap.xml and 404.html: written by shard 0 only
+        _rendered_by_shard_0.update(config.theme.static_templates)
+        config.theme.static_templates.clear()
     return config
 
 
@@ -94,10 +105,15 @@ def on_files(files: Any, config: Any) -> Any:
     for file in files:
         if shard is not None and shard.owns(file.src_uri) and is_report_file(file):
             _to_link.append((file.abs_src_path, file.abs_dest_path))
-        if shard is not None and (not shard.owns(file.src_uri) or is_report_file(file)):
+        if file.src_uri in _rendered_by_shard_0 or (
+            shard is not None and (not shard.owns(file.src_uri) or is_report_file(file))
+        ):
             file.is_modified = not_modified  # MkDocs neither renders nor copies it in this process
         elif file.is_modified():
             unlink_if_present(file.abs_dest_path)
+            file.is_modified = modified  # asked twice more per page, each time two stat() calls
+        else:
+            file.is_modified = not_modified
     return files
 
 
@@ -170,11 +186,18 @@ def on_page_read_source(page: Any, config: Any) -> str | None:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if dialect.speaks_dialect(config.markdown_extensions, config.mdx_configs):
-        slugify = config.mdx_configs["toc"]["slugify"]
+        slugify = cached_slugify(config.mdx_configs["toc"]["slugify"])
         converted = dialect.to_html(markdown, dialect.page_links(page.file.src_uri, page.file.url, files), slugify)
         if converted is not None:
             page.render = functools.partial(take_converted, page, converted)
     return markdown
+
+
+@functools.lru_cache(maxsize=4)
+def cached_slugify(slugify: Any) -> Any:
+    """The toc's slugify (a pure function of the heading's text), each heading's slug made once:
+    most headings are in every report (一、总体情况 …)."""
+    return functools.lru_cache(maxsize=8192)(slugify)
 
 
 def take_converted(page: Any, converted: dialect.Converted, config: Any, files: Any) -> None:
