@@ -55,6 +55,15 @@ def test_varints_are_leb128(values: list[int]) -> None:
     assert decoded == values and offsets[-1] == len(data) == at
 
 
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=8), st.lists(st.integers(0, 7), max_size=300))
+def test_the_postings_order_is_numpy_s_stable_sort(values: list[int], picks: list[int]) -> None:
+    """Tokens that repeat, as in every group of postings: equal ones keep their order."""
+    import numpy as np
+
+    tokens = np.array([values[pick % len(values)] for pick in picks] if values else [], dtype=np.uint64)
+    assert postings.stable_order(tokens).tolist() == np.argsort(tokens, kind="stable").tolist()
+
+
 @given(st.integers(0, 2**64 - 1), st.integers(0, 2**64 - 1))
 def test_the_array_hashes_are_the_scalar_hashes(a: int, b: int) -> None:
     import numpy as np
@@ -206,3 +215,12 @@ def test_the_index_written_beside_mkdocs_reports_what_went_wrong(tmp_path: Path)
     (tmp_path / "blocked").write_text("a file where the site folder should be")
     message, error = index_beside(tmp_path, tmp_path / "blocked")
     assert error is None and str(message).startswith("the search index could not be written")
+
+
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=8), st.lists(st.integers(0, 7), max_size=300))
+def test_a_record_s_distinct_units_are_numpy_s_unique(values: list[int], picks: list[int]) -> None:
+    import numpy as np
+
+    ids = np.array([values[pick % len(values)] for pick in picks] if values else [], dtype=np.uint64)
+    expected = np.unique(ids, return_index=True, return_counts=True)
+    assert [part.tolist() for part in postings.distinct_units(ids)] == [part.tolist() for part in expected]

@@ -104,9 +104,37 @@ def record_tokens(records: Sequence[SearchRecord], first_doc: int = 0) -> tuple[
         at = np.flatnonzero(filled[:-1] & filled[1:])
         pairs.add(doc, pair_tokens_array(ids[at], ids[at + 1]), at)
         where = np.flatnonzero(filled)
-        distinct, first, counts = np.unique(ids[where], return_index=True, return_counts=True)
+        distinct, first, counts = distinct_units(ids[where])
         units.add(doc, unit_tokens_array(distinct), where[first], counts)
     return pairs, units
+
+
+LOW_32 = np.uint64(0xFFFFFFFF)
+
+
+def stable_order(tokens: np.ndarray) -> np.ndarray:
+    """np.argsort(tokens, kind="stable"), in half the time: numpy's stable sort of 64-bit keys is a
+    merge sort, its plain sort a vectorised quicksort. Sorted plainly first, then each run of equal
+    tokens by position, as one sort of (run number, position) packed in 64 bits."""
+    if len(tokens) >= 1 << 32:
+        return np.argsort(tokens, kind="stable")
+    order = np.argsort(tokens)
+    ordered = tokens[order]
+    runs = np.zeros(len(tokens), dtype=np.uint64)
+    np.not_equal(ordered[1:], ordered[:-1], out=runs[1:], casting="unsafe")
+    keys = np.cumsum(runs, dtype=np.uint64) << np.uint64(32)
+    keys |= order.astype(np.uint64)
+    keys.sort()
+    return (keys & LOW_32).astype(np.intp)
+
+
+def distinct_units(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """np.unique(ids, return_index=True, return_counts=True) in half the time (stable_order): each
+    distinct unit, where it first stands and how often."""
+    order = stable_order(ids)
+    ordered = ids[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if len(ids) else order
+    return ordered[starts], order[starts], np.diff(np.append(starts, len(ids)))
 
 
 def build_postings(tokens: np.ndarray, docs: np.ndarray, positions: np.ndarray, counts: np.ndarray | None) -> Postings:
@@ -116,7 +144,7 @@ def build_postings(tokens: np.ndarray, docs: np.ndarray, positions: np.ndarray, 
     if len(tokens) == 0:
         none = np.zeros(1, dtype=np.int64)
         return Postings(tokens, none[:0], np.empty(0, np.uint8), none, none, docs, none)
-    order = np.argsort(tokens, kind="stable")  # stable: documents and positions stay in order
+    order = stable_order(tokens)  # stable: documents and positions stay in order
     tokens, docs, positions = tokens[order], docs[order], positions[order]
     count = len(tokens)
     all_positions = counts is None
@@ -195,7 +223,8 @@ class Spill:
 
     def add(self, family: str, joined: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]) -> None:
         tokens = joined[0]
-        group_of = tokens % np.uint64(self.groups)
+        # Small integers: numpy's stable sort of them is a radix sort, ten times a 64-bit one's speed.
+        group_of = (tokens % np.uint64(self.groups)).astype(np.uint16 if self.groups < 1 << 16 else np.uint64)
         order = np.argsort(group_of, kind="stable")  # stable: documents stay in order within a group
         cuts = np.searchsorted(group_of[order], np.arange(self.groups + 1))
         for (name, _), values in zip(ARRAYS, joined, strict=True):
