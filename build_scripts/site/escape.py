@@ -21,4 +21,6 @@ def markdown_text(text: str) -> str:
 
 def html_text(text: str) -> str:
     """Text safe inside HTML elements and quoted attributes."""
+    if text.isalnum():  # letters and digits only (most cells of a table): nothing to escape
+        return text
     return html.escape(text, quote=True)
