@@ -12,7 +12,6 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from ..parallel import cycle_collection_paused
 from .mkdocs_hooks import SHARD_VARIABLE
 from .urls import INDEX_DIR
 
@@ -81,10 +80,7 @@ def mkdocs_in_this_process(settings: SiteSettings, epoch: int, shard: str | None
     saved = {name: os.environ.get(name) for name in variables}
     os.environ.update(variables)  # NO_MKDOCS_2_WARNING: Material 9.8 prints an end-of-life banner otherwise
     try:
-        # MkDocs keeps every page and file to the end, and a full collection walks them all: a
-        # tenth of a shard's time, for garbage its pages do not make (its peak memory is the same).
-        with cycle_collection_paused():
-            mkdocs_build(settings.load(), dirty=True)  # never emptying the site: it may hold unchanged pages
+        mkdocs_build(settings.load(), dirty=True)  # never emptying the site: it may hold unchanged pages
     finally:
         mkdocs_logger.removeHandler(collector)
         for name, value in saved.items():
