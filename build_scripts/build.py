@@ -716,15 +716,16 @@ def build_in(
         stats = read.stats
         planning = stage("planning pages and downloads")
         sites, unplaced = plan_sites(options, folders, read.reports, overrides.agency_links, plan)
+        for site in sites:  # within each site (an agency whose reports two partitions share: in each)
+            add_cross_year_findings(site.archive, stats)
+        # Everything read: the workers write the reports while this process writes the rest, on
+        # the core the workers leave. They wait until then, so only what their pages show comes
+        # first (the changelog is not on a report's page, nor in what its key hashes).
+        pipeline.start_render(*[render_plan(options, site) for site in sites])
         changes, problems = record_changes(options.source_dir / CHANGES_NAME, sites, stats)
         read.override_problems.extend(problems)
         for site in sites:
             site.archive.changes = site_changes(changes, site, plan)
-        for site in sites:  # within each site (an agency whose reports two partitions share: in each)
-            add_cross_year_findings(site.archive, stats)
-        # Everything read: the workers write the reports while this process writes the rest, on
-        # the core the workers leave (a second of CPU in six of planning is this process's alone).
-        pipeline.start_render(*[render_plan(options, site) for site in sites])
         engine = engine_files()  # the SQL page's, published with each site (None: not installed)
         for site in sites:
             write_site_content(options, site, stats, engine)

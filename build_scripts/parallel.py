@@ -16,6 +16,7 @@ import os
 import signal
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -170,8 +171,9 @@ class KeepingWorkers:
         if self.jobs <= 1:
             second(message, self.kept)
             return
+        payload = ForkingPickler.dumps((second, message))  # once for every worker: it is the whole archive
         for connection in self.connections:
-            connection.send((second, message))
+            connection.send_bytes(payload)
 
     def finish_second(self) -> None:
         """Wait for round two to end in every worker (a worker's error is raised here)."""
