@@ -5,10 +5,10 @@ A report's page, JSON, original and search record are made from the report (with
 added), its place in the archive (its page, and its agency's other pages, which the page lists)
 and the code and templates that render them. The hash of all of these — the report as its JSON
 (every field of the model; made for the site anyway, where its repr cost as much again), the
-page as its repr and what it shows of its agency, the code as bytes — is written beside the page in a dotfile
-(MkDocs leaves dotfiles out of the site), on the file's first line; the report's search record
-follows it, as the index's input is not part of content/ (one file, not two: a large build makes
-a file per report fewer). When the previous build's hash is the same, its files are linked into
+page as its repr and what it shows of its agency, the code as bytes — is written beside the page
+in a dotfile (MkDocs leaves dotfiles out of the site), on the file's first line; the report's
+search record follows it, as the index's input is not part of content/ (one file, not two: a
+large build makes a file per report fewer). When the previous build's hash is the same, its files are linked into
 the new content folder (outputs.link), keeping their time, so MkDocs' dirty build does not render
 the page either.
 

@@ -113,7 +113,7 @@ def on_files(files: Any, config: Any) -> Any:
             unlink_if_present(file.abs_dest_path)
             file.is_modified = modified  # asked twice more per page, each time two stat() calls
         else:
-            file.is_modified = not_modified
+            file.is_modified = not_modified  # its page or file from the previous build is current
     return files
 
 

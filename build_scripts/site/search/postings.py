@@ -133,7 +133,9 @@ def distinct_units(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     distinct unit, where it first stands and how often."""
     order = stable_order(ids)
     ordered = ids[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if len(ids) else order
+    first = np.ones(len(ids), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(first)
     return ordered[starts], order[starts], np.diff(np.append(starts, len(ids)))
 
 
