@@ -67,8 +67,9 @@ def build_into(
 
 
 def source_folder(folder: Path, sources: Iterable[Path]) -> Path:
-    """A new source folder holding copies of `sources`, by their names."""
-    folder.mkdir()
+    """A source folder (new, or one a synthetic corpus was made in) holding copies of `sources`,
+    by their names."""
+    folder.mkdir(exist_ok=True)
     for source in sources:
         shutil.copy(source, folder / source.name)
     return folder

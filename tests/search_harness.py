@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from build_scripts.serve import serve_in_thread
 from build_scripts.site.search.text import normalize, query_segments
 
 from .benchmarks.synthetic_corpus import make_corpus
-from .conftest import CHROMIUM, CHROMIUM_ARGS, REPO, SAMPLES, build_into
+from .conftest import CHROMIUM, CHROMIUM_ARGS, REPO, SAMPLES, build_into, source_folder
 
 QUERIES_FILE = REPO / "tests" / "search_queries.yaml"
 SYNTHETIC = 144  # two counties, 18 agencies each, four years
@@ -63,8 +62,7 @@ def load_queries(path: Path = QUERIES_FILE) -> list[Query]:
 def build_corpus(folder: Path) -> tuple[BuildOptions, BuildResult]:
     source = folder / "reports"
     make_corpus(SYNTHETIC, source)
-    for sample in SAMPLES:
-        shutil.copyfile(sample, source / sample.name)
+    source_folder(source, SAMPLES)
     return build_into(folder, source=source)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from build_scripts.site.comparisons import FIGURES, KEY_POSITION, bar_chart, fig
 from build_scripts.site.datasets import ABSENT, BLANK, CELL_KEYS, NUMBER, UNCERTAIN, StatsRow
 
 from .benchmarks.synthetic_corpus import make_corpus
-from .conftest import SAMPLES, build_into
+from .conftest import SAMPLES, build_into, source_folder
 
 
 def stats_with(cells: dict[str, tuple[int | None, str]]) -> StatsRow:
@@ -96,8 +95,7 @@ class SeriesAndCharts(HTMLParser):
 def archive(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("comparisons")
     make_corpus(8, folder / "reports")
-    for sample in SAMPLES:
-        shutil.copyfile(sample, folder / "reports" / sample.name)
+    source_folder(folder / "reports", SAMPLES)
     return build_into(folder, source=folder / "reports")
 
 

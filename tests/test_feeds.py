@@ -13,7 +13,7 @@ import pytest
 from build_scripts.reading.ledger import LedgerEntry, days_added, ledger_text, read_ledger
 from build_scripts.site.feeds import FEED_SIZE
 
-from .conftest import SAMPLES, build_into
+from .conftest import SAMPLES, build_into, source_folder
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -44,10 +44,7 @@ def feed_entries(path: Path) -> list[tuple[str, str]]:
 
 @pytest.mark.slow
 def test_feeds_and_the_home_list_follow_the_day_added_across_rebuilds(tmp_path: Path, monkeypatch) -> None:
-    source = tmp_path / "reports"
-    source.mkdir()
-    for sample in SAMPLES[:3]:
-        shutil.copyfile(sample, source / sample.name)
+    source = source_folder(tmp_path / "reports", SAMPLES[:3])
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01
     options, _ = build_into(tmp_path / "one", source=source, index=False)
     first = feed_entries(options.site_dir / "feed.xml")

@@ -20,21 +20,18 @@ import pytest
 from build_scripts.guard import SCRATCH_PREFIX, process_runs
 from build_scripts.outputs import OutputFolder
 
-from .conftest import PDF_FIXTURES, REPO, REPORTS, WEB_FIXTURES, WORD_FIXTURES
+from .conftest import PDF_FIXTURES, REPO, REPORTS, WEB_FIXTURES, WORD_FIXTURES, source_folder
 
 KILLS = 6
 SIGNALS = (signal.SIGKILL, signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
 
 
-def source_folder(folder: Path) -> Path:
+def every_kind_of_source(folder: Path) -> Path:
     """Every kind of source, so that workers, reader children, LibreOffice (if installed), MkDocs
     shards and the search index all run at some point of the build."""
-    folder.mkdir()
     samples = sorted(REPORTS.glob("*.txt"))
     words = [path for path in WORD_FIXTURES if path.suffix != ".doc" or shutil.which("soffice")]
-    for path in [*samples, *WEB_FIXTURES, *words, PDF_FIXTURES[0]]:
-        shutil.copyfile(path, folder / path.name)
-    return folder
+    return source_folder(folder, [*samples, *WEB_FIXTURES, *words, PDF_FIXTURES[0]])
 
 
 def build_command(source: Path, out: Path) -> list[str]:
@@ -103,7 +100,7 @@ def hidden_entries(folder: Path) -> set[str]:
 
 
 def test_a_build_interrupted_at_any_moment_leaves_the_next_build_able_to_run(tmp_path: Path) -> None:
-    source = source_folder(tmp_path / "reports")
+    source = every_kind_of_source(tmp_path / "reports")
     out = tmp_path / "out"
     started = time.monotonic()
     first = start_build(source, out)

@@ -25,7 +25,7 @@ from build_scripts.serve import make_server, normalize_base_path
 from build_scripts.site.search.reader import IndexReader
 
 from .benchmarks.synthetic_corpus import make_corpus
-from .conftest import REPO, SAMPLES, build_into, rendered_reports
+from .conftest import REPO, SAMPLES, build_into, rendered_reports, source_folder
 
 # The samples are in Henan (41…), Fujian (35…) and Ningxia (64…); the synthetic reports in counties
 # drawn from the division list, which the rest partition takes unless they fall in these.
@@ -120,8 +120,7 @@ def write_plan(folder: Path, plan: dict) -> Path:
 def make_sources(folder: Path, synthetic: int = 72) -> Path:
     source = folder / "reports"
     make_corpus(synthetic, source)
-    for sample in SAMPLES:
-        shutil.copyfile(sample, source / sample.name)
+    source_folder(source, SAMPLES)
     return source
 
 
@@ -233,10 +232,7 @@ def test_the_workflow_publishes_each_partition_as_one_commit_and_skips_an_unchan
 
 
 def test_a_report_no_partition_takes_is_listed_with_its_reason(tmp_path: Path) -> None:
-    source = tmp_path / "reports"
-    source.mkdir()
-    for sample in SAMPLES:
-        shutil.copyfile(sample, source / sample.name)
+    source = source_folder(tmp_path / "reports", SAMPLES)
     plan = {"partitions": [{"name": "henan", "regions": ["41"]}]}
     _, result = build_into(tmp_path, source=source, partitions=write_plan(tmp_path, plan), strict=True)
     assert len(result.published) == 3

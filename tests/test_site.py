@@ -6,7 +6,6 @@ import gzip
 import hashlib
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from build_scripts.site.search.reader import IndexReader
 from build_scripts.site.urls import page_url
 from build_scripts.site_size import BYTES_PER_REPORT, Original, originals_to_link
 
-from .conftest import PDF_FIXTURES, REPO, REPORTS, SAMPLES, build_into
+from .conftest import PDF_FIXTURES, REPO, REPORTS, SAMPLES, build_into, source_folder
 
 pytestmark = pytest.mark.slow
 
@@ -309,13 +308,10 @@ def test_originals_are_linked_largest_first_until_the_site_is_foreseen_to_fit() 
 
 
 def test_an_original_linked_to_keep_the_budget_is_not_copied_and_its_page_says_where_it_is(tmp_path: Path) -> None:
-    source = tmp_path / "reports"
-    source.mkdir()
     crawl = (
         REPO / "tests" / "fixtures" / "real" / "pingtan-2022-crawl.txt"
-    )  # its header gives the address it was published at
-    shutil.copyfile(crawl, source / crawl.name)
-    shutil.copyfile(SAMPLES[0], source / SAMPLES[0].name)  # no address: always copied
+    )  # its header gives the address it was published at; SAMPLES[0] has none: always copied
+    source = source_folder(tmp_path / "reports", [crawl, SAMPLES[0]])
     options, result = build_into(tmp_path, source=source, originals="link")
     assert result.originals_linked == {"": [crawl.name]}
     [page] = [o.page for o in result.published if o.source == crawl.name]
